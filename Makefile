@@ -1,0 +1,125 @@
+# nss-iana: the glibc NSS module libnss_iana.so.2 and the nss-iana tool.
+#
+#   make                 build the module, the tool and the snapshot
+#   make check           build and run the whole test suite (as root)
+#   make install         install, compile the snapshot, enable in nsswitch.conf
+#   make uninstall       disable and remove
+#   make check-asan | check-tsan | check-valgrind | fuzz | bench | deb
+#
+# The registry CSV: CSV=path, else ../shared/iana/ if present, else IANA's
+# published file, downloaded once into data/.
+
+CC        ?= gcc
+BUILD     ?= build
+SAN       ?=
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+LIBDIR    ?= /lib/$(MULTIARCH)
+SYSCONFDIR ?= /etc
+DB_PATH   ?= /var/lib/nss-iana/services.db
+DESTDIR   ?=
+VERSION   := 1.0.0
+
+IANA_URL  := https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv
+SHARED_CSV := ../shared/iana/service-names-port-numbers.csv
+CSV       ?= $(if $(wildcard $(SHARED_CSV)),$(SHARED_CSV),data/service-names-port-numbers.csv)
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+SAN_asan  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_tsan  := -fsanitize=thread
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 -fPIC $(WARN) $(CFLAGS) $(SAN_$(SAN)) -Inss_iana \
+	-DNSS_IANA_DEFAULT_DB='"$(DB_PATH)"' -DNSS_IANA_VERSION='"$(VERSION)"'
+ALL_LDFLAGS := $(LDFLAGS) $(SAN_$(SAN))
+
+# The module links only the reader and the entry points.
+MODULE_SRCS := nss_iana/nss_services.c nss_iana/snapshot.c
+# Everything the tool needs but its main(); tests link this archive too.
+TOOL_SRCS   := $(filter-out nss_iana/cli.c nss_iana/nss_services.c,$(wildcard nss_iana/*.c))
+
+MODULE := $(BUILD)/libnss_iana.so.2
+TOOL   := $(BUILD)/nss-iana
+TOOLLIB := $(BUILD)/libnssiana_tool.a
+SNAPSHOT := $(BUILD)/services.db
+
+objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
+HEADERS := $(wildcard nss_iana/*.h)
+
+all: $(MODULE) $(TOOL) $(SNAPSHOT)
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(MODULE): $(call objs,$(MODULE_SRCS)) nss_iana/nss_iana.map
+	$(CC) -shared -Wl,-soname,libnss_iana.so.2 -Wl,--version-script=nss_iana/nss_iana.map \
+		-Wl,-z,relro,-z,now -Wl,--no-undefined $(ALL_LDFLAGS) -o $@ $(call objs,$(MODULE_SRCS))
+
+$(TOOLLIB): $(call objs,$(TOOL_SRCS))
+	rm -f $@ && ar rcs $@ $^
+
+$(TOOL): $(call objs,nss_iana/cli.c) $(TOOLLIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+$(SNAPSHOT): $(TOOL) $(CSV)
+	$(TOOL) compile $(CSV) -o $@
+
+data/service-names-port-numbers.csv:
+	curl -fsSL --retry 3 -o $@.tmp $(IANA_URL) && mv $@.tmp $@
+
+# ---- tests -----------------------------------------------------------------
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+TEST_SRCS    := $(wildcard tests/check_*.c)
+TEST_BINS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+TEST_HELPERS := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
+TEST_PROGS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_HELPERS))
+
+$(BUILD)/tests/check_%: tests/check_%.c $(TOOLLIB) $(wildcard tests/*.h) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) $(CHECK_LIBS) -ldl -lpthread
+
+$(BUILD)/tests/%: tests/%.c $(TOOLLIB) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) -ldl -lpthread
+
+tests-build: all $(TEST_BINS) $(TEST_PROGS)
+
+check: tests-build
+	BUILD=$(BUILD) SAN=$(SAN) CSV=$(CSV) sh tests/run.sh
+
+check-asan:
+	$(MAKE) BUILD=build-asan SAN=asan CC=clang check
+
+check-tsan:
+	$(MAKE) BUILD=build-tsan SAN=tsan CC=clang check
+
+# ---- install ---------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(dir $(DB_PATH))
+	install -m 0644 $(MODULE) $(DESTDIR)$(LIBDIR)/libnss_iana.so.2
+	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/nss-iana
+	install -m 0644 $(SNAPSHOT) $(DESTDIR)$(DB_PATH)
+	$(if $(wildcard man/*.[0-9]),install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8)
+	$(foreach m,$(wildcard man/*.1),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man1/;)
+	$(foreach m,$(wildcard man/*.8),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
+	$(if $(DESTDIR),,ldconfig)
+	sh install/nss-iana-enable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf
+
+uninstall:
+	sh install/nss-iana-disable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf
+	rm -f $(DESTDIR)$(LIBDIR)/libnss_iana.so.2 $(DESTDIR)$(BINDIR)/nss-iana $(DESTDIR)$(DB_PATH)
+	rm -f $(foreach m,$(notdir $(wildcard man/*.1)),$(DESTDIR)$(MANDIR)/man1/$(m))
+	rm -f $(foreach m,$(notdir $(wildcard man/*.8)),$(DESTDIR)$(MANDIR)/man8/$(m))
+	-rmdir $(DESTDIR)$(dir $(DB_PATH)) 2>/dev/null
+	$(if $(DESTDIR),,ldconfig)
+
+clean:
+	rm -rf build build-asan build-tsan build-fuzz build-bench
+
+.PHONY: all check check-asan check-tsan tests-build install uninstall clean
+
+# Areas that own their rules: benchmarks, fuzzers, packaging.
+-include tests/bench/bench.mk tests/fuzz/fuzz.mk debian/deb.mk

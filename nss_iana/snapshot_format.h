@@ -1,0 +1,182 @@
+/*
+ * snapshot_format.h - the nss-iana snapshot file, format version 1.
+ *
+ * This header is the specification of the file.  `nss-iana compile` writes
+ * it (snapshot_write.c); libnss_iana.so.2 and the tool read it (snapshot.c).
+ *
+ * Goals, in order: a reader that can never be made to fault by the file;
+ * lookups by name and by port with no parsing, no allocation and no scan of
+ * the registry; a file of at most 1 MiB for the whole IANA registry with all
+ * of its metadata; the same input always giving the same bytes.
+ *
+ * ENCODING
+ *   Every integer is unsigned and little-endian, stored at an offset that is
+ *   a multiple of its size.  Every section starts at a multiple of 8.  Every
+ *   offset and count fits in 32 bits, so a file is smaller than 4 GiB.
+ *
+ * LAYOUT
+ *   offset 0          struct nssiana_header
+ *   header_size       struct nssiana_section[section_count]  (the table)
+ *   anywhere after    the sections, in any order, not overlapping
+ *
+ *   A reader rejects a file whose magic or major version it does not know,
+ *   whose file_size is not the size it mapped, or whose table or any section
+ *   is not inside the file.  A reader ignores sections whose id it does not
+ *   know, and header bytes past the ones it knows: that is what a new minor
+ *   version may add.  Anything else needs a new major version.
+ *
+ * SECTIONS (each required exactly once in version 1)
+ *   STRINGS       The string pool: bytes, each string ended by a NUL.  A
+ *                 "string offset" is a byte offset into it.  Offset 0 is the
+ *                 empty string and the pool's last byte is NUL, so any offset
+ *                 inside the pool reads a terminated string.  Strings are
+ *                 stored once (deduplicated) and kept byte-exact: names and
+ *                 metadata may hold any byte but NUL.
+ *   PROTOCOLS     uint32 string offsets: the protocol names ("tcp", "udp",
+ *                 "sctp", "dccp", or any other the registry names), in order
+ *                 of first appearance.  At most 256: entries index it by byte.
+ *   ENTRIES       struct nssiana_entry[]: what NSS serves, one per servable
+ *                 registry row that is not an alias row, in registry order.
+ *                 Registry order is the order of the CSV, and it decides
+ *                 every tie, as the first matching line does in nss_files.
+ *   ALIASES       struct nssiana_alias[]: the alias rows.  An entry's aliases
+ *                 are the run [alias_first, alias_first + alias_count), in
+ *                 registry order of the alias rows.
+ *   NAME_BUCKETS  uint32[bucket_count + 1], a bucket index (below) over
+ *   NAME_REFS     uint32 entry indexes, keyed by name.
+ *   PORT_BUCKETS  uint32[bucket_count + 1], a bucket index over
+ *   PORT_REFS     uint32 entry indexes, keyed by port.
+ *
+ * BUCKET INDEX (why a hash and not a sorted array)
+ *   A lookup must not scan, and a sorted array costs about 13 string
+ *   comparisons on cold cache lines for 7,000 names.  A hash costs one
+ *   bucket and, on average, under two entries.  The layout is the one of a
+ *   counting sort, so it has no pointers and no probing that a corrupt file
+ *   could turn into a loop:
+ *     bucket_count = (size of the BUCKETS section / 4) - 1, a power of two;
+ *     the entries of bucket b are REFS[BUCKETS[b] .. BUCKETS[b + 1]);
+ *     BUCKETS[0] = 0, BUCKETS never decreases, BUCKETS[bucket_count] is the
+ *     number of REFS; each ref is an entry index, and the refs of a bucket
+ *     are strictly increasing, so a bucket lists its entries in registry
+ *     order, each once.
+ *   Name key:  nssiana_name_hash(name) & (bucket_count - 1), where the hash
+ *              is 32-bit FNV-1a over the bytes of the name with ASCII A-Z
+ *              folded to a-z.  An entry is listed under the bucket of its
+ *              name and of each of its aliases.  Folding lets the same
+ *              bucket answer the case-insensitive fallback.
+ *   Port key:  port & (bucket_count - 1).  An entry for a range is listed
+ *              under the bucket of every port of the range.
+ *   A bucket only narrows the search: the reader still compares the name
+ *   (or port range) and protocol of every entry it lists.
+ *
+ * METADATA RECORD
+ *   An entry's or alias's `meta` is the string offset of NSSIANA_META_FIELDS
+ *   consecutive strings, in the order of enum nssiana_meta_field.  Only the
+ *   tool reads them; it checks that all of them end inside the pool.  Rows
+ *   that share all their metadata (the tcp and udp rows of one service,
+ *   nearly always) share one record.
+ */
+#ifndef NSS_IANA_SNAPSHOT_FORMAT_H
+#define NSS_IANA_SNAPSHOT_FORMAT_H
+
+#include <assert.h>
+#include <stdint.h>
+
+#define NSSIANA_MAGIC "NSS-IANA" /* 8 bytes, no NUL */
+#define NSSIANA_MAGIC_SIZE 8
+#define NSSIANA_VERSION_MAJOR 1
+#define NSSIANA_VERSION_MINOR 0
+#define NSSIANA_SECTION_ALIGN 8
+#define NSSIANA_MAX_PROTOCOLS 256
+
+struct nssiana_header {
+	char magic[NSSIANA_MAGIC_SIZE];
+	uint16_t version_major;
+	uint16_t version_minor;
+	uint32_t header_size;   /* where the section table starts; >= 64 */
+	uint32_t file_size;     /* the whole file, in bytes */
+	uint32_t section_count;
+	/* CRC-32 (the zlib/IEEE polynomial) of the whole file with these four
+	 * bytes read as zero.  `nss-iana verify` checks it; the module does
+	 * not, because it would read every page of the file in every process. */
+	uint32_t checksum;
+	uint32_t registry_date; /* string offset: newest date in the registry */
+	/* What the compiler read, for `nss-iana stats` and the summary line. */
+	uint32_t rows_read;
+	uint32_t rows_no_name;  /* Reserved / Unassigned rows: not served */
+	uint32_t rows_no_port;  /* name-only rows: not served */
+	uint32_t rows_no_proto; /* name and port, no protocol: not served */
+	uint32_t rows_bad_name; /* names that cannot be a services(5) token */
+	uint32_t reserved[4];   /* zero */
+};
+static_assert(sizeof(struct nssiana_header) == 64, "header is 64 bytes");
+
+enum nssiana_section_id {
+	NSSIANA_SECTION_STRINGS = 1,
+	NSSIANA_SECTION_PROTOCOLS = 2,
+	NSSIANA_SECTION_ENTRIES = 3,
+	NSSIANA_SECTION_ALIASES = 4,
+	NSSIANA_SECTION_NAME_BUCKETS = 5,
+	NSSIANA_SECTION_NAME_REFS = 6,
+	NSSIANA_SECTION_PORT_BUCKETS = 7,
+	NSSIANA_SECTION_PORT_REFS = 8,
+};
+#define NSSIANA_SECTION_MAX_KNOWN 8
+
+struct nssiana_section {
+	uint32_t id;     /* enum nssiana_section_id */
+	uint32_t offset; /* from the start of the file; a multiple of 8 */
+	uint32_t size;   /* bytes; a multiple of the record size */
+	uint32_t reserved; /* zero */
+};
+static_assert(sizeof(struct nssiana_section) == 16, "section is 16 bytes");
+
+struct nssiana_entry {
+	uint32_t name;        /* string offset: the canonical service name */
+	uint32_t meta;        /* string offset of the metadata record */
+	uint32_t alias_first; /* index into ALIASES */
+	uint16_t port_first;  /* the port, or the first port of a range */
+	uint16_t port_last;   /* == port_first unless a range; never smaller */
+	uint16_t alias_count;
+	uint8_t proto;        /* index into PROTOCOLS */
+	uint8_t reserved;     /* zero */
+};
+static_assert(sizeof(struct nssiana_entry) == 20, "entry is 20 bytes");
+
+struct nssiana_alias {
+	uint32_t name; /* string offset */
+	uint32_t meta; /* string offset of the alias row's own metadata record */
+};
+static_assert(sizeof(struct nssiana_alias) == 8, "alias is 8 bytes");
+
+enum nssiana_meta_field {
+	NSSIANA_META_DESCRIPTION,
+	NSSIANA_META_ASSIGNEE,
+	NSSIANA_META_CONTACT,
+	NSSIANA_META_REGISTRATION_DATE,
+	NSSIANA_META_MODIFICATION_DATE,
+	NSSIANA_META_REFERENCE,
+	NSSIANA_META_SERVICE_CODE,
+	NSSIANA_META_UNAUTHORIZED_USE,
+	NSSIANA_META_ASSIGNMENT_NOTES,
+	NSSIANA_META_FIELDS
+};
+
+#define NSSIANA_FNV_OFFSET 2166136261u
+#define NSSIANA_FNV_PRIME 16777619u
+
+/* The name hash of the NAME index.  Inline because the writer, the reader
+ * and the tests must agree on it bit for bit. */
+static inline uint32_t nssiana_name_hash(const char *name)
+{
+	uint32_t hash = NSSIANA_FNV_OFFSET;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		unsigned char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		hash = (hash ^ c) * NSSIANA_FNV_PRIME;
+	}
+	return hash;
+}
+
+#endif

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Runs every test of the suite: each Check program built from
+# tests/check_*.c, then each end-to-end script tests/test_*.sh.
+# Environment: BUILD (build directory), CSV (the registry), SAN (sanitizer).
+# A script exits 0 for pass, 77 for skipped (with its reason on stderr),
+# anything else for fail.  Ends with one line "N passed, N failed, N skipped"
+# and fails if anything failed.
+set -u
+BUILD=${BUILD:-build}
+export BUILD CSV="${CSV:-../shared/iana/service-names-port-numbers.csv}" SAN="${SAN:-}"
+export CK_DEFAULT_TIMEOUT="${CK_DEFAULT_TIMEOUT:-120}"
+passed=0 failed=0 skipped=0 failures=""
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+
+for program in "$BUILD"/tests/check_*; do
+	[ -x "$program" ] || continue
+	echo "== $program"
+	"$program" >"$log" 2>&1
+	status=$?
+	cat "$log"
+	# Check's summary: "NN%: Checks: C, Failures: F, Errors: E"
+	summary=$(grep -E '^[0-9]+%: Checks: [0-9]+' "$log" | tail -n 1)
+	checks=$(echo "$summary" | sed -n 's/.*Checks: \([0-9]*\).*/\1/p')
+	bad=$(echo "$summary" | sed -n 's/.*Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2/p')
+	if [ -z "$checks" ]; then
+		failed=$((failed + 1)); failures="$failures $program(no-summary,status=$status)"
+		continue
+	fi
+	set -- $bad
+	passed=$((passed + checks - $1 - $2))
+	failed=$((failed + $1 + $2))
+	[ "$status" -eq 0 ] && [ "$1" -eq 0 ] && [ "$2" -eq 0 ] || failures="$failures $program"
+done
+
+for script in tests/test_*.sh; do
+	[ -f "$script" ] || continue
+	echo "== $script"
+	sh "$script"
+	status=$?
+	case $status in
+	0) passed=$((passed + 1)) ;;
+	77) skipped=$((skipped + 1)); echo "SKIPPED: $script" ;;
+	*) failed=$((failed + 1)); failures="$failures $script" ;;
+	esac
+done
+
+[ -n "$failures" ] && echo "FAILED:$failures"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ -z "$failures" ]
