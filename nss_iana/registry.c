@@ -1,0 +1,734 @@
+/*
+ * registry.c - the registry rules declared in registry.h.
+ *
+ * Every string of a loaded registry lives in one arena (a chain of large
+ * blocks), so freeing a registry is freeing a handful of blocks, and a
+ * failed load can drop everything it built in one call.
+ */
+#include "registry.h"
+
+#include "csv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define REGISTRY_MAX_FILE_SIZE ((size_t)256 << 20)
+#define ARENA_BLOCK_SIZE ((size_t)256 << 10)
+
+/* ---- arena ---------------------------------------------------------------- */
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used;
+	size_t size;
+	char data[];
+};
+
+struct arena {
+	struct arena_block *blocks;
+	char *empty; /* one shared "" for every empty field */
+};
+
+static void arena_free(struct arena *arena)
+{
+	if (!arena)
+		return;
+	for (struct arena_block *block = arena->blocks, *next; block; block = next) {
+		next = block->next;
+		free(block);
+	}
+	free(arena);
+}
+
+static char *arena_alloc(struct arena *arena, size_t size)
+{
+	struct arena_block *block = arena->blocks;
+
+	if (!block || block->size - block->used < size) {
+		/* Fields longer than a block get a block of their own. */
+		size_t block_size = size > ARENA_BLOCK_SIZE ? size : ARENA_BLOCK_SIZE;
+		block = malloc(sizeof(*block) + block_size);
+		if (!block)
+			return NULL;
+		block->used = 0;
+		block->size = block_size;
+		block->next = arena->blocks;
+		arena->blocks = block;
+	}
+	block->used += size;
+	return block->data + block->used - size;
+}
+
+static char *arena_copy(struct arena *arena, const char *text, size_t length)
+{
+	char *copy;
+
+	if (length == 0)
+		return arena->empty;
+	copy = arena_alloc(arena, length + 1);
+	if (copy) {
+		memcpy(copy, text, length);
+		copy[length] = '\0';
+	}
+	return copy;
+}
+
+static struct arena *arena_new(void)
+{
+	struct arena *arena = calloc(1, sizeof(*arena));
+
+	if (!arena)
+		return NULL;
+	arena->empty = arena_alloc(arena, 1);
+	if (!arena->empty) {
+		arena_free(arena);
+		return NULL;
+	}
+	arena->empty[0] = '\0';
+	return arena;
+}
+
+/* ---- columns -------------------------------------------------------------- */
+
+enum column {
+	COL_NAME,
+	COL_PORT,
+	COL_PROTO,
+	COL_META, /* COL_META + enum nssiana_meta_field */
+	COL_COUNT = COL_META + NSSIANA_META_FIELDS
+};
+
+static const char *const column_names[COL_COUNT] = {
+	[COL_NAME] = "Service Name",
+	[COL_PORT] = "Port Number",
+	[COL_PROTO] = "Transport Protocol",
+	[COL_META + NSSIANA_META_DESCRIPTION] = "Description",
+	[COL_META + NSSIANA_META_ASSIGNEE] = "Assignee",
+	[COL_META + NSSIANA_META_CONTACT] = "Contact",
+	[COL_META + NSSIANA_META_REGISTRATION_DATE] = "Registration Date",
+	[COL_META + NSSIANA_META_MODIFICATION_DATE] = "Modification Date",
+	[COL_META + NSSIANA_META_REFERENCE] = "Reference",
+	[COL_META + NSSIANA_META_SERVICE_CODE] = "Service Code",
+	[COL_META + NSSIANA_META_UNAUTHORIZED_USE] = "Unauthorized Use Reported",
+	[COL_META + NSSIANA_META_ASSIGNMENT_NOTES] = "Assignment Notes",
+};
+
+/* IANA's name for column 11 up to at least 2018. */
+#define OLD_UNAUTHORIZED_USE_NAME "Known Unauthorized Uses"
+
+/* ---- loading state -------------------------------------------------------- */
+
+struct loader {
+	struct registry *reg;
+	struct csv_reader csv;
+	const char *filename;
+	char *err;
+	size_t err_size;
+	long where[COL_COUNT]; /* CSV field index of each column, or -1 */
+	size_t header_fields;
+	size_t capacity;       /* of reg->rows */
+	/* Parallel to reg->rows: the name an alias row points at, or NULL. */
+	const char **alias_targets;
+	char newest_date[11];
+};
+
+__attribute__((format(printf, 4, 5)))
+static int fail(struct loader *loader, long line, long column,
+		const char *format, ...)
+{
+	va_list args;
+	int used;
+
+	if (loader->err_size == 0)
+		return -1;
+	used = snprintf(loader->err, loader->err_size, "%s:%ld:%ld: ",
+			loader->filename, line, column);
+	if (used >= 0 && (size_t)used < loader->err_size) {
+		va_start(args, format);
+		vsnprintf(loader->err + used, loader->err_size - (size_t)used,
+			  format, args);
+		va_end(args);
+	}
+	return -1;
+}
+
+static int fail_csv(struct loader *loader, const struct csv_error *error)
+{
+	return fail(loader, error->line, error->column, "%s", error->message);
+}
+
+static int same_text_ignoring_case(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}
+
+static int column_of_header(const char *text)
+{
+	for (int column = 0; column < COL_COUNT; column++)
+		if (same_text_ignoring_case(text, column_names[column]))
+			return column;
+	if (same_text_ignoring_case(text, OLD_UNAUTHORIZED_USE_NAME))
+		return COL_META + NSSIANA_META_UNAUTHORIZED_USE;
+	return -1;
+}
+
+static int read_header(struct loader *loader)
+{
+	struct csv_error error;
+	int status = csv_next(&loader->csv, &error);
+
+	if (status < 0)
+		return fail_csv(loader, &error);
+	if (status == 0)
+		return fail(loader, 1, 1, "no header row: the input is empty");
+	for (int column = 0; column < COL_COUNT; column++)
+		loader->where[column] = -1;
+	loader->header_fields = loader->csv.field_count;
+	for (size_t i = 0; i < loader->csv.field_count; i++) {
+		const struct csv_field *field = &loader->csv.fields[i];
+		int column = column_of_header(field->text);
+		if (column < 0)
+			continue; /* a column this version does not know */
+		if (loader->where[column] >= 0)
+			return fail(loader, field->line, field->column,
+				    "column \"%s\" appears twice in the header",
+				    field->text);
+		loader->where[column] = (long)i;
+	}
+	for (int column = COL_NAME; column <= COL_PROTO; column++)
+		if (loader->where[column] < 0)
+			return fail(loader, loader->csv.fields[0].line, 1,
+				    "missing required column \"%s\" in the header row",
+				    column_names[column]);
+	return 0;
+}
+
+static const struct csv_field *field_of(const struct loader *loader, int column)
+{
+	static const struct csv_field absent = { "", 0, 0, 0 };
+	long index = loader->where[column];
+
+	return index < 0 ? &absent : &loader->csv.fields[index];
+}
+
+/* ---- field rules ---------------------------------------------------------- */
+
+static int parse_port_number(const char **p, uint16_t *value)
+{
+	unsigned long number = 0;
+	const char *start = *p;
+
+	while (**p >= '0' && **p <= '9') {
+		number = number * 10 + (unsigned long)(**p - '0');
+		if (number > 65535)
+			return -1;
+		(*p)++;
+	}
+	if (*p == start)
+		return -1;
+	*value = (uint16_t)number;
+	return 0;
+}
+
+/* "N" or "N-M", 0 <= N <= M <= 65535, nothing else. */
+static int parse_ports(const char *text, uint16_t *first, uint16_t *last)
+{
+	const char *p = text;
+
+	if (parse_port_number(&p, first) < 0)
+		return -1;
+	*last = *first;
+	if (*p == '-') {
+		p++;
+		if (parse_port_number(&p, last) < 0 || *last < *first)
+			return -1;
+	}
+	return *p == '\0' ? 0 : -1;
+}
+
+static int is_protocol_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+	       c == '+';
+}
+
+static int is_valid_protocol(const struct csv_field *field)
+{
+	for (size_t i = 0; i < field->length; i++)
+		if (!is_protocol_byte((unsigned char)field->text[i]))
+			return 0;
+	return 1;
+}
+
+/* services(5) splits a line on white space and ends it at '#', so such a
+ * name (or one with control bytes) cannot be written as one token. */
+static int is_servable_name(const struct csv_field *field)
+{
+	for (size_t i = 0; i < field->length; i++) {
+		unsigned char c = (unsigned char)field->text[i];
+		if (c <= ' ' || c == 0x7F || c == '#')
+			return 0;
+	}
+	return 1;
+}
+
+/* Matches `pattern` at text, where a space in the pattern stands for any
+ * run of white space: exports have rendered IANA's line breaks both as
+ * spaces and as newlines.  Returns the end of the match or NULL. */
+static const char *match_phrase(const char *text, const char *pattern)
+{
+	for (; *pattern; pattern++) {
+		if (*pattern == ' ') {
+			if (*text != ' ' && *text != '\n' && *text != '\r' && *text != '\t')
+				return NULL;
+			while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
+				text++;
+		} else if (*text++ != *pattern) {
+			return NULL;
+		}
+	}
+	return text;
+}
+
+/* The quoted name after `intro` anywhere in notes, as [*start, *end). */
+static int find_quoted_after(const char *notes, const char *intro,
+			     const char **start, const char **end)
+{
+	for (const char *p = strchr(notes, intro[0]); p; p = strchr(p + 1, intro[0])) {
+		const char *after = match_phrase(p, intro);
+		const char *close;
+		if (!after)
+			continue;
+		close = strchr(after, '"');
+		if (!close)
+			continue;
+		*start = after;
+		*end = close;
+		return 1;
+	}
+	return 0;
+}
+
+/* The name an alias row's Assignment Notes point at, or NULL. */
+static const char *alias_target(struct loader *loader, const char *notes, int *failed)
+{
+	static const char *const intros[] = {
+		"This entry is an alias to \"",
+		"This is a duplicate of the \"",
+	};
+	const char *start, *end;
+
+	for (size_t i = 0; i < sizeof(intros) / sizeof(intros[0]); i++) {
+		if (!find_quoted_after(notes, intros[i], &start, &end))
+			continue;
+		const char *copy = arena_copy(loader->reg->arena, start, (size_t)(end - start));
+		if (!copy)
+			*failed = 1;
+		return copy;
+	}
+	return NULL;
+}
+
+static int is_date(const char *text, size_t length)
+{
+	static const char shape[] = "NNNN-NN-NN";
+
+	if (length != 7 && length != 10)
+		return 0;
+	for (size_t i = 0; i < length; i++) {
+		int digit = text[i] >= '0' && text[i] <= '9';
+		if (shape[i] == 'N' ? !digit : text[i] != '-')
+			return 0;
+	}
+	return 1;
+}
+
+/* YYYY-MM sorts before every YYYY-MM-DD of its month as a string, which is
+ * the order wanted: a month-only date says less, not more. */
+static void note_date(struct loader *loader, const struct csv_field *field)
+{
+	if (is_date(field->text, field->length) &&
+	    strcmp(field->text, loader->newest_date) > 0)
+		memcpy(loader->newest_date, field->text, field->length + 1);
+}
+
+/* ---- rows ----------------------------------------------------------------- */
+
+static int grow_rows(struct loader *loader)
+{
+	struct registry *reg = loader->reg;
+	size_t capacity = loader->capacity ? loader->capacity * 2 : 1024;
+	struct registry_row *rows;
+	const char **targets;
+
+	rows = realloc(reg->rows, capacity * sizeof(*rows));
+	if (!rows)
+		return -1;
+	reg->rows = rows;
+	targets = realloc(loader->alias_targets, capacity * sizeof(*targets));
+	if (!targets)
+		return -1;
+	loader->alias_targets = targets;
+	loader->capacity = capacity;
+	return 0;
+}
+
+static int add_serving_row(struct loader *loader, uint16_t first, uint16_t last)
+{
+	struct registry *reg = loader->reg;
+	struct arena *arena = reg->arena;
+	const struct csv_field *name = field_of(loader, COL_NAME);
+	const struct csv_field *proto = field_of(loader, COL_PROTO);
+	struct registry_row *row;
+	int failed = 0;
+
+	if (reg->count == loader->capacity && grow_rows(loader) < 0)
+		return -1;
+	row = &reg->rows[reg->count];
+	row->name = arena_copy(arena, name->text, name->length);
+	row->proto = arena_copy(arena, proto->text, proto->length);
+	failed = !row->name || !row->proto;
+	for (int i = 0; i < NSSIANA_META_FIELDS; i++) {
+		const struct csv_field *meta = field_of(loader, COL_META + i);
+		row->meta[i] = arena_copy(arena, meta->text, meta->length);
+		failed |= !row->meta[i];
+	}
+	row->port_first = first;
+	row->port_last = last;
+	row->line = loader->csv.fields[0].line;
+	row->alias_of = -1;
+	loader->alias_targets[reg->count] =
+		alias_target(loader, row->meta[NSSIANA_META_ASSIGNMENT_NOTES], &failed);
+	if (failed)
+		return -1;
+	if (first != last)
+		reg->stats.ranges++;
+	reg->count++;
+	return 0;
+}
+
+static int is_empty_line(const struct csv_reader *csv)
+{
+	return csv->field_count == 1 && csv->fields[0].length == 0;
+}
+
+/* Where a record with too few fields ends: just after its last byte. */
+static void record_end(const struct csv_reader *csv, long *line, long *column)
+{
+	size_t end = csv->pos, line_start;
+
+	*line = csv->line;
+	if (end > 0 && csv->data[end - 1] == '\n') {
+		end--;
+		(*line)--;
+		if (end > 0 && csv->data[end - 1] == '\r')
+			end--;
+	}
+	line_start = end;
+	while (line_start > 0 && csv->data[line_start - 1] != '\n')
+		line_start--;
+	if (*line == 1 && line_start == 0 && csv->size >= 3 &&
+	    memcmp(csv->data, "\xEF\xBB\xBF", 3) == 0)
+		line_start = 3;
+	*column = (long)(end - line_start) + 1;
+}
+
+static int check_field_count(struct loader *loader)
+{
+	const struct csv_reader *csv = &loader->csv;
+	long line, column;
+
+	if (csv->field_count > loader->header_fields) {
+		const struct csv_field *extra = &csv->fields[loader->header_fields];
+		return fail(loader, extra->line, extra->column,
+			    "record has %zu fields, the header has %zu",
+			    csv->field_count, loader->header_fields);
+	}
+	if (csv->field_count < loader->header_fields) {
+		record_end(csv, &line, &column);
+		return fail(loader, line, column,
+			    "record has %zu fields, the header has %zu",
+			    csv->field_count, loader->header_fields);
+	}
+	return 0;
+}
+
+static int read_row(struct loader *loader)
+{
+	struct registry_stats *stats = &loader->reg->stats;
+	const struct csv_field *name = field_of(loader, COL_NAME);
+	const struct csv_field *port = field_of(loader, COL_PORT);
+	const struct csv_field *proto = field_of(loader, COL_PROTO);
+	uint16_t first = 0, last = 0;
+
+	if (check_field_count(loader) < 0)
+		return -1;
+	stats->rows_read++;
+	note_date(loader, field_of(loader, COL_META + NSSIANA_META_REGISTRATION_DATE));
+	note_date(loader, field_of(loader, COL_META + NSSIANA_META_MODIFICATION_DATE));
+	if (port->length > 0 && parse_ports(port->text, &first, &last) < 0)
+		return fail(loader, port->line, port->column,
+			    "malformed port \"%s\": expected N or N-M, 0 <= N <= M <= 65535",
+			    port->text);
+	if (proto->length > 0 && !is_valid_protocol(proto))
+		return fail(loader, proto->line, proto->column,
+			    "malformed protocol \"%s\": expected letters, digits, '-', '_', '.', '+'",
+			    proto->text);
+	if (name->length == 0)
+		stats->no_name++;
+	else if (port->length == 0)
+		stats->no_port++;
+	else if (proto->length == 0)
+		stats->no_proto++;
+	else if (!is_servable_name(name))
+		stats->bad_name++;
+	else if (add_serving_row(loader, first, last) < 0)
+		return fail(loader, name->line, name->column, "out of memory");
+	return 0;
+}
+
+/* ---- aliases -------------------------------------------------------------- */
+
+static uint32_t row_key_hash(const struct registry_row *row, const char *name)
+{
+	uint32_t hash = nssiana_name_hash(name);
+
+	hash = (hash ^ row->port_first) * NSSIANA_FNV_PRIME;
+	hash = (hash ^ row->port_last) * NSSIANA_FNV_PRIME;
+	return hash ^ nssiana_name_hash(row->proto);
+}
+
+static int same_service(const struct registry_row *a, const struct registry_row *b)
+{
+	return a->port_first == b->port_first && a->port_last == b->port_last &&
+	       strcmp(a->proto, b->proto) == 0;
+}
+
+/* The first row on the chain named `target` exactly, else the first named
+ * so ignoring ASCII case, on the same ports and protocol; -1 if none. */
+static long find_target(const struct registry *reg, const long *chain_next,
+			long chain_head, const struct registry_row *alias,
+			const char *target)
+{
+	long folded = -1;
+
+	for (long i = chain_head; i >= 0; i = chain_next[i]) {
+		const struct registry_row *row = &reg->rows[i];
+		if (!same_service(row, alias))
+			continue;
+		if (strcmp(row->name, target) == 0)
+			return i;
+		if (folded < 0 && strcasecmp(row->name, target) == 0)
+			folded = i;
+	}
+	return folded;
+}
+
+/* Only rows that are not alias rows themselves can be targets: an alias
+ * of an alias would depend on the order resolution runs in. */
+static int resolve_aliases(struct loader *loader)
+{
+	struct registry *reg = loader->reg;
+	size_t buckets = 1;
+	long *heads, *next;
+
+	while (buckets < reg->count * 2)
+		buckets *= 2;
+	heads = malloc(buckets * sizeof(*heads));
+	next = malloc((reg->count + 1) * sizeof(*next));
+	if (!heads || !next) {
+		free(heads);
+		free(next);
+		return -1;
+	}
+	for (size_t b = 0; b < buckets; b++)
+		heads[b] = -1;
+	/* Pushing in reverse leaves every chain in registry order. */
+	for (size_t i = reg->count; i-- > 0;) {
+		const struct registry_row *row = &reg->rows[i];
+		size_t b;
+		if (loader->alias_targets[i])
+			continue;
+		b = row_key_hash(row, row->name) & (buckets - 1);
+		next[i] = heads[b];
+		heads[b] = (long)i;
+	}
+	for (size_t i = 0; i < reg->count; i++) {
+		struct registry_row *row = &reg->rows[i];
+		const char *target = loader->alias_targets[i];
+		long found;
+		if (!target)
+			continue;
+		found = find_target(reg, next,
+				    heads[row_key_hash(row, target) & (buckets - 1)],
+				    row, target);
+		row->alias_of = found;
+		if (found >= 0)
+			reg->stats.alias_rows++;
+		else
+			reg->stats.unresolved_aliases++;
+	}
+	free(heads);
+	free(next);
+	return 0;
+}
+
+/* ---- entry points --------------------------------------------------------- */
+
+void registry_free(struct registry *reg)
+{
+	if (!reg)
+		return;
+	free(reg->rows);
+	arena_free(reg->arena);
+	memset(reg, 0, sizeof(*reg));
+}
+
+static int load_records(struct loader *loader)
+{
+	struct csv_error error;
+	int status;
+
+	if (read_header(loader) < 0)
+		return -1;
+	while ((status = csv_next(&loader->csv, &error)) > 0) {
+		if (is_empty_line(&loader->csv))
+			continue;
+		if (read_row(loader) < 0)
+			return -1;
+	}
+	if (status < 0)
+		return fail_csv(loader, &error);
+	if (resolve_aliases(loader) < 0)
+		return fail(loader, loader->csv.line, 1, "out of memory");
+	return 0;
+}
+
+int registry_load(struct registry *reg, const char *data, size_t size,
+		  const char *filename, char *err, size_t err_size)
+{
+	struct loader loader = {
+		.reg = reg,
+		.filename = filename,
+		.err = err,
+		.err_size = err_size,
+	};
+	int status;
+
+	memset(reg, 0, sizeof(*reg));
+	if (err_size > 0)
+		err[0] = '\0';
+	reg->arena = arena_new();
+	if (!reg->arena)
+		return fail(&loader, 1, 1, "out of memory");
+	csv_init(&loader.csv, data, size);
+	status = load_records(&loader);
+	csv_free(&loader.csv);
+	free(loader.alias_targets);
+	if (status < 0) {
+		registry_free(reg);
+		return -1;
+	}
+	memcpy(reg->date, loader.newest_date, sizeof(reg->date));
+	return 0;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail_file(char *err, size_t err_size, const char *format, ...)
+{
+	va_list args;
+
+	if (err_size > 0) {
+		va_start(args, format);
+		vsnprintf(err, err_size, format, args);
+		va_end(args);
+	}
+	return -1;
+}
+
+/* Reads all of fd; also works for pipes and files whose size changes. */
+static int read_all(int fd, size_t size_hint, char **data, size_t *size)
+{
+	size_t capacity = size_hint + 1, used = 0;
+	char *buffer = malloc(capacity);
+
+	if (!buffer)
+		return ENOMEM;
+	for (;;) {
+		ssize_t got;
+		if (used == capacity) {
+			char *grown;
+			if (capacity > REGISTRY_MAX_FILE_SIZE) {
+				free(buffer);
+				return EFBIG;
+			}
+			grown = realloc(buffer, capacity * 2);
+			if (!grown) {
+				free(buffer);
+				return ENOMEM;
+			}
+			buffer = grown;
+			capacity *= 2;
+		}
+		got = read(fd, buffer + used, capacity - used);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int saved = errno;
+			free(buffer);
+			return saved;
+		}
+		if (got == 0)
+			break;
+		used += (size_t)got;
+	}
+	if (used > REGISTRY_MAX_FILE_SIZE) {
+		free(buffer);
+		return EFBIG;
+	}
+	*data = buffer;
+	*size = used;
+	return 0;
+}
+
+int registry_load_file(struct registry *reg, const char *path,
+		       char *err, size_t err_size)
+{
+	struct stat st;
+	char *data = NULL;
+	size_t size = 0;
+	int fd, status;
+
+	memset(reg, 0, sizeof(*reg));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail_file(err, err_size, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		status = errno;
+	} else if (S_ISDIR(st.st_mode)) {
+		status = EISDIR;
+	} else if (S_ISREG(st.st_mode) && (size_t)st.st_size > REGISTRY_MAX_FILE_SIZE) {
+		status = EFBIG;
+	} else {
+		status = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536,
+				  &data, &size);
+	}
+	close(fd);
+	if (status == EFBIG)
+		return fail_file(err, err_size,
+				 "%s: file larger than %zu MiB, refusing to read it",
+				 path, REGISTRY_MAX_FILE_SIZE >> 20);
+	if (status != 0)
+		return fail_file(err, err_size, "%s: %s", path, strerror(status));
+	status = registry_load(reg, data, size, path, err, err_size);
+	free(data);
+	return status;
+}
