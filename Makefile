@@ -30,7 +30,7 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
 SAN_asan  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_tsan  := -fsanitize=thread
 CFLAGS    ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 -fPIC $(WARN) $(CFLAGS) $(SAN_$(SAN)) -Inss_iana \
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -fPIC $(WARN) $(CFLAGS) $(SAN_$(SAN)) -Inss_iana \
 	-DNSS_IANA_DEFAULT_DB='"$(DB_PATH)"' -DNSS_IANA_VERSION='"$(VERSION)"'
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_$(SAN))
 

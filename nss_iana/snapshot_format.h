@@ -13,6 +13,9 @@
  *   Every integer is unsigned and little-endian, stored at an offset that is
  *   a multiple of its size.  Every section starts at a multiple of 8.  Every
  *   offset and count fits in 32 bits, so a file is smaller than 4 GiB.
+ *   The structs below are the layout, with no padding, and readers use them
+ *   in place on the mapped bytes; this header therefore builds only on
+ *   little-endian hosts (a big-endian port would convert every field).
  *
  * LAYOUT
  *   offset 0          struct nssiana_header
@@ -82,6 +85,9 @@
 #include <assert.h>
 #include <stdint.h>
 
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	      "snapshots are read in place: little-endian hosts only");
+
 #define NSSIANA_MAGIC "NSS-IANA" /* 8 bytes, no NUL */
 #define NSSIANA_MAGIC_SIZE 8
 #define NSSIANA_VERSION_MAJOR 1
@@ -107,7 +113,7 @@ struct nssiana_header {
 	uint32_t rows_no_port;  /* name-only rows: not served */
 	uint32_t rows_no_proto; /* name and port, no protocol: not served */
 	uint32_t rows_bad_name; /* names that cannot be a services(5) token */
-	uint32_t reserved[4];   /* zero */
+	uint32_t reserved[3];   /* zero */
 };
 static_assert(sizeof(struct nssiana_header) == 64, "header is 64 bytes");
 
