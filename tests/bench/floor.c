@@ -1,0 +1,94 @@
+/*
+ * floor.c - libnss_floor.so.2, the cheapest services module glibc can call.
+ *
+ * Benchmark-only.  Every by-name and by-port lookup answers the same
+ * constant entry, copied into the caller's buffer the way a real module
+ * must, so that timing `services: floor` measures what glibc itself costs
+ * around a module call (nsswitch.conf stat, dispatch, errno handling).  No
+ * real module can be faster; the bench reports our module against it.
+ *
+ * A walk over it is empty: there is no meaningful "cheapest walk" of
+ * 11,000 entries, so the bench compares the walk against nss_files only.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <nss.h>
+#include <stdint.h>
+#include <string.h>
+
+enum nss_status _nss_floor_getservbyname_r(const char *name, const char *proto,
+					   struct servent *result, char *buffer,
+					   size_t buflen, int *errnop);
+enum nss_status _nss_floor_getservbyport_r(int port, const char *proto,
+					   struct servent *result, char *buffer,
+					   size_t buflen, int *errnop);
+enum nss_status _nss_floor_setservent(int stayopen);
+enum nss_status _nss_floor_getservent_r(struct servent *result, char *buffer,
+					size_t buflen, int *errnop);
+enum nss_status _nss_floor_endservent(void);
+
+static const char floor_name[] = "https";
+static const char floor_proto[] = "tcp";
+enum { FLOOR_PORT = 443 };
+
+/* Same work as a real answer: an aligned alias array, then the strings. */
+static enum nss_status fill_constant(struct servent *result, char *buffer,
+				     size_t buflen, int *errnop)
+{
+	size_t pad = (uintptr_t)buffer % sizeof(char *);
+	pad = pad ? sizeof(char *) - pad : 0;
+	size_t need = pad + sizeof(char *) + sizeof floor_name + sizeof floor_proto;
+	if (buflen < need) {
+		*errnop = ERANGE;
+		return NSS_STATUS_TRYAGAIN;
+	}
+	char **aliases = (char **)(void *)(buffer + pad);
+	char *strings = buffer + pad + sizeof(char *);
+	aliases[0] = NULL;
+	memcpy(strings, floor_name, sizeof floor_name);
+	memcpy(strings + sizeof floor_name, floor_proto, sizeof floor_proto);
+	result->s_name = strings;
+	result->s_aliases = aliases;
+	result->s_port = htons(FLOOR_PORT);
+	result->s_proto = strings + sizeof floor_name;
+	return NSS_STATUS_SUCCESS;
+}
+
+enum nss_status _nss_floor_getservbyname_r(const char *name, const char *proto,
+					   struct servent *result, char *buffer,
+					   size_t buflen, int *errnop)
+{
+	(void)name;
+	(void)proto;
+	return fill_constant(result, buffer, buflen, errnop);
+}
+
+enum nss_status _nss_floor_getservbyport_r(int port, const char *proto,
+					   struct servent *result, char *buffer,
+					   size_t buflen, int *errnop)
+{
+	(void)port;
+	(void)proto;
+	return fill_constant(result, buffer, buflen, errnop);
+}
+
+enum nss_status _nss_floor_setservent(int stayopen)
+{
+	(void)stayopen;
+	return NSS_STATUS_SUCCESS;
+}
+
+enum nss_status _nss_floor_getservent_r(struct servent *result, char *buffer,
+					size_t buflen, int *errnop)
+{
+	(void)result;
+	(void)buffer;
+	(void)buflen;
+	*errnop = ENOENT;
+	return NSS_STATUS_NOTFOUND;
+}
+
+enum nss_status _nss_floor_endservent(void)
+{
+	return NSS_STATUS_SUCCESS;
+}
