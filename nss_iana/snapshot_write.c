@@ -1,0 +1,630 @@
+/*
+ * snapshot_write.c - registry to snapshot bytes (snapshot_format.h), and
+ * the atomic write that puts them on disk.
+ *
+ * Determinism: the output depends only on the registry's rows in order.
+ * The hash table here only finds duplicate strings; nothing is ever emitted
+ * in hash table order.
+ */
+#include "snapshot_write.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- a growable byte array ---------------------------------------------- */
+
+struct bytes {
+	unsigned char *data;
+	size_t size;
+	size_t capacity;
+	bool failed; /* an allocation failed; later appends do nothing */
+};
+
+static bool reserve(struct bytes *b, size_t extra)
+{
+	if (b->failed)
+		return false;
+	if (b->size + extra <= b->capacity)
+		return true;
+	size_t capacity = b->capacity ? b->capacity : 4096;
+	while (capacity < b->size + extra)
+		capacity *= 2;
+	unsigned char *data = realloc(b->data, capacity);
+	if (data == NULL) {
+		b->failed = true;
+		return false;
+	}
+	b->data = data;
+	b->capacity = capacity;
+	return true;
+}
+
+static void append(struct bytes *b, const void *data, size_t size)
+{
+	if (size && reserve(b, size)) {
+		memcpy(b->data + b->size, data, size);
+		b->size += size;
+	}
+}
+
+static void append_u32(struct bytes *b, uint32_t value)
+{
+	append(b, &value, sizeof value);
+}
+
+static void pad_to(struct bytes *b, size_t alignment)
+{
+	static const unsigned char zeros[NSSIANA_SECTION_ALIGN];
+	append(b, zeros, -b->size & (alignment - 1));
+}
+
+/* ---- the string pool, each item stored once ----------------------------- */
+
+struct pool_slot {
+	uint32_t offset_plus_one; /* 0: empty slot */
+	uint32_t size;
+};
+
+struct pool {
+	struct bytes bytes;
+	struct pool_slot *slots;
+	size_t slot_count; /* a power of two */
+	size_t used;
+};
+
+static uint64_t hash_bytes(const unsigned char *data, size_t size)
+{
+	uint64_t hash = 14695981039346656037u;
+	for (size_t i = 0; i < size; i++)
+		hash = (hash ^ data[i]) * 1099511628211u;
+	return hash;
+}
+
+static struct pool_slot *pool_find(const struct pool_slot *slots, size_t count,
+				   const unsigned char *pool_bytes,
+				   const void *data, size_t size)
+{
+	size_t mask = count - 1;
+	size_t i = hash_bytes(data, size) & mask;
+	for (; slots[i].offset_plus_one; i = (i + 1) & mask)
+		if (slots[i].size == size &&
+		    memcmp(pool_bytes + slots[i].offset_plus_one - 1, data, size) == 0)
+			break;
+	return (struct pool_slot *)&slots[i];
+}
+
+static bool pool_grow(struct pool *pool)
+{
+	size_t count = pool->slot_count ? pool->slot_count * 2 : 4096;
+	struct pool_slot *slots = calloc(count, sizeof *slots);
+	if (slots == NULL)
+		return false;
+	for (size_t i = 0; i < pool->slot_count; i++) {
+		struct pool_slot old = pool->slots[i];
+		if (old.offset_plus_one)
+			*pool_find(slots, count, pool->bytes.data,
+				   pool->bytes.data + old.offset_plus_one - 1,
+				   old.size) = old;
+	}
+	free(pool->slots);
+	pool->slots = slots;
+	pool->slot_count = count;
+	return true;
+}
+
+/* Stores `size` bytes, which end with a NUL, once: a plain string, or a
+ * metadata record of several strings.  Returns the offset, or UINT32_MAX
+ * when memory runs out or the pool outgrows 32-bit offsets. */
+static uint32_t pool_add(struct pool *pool, const void *data, size_t size)
+{
+	if ((pool->used + 1) * 2 > pool->slot_count && !pool_grow(pool))
+		return UINT32_MAX;
+	struct pool_slot *slot = pool_find(pool->slots, pool->slot_count,
+					   pool->bytes.data, data, size);
+	if (slot->offset_plus_one)
+		return slot->offset_plus_one - 1;
+	if (pool->bytes.size + size >= UINT32_MAX - 1)
+		return UINT32_MAX;
+	uint32_t offset = pool->bytes.size;
+	append(&pool->bytes, data, size);
+	if (pool->bytes.failed)
+		return UINT32_MAX;
+	*slot = (struct pool_slot){ offset + 1, size };
+	pool->used++;
+	return offset;
+}
+
+static uint32_t pool_add_string(struct pool *pool, const char *s)
+{
+	return pool_add(pool, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static uint32_t pool_add_meta(struct pool *pool, char *const *meta,
+			      struct bytes *scratch)
+{
+	scratch->size = 0;
+	for (int i = 0; i < NSSIANA_META_FIELDS; i++) {
+		const char *field = meta[i] ? meta[i] : "";
+		append(scratch, field, strlen(field) + 1);
+	}
+	if (scratch->failed)
+		return UINT32_MAX;
+	return pool_add(pool, scratch->data, scratch->size);
+}
+
+/* ---- building the sections ---------------------------------------------- */
+
+struct builder {
+	const struct registry *reg;
+	struct pool pool;
+	struct bytes scratch;
+	struct bytes protocols;   /* uint32 string offsets */
+	struct bytes entries;     /* struct nssiana_entry */
+	struct bytes aliases;     /* struct nssiana_alias */
+	struct bytes name_index[2]; /* buckets, refs */
+	struct bytes port_index[2];
+	uint32_t *entry_of_row;   /* row -> entry, for alias rows' targets */
+	uint32_t entry_count;
+	uint32_t alias_total;
+};
+
+static const char *protocol_index(struct builder *b, const char *proto,
+				  uint8_t *index)
+{
+	uint32_t offset = pool_add_string(&b->pool, proto);
+	const uint32_t *known = (const uint32_t *)b->protocols.data;
+	size_t count = b->protocols.size / sizeof(uint32_t);
+
+	if (offset == UINT32_MAX)
+		return "out of memory";
+	for (size_t i = 0; i < count; i++)
+		if (known[i] == offset) {
+			*index = i;
+			return NULL;
+		}
+	if (count == NSSIANA_MAX_PROTOCOLS)
+		return "more than 256 different protocols";
+	append_u32(&b->protocols, offset);
+	*index = count;
+	return NULL;
+}
+
+/* Row number -> entry number, then each entry's alias count. */
+static const char *number_entries(struct builder *b, uint32_t *alias_counts)
+{
+	const struct registry *reg = b->reg;
+
+	for (size_t row = 0; row < reg->count; row++)
+		if (reg->rows[row].alias_of < 0)
+			b->entry_of_row[row] = b->entry_count++;
+	for (size_t row = 0; row < reg->count; row++) {
+		long target = reg->rows[row].alias_of;
+		if (target < 0)
+			continue;
+		if ((size_t)target >= reg->count || reg->rows[target].alias_of >= 0)
+			return "an alias row must alias a row that is not an alias";
+		uint32_t entry = b->entry_of_row[target];
+		if (alias_counts[entry] == UINT16_MAX)
+			return "more than 65535 aliases of one entry";
+		alias_counts[entry]++;
+		b->alias_total++;
+	}
+	return NULL;
+}
+
+static const char *build_entries(struct builder *b, const uint32_t *alias_counts)
+{
+	uint32_t alias_first = 0;
+
+	for (size_t row = 0; row < b->reg->count; row++) {
+		const struct registry_row *r = &b->reg->rows[row];
+		if (r->alias_of >= 0)
+			continue;
+		struct nssiana_entry entry = {
+			.name = pool_add_string(&b->pool, r->name),
+			.meta = pool_add_meta(&b->pool, r->meta, &b->scratch),
+			.alias_first = alias_first,
+			.port_first = r->port_first,
+			.port_last = r->port_last,
+			.alias_count = alias_counts[b->entry_of_row[row]],
+		};
+		const char *why = protocol_index(b, r->proto, &entry.proto);
+		if (why)
+			return why;
+		if (entry.name == UINT32_MAX || entry.meta == UINT32_MAX)
+			return "string pool over 4 GiB, or out of memory";
+		alias_first += entry.alias_count;
+		append(&b->entries, &entry, sizeof entry);
+	}
+	return NULL;
+}
+
+/* Alias records go in entry order, each entry's in row order. */
+static const char *build_aliases(struct builder *b)
+{
+	const struct nssiana_entry *entries = (const void *)b->entries.data;
+	uint32_t *next = calloc(b->entry_count + 1, sizeof *next);
+	struct nssiana_alias *aliases = calloc(b->alias_total + 1, sizeof *aliases);
+	const char *why = NULL;
+
+	if (next == NULL || aliases == NULL) {
+		why = "out of memory";
+		goto out;
+	}
+	for (uint32_t e = 0; e < b->entry_count; e++)
+		next[e] = entries[e].alias_first;
+	for (size_t row = 0; row < b->reg->count && !why; row++) {
+		const struct registry_row *r = &b->reg->rows[row];
+		if (r->alias_of < 0)
+			continue;
+		struct nssiana_alias alias = {
+			pool_add_string(&b->pool, r->name),
+			pool_add_meta(&b->pool, r->meta, &b->scratch),
+		};
+		if (alias.name == UINT32_MAX || alias.meta == UINT32_MAX)
+			why = "string pool over 4 GiB, or out of memory";
+		aliases[next[b->entry_of_row[r->alias_of]]++] = alias;
+	}
+	append(&b->aliases, aliases, b->alias_total * sizeof *aliases);
+out:
+	free(next);
+	free(aliases);
+	return why;
+}
+
+static uint32_t bucket_count_for(size_t keys)
+{
+	uint32_t count = 1;
+	while (count < keys && count < (1u << 30))
+		count *= 2;
+	return count;
+}
+
+/* (bucket, entry) pairs, generated in entry order, become a bucket index
+ * by a stable counting sort: each bucket keeps registry order. */
+struct pairs {
+	uint32_t *bucket;
+	uint32_t *entry;
+	size_t count;
+	size_t capacity;
+};
+
+static bool add_pair(struct pairs *p, uint32_t bucket, uint32_t entry)
+{
+	if (p->count == p->capacity) {
+		size_t capacity = p->capacity ? p->capacity * 2 : 4096;
+		uint32_t *buckets = realloc(p->bucket, capacity * sizeof *buckets);
+		if (buckets)
+			p->bucket = buckets;
+		uint32_t *entries = realloc(p->entry, capacity * sizeof *entries);
+		if (entries)
+			p->entry = entries;
+		if (!buckets || !entries)
+			return false;
+		p->capacity = capacity;
+	}
+	p->bucket[p->count] = bucket;
+	p->entry[p->count] = entry;
+	p->count++;
+	return true;
+}
+
+static const char *emit_index(struct pairs *p, uint32_t bucket_count,
+			      struct bytes out[2])
+{
+	uint32_t *starts = calloc((size_t)bucket_count + 1, sizeof *starts);
+	uint32_t *refs = malloc((p->count + 1) * sizeof *refs);
+
+	if (starts == NULL || refs == NULL || p->count >= UINT32_MAX) {
+		free(starts);
+		free(refs);
+		return "out of memory";
+	}
+	for (size_t i = 0; i < p->count; i++)
+		starts[p->bucket[i] + 1]++;
+	for (uint32_t bucket = 0; bucket < bucket_count; bucket++)
+		starts[bucket + 1] += starts[bucket];
+	append(&out[0], starts, ((size_t)bucket_count + 1) * sizeof *starts);
+	for (size_t i = 0; i < p->count; i++)
+		refs[starts[p->bucket[i]]++] = p->entry[i];
+	append(&out[1], refs, p->count * sizeof *refs);
+	free(starts);
+	free(refs);
+	return NULL;
+}
+
+/* Adds (bucket, entry) unless this entry is already the last one listed
+ * for the bucket: keys of one entry are added together, so that is enough
+ * to list each entry once per bucket. */
+static bool add_key(struct pairs *p, uint32_t *last_entry_of_bucket,
+		    uint32_t bucket, uint32_t entry)
+{
+	if (last_entry_of_bucket[bucket] == entry + 1)
+		return true;
+	last_entry_of_bucket[bucket] = entry + 1;
+	return add_pair(p, bucket, entry);
+}
+
+static const char *build_name_index(struct builder *b)
+{
+	const struct nssiana_entry *entries = (const void *)b->entries.data;
+	const struct nssiana_alias *aliases = (const void *)b->aliases.data;
+	const char *strings = (const char *)b->pool.bytes.data;
+	uint32_t buckets = bucket_count_for(b->entry_count + b->alias_total);
+	uint32_t *last = calloc(buckets, sizeof *last);
+	struct pairs pairs = { 0 };
+	const char *why = last ? NULL : "out of memory";
+
+	for (uint32_t e = 0; e < b->entry_count && !why; e++) {
+		const struct nssiana_entry *entry = &entries[e];
+		uint32_t hash = nssiana_name_hash(strings + entry->name);
+		if (!add_key(&pairs, last, hash & (buckets - 1), e))
+			why = "out of memory";
+		for (uint32_t a = 0; a < entry->alias_count && !why; a++) {
+			hash = nssiana_name_hash(strings + aliases[entry->alias_first + a].name);
+			if (!add_key(&pairs, last, hash & (buckets - 1), e))
+				why = "out of memory";
+		}
+	}
+	if (!why)
+		why = emit_index(&pairs, buckets, b->name_index);
+	free(last);
+	free(pairs.bucket);
+	free(pairs.entry);
+	return why;
+}
+
+static const char *build_port_index(struct builder *b)
+{
+	const struct nssiana_entry *entries = (const void *)b->entries.data;
+	uint32_t buckets = bucket_count_for(b->entry_count);
+	uint32_t *last = calloc(buckets, sizeof *last);
+	struct pairs pairs = { 0 };
+	const char *why = last ? NULL : "out of memory";
+
+	for (uint32_t e = 0; e < b->entry_count && !why; e++)
+		for (uint32_t port = entries[e].port_first;
+		     port <= entries[e].port_last && !why; port++)
+			if (!add_key(&pairs, last, port & (buckets - 1), e))
+				why = "out of memory";
+	if (!why)
+		why = emit_index(&pairs, buckets, b->port_index);
+	free(last);
+	free(pairs.bucket);
+	free(pairs.entry);
+	return why;
+}
+
+/* ---- the file ----------------------------------------------------------- */
+
+static void fill_header(const struct builder *b, struct nssiana_header *header,
+			uint32_t date)
+{
+	const struct registry_stats *stats = &b->reg->stats;
+
+	memset(header, 0, sizeof *header);
+	memcpy(header->magic, NSSIANA_MAGIC, NSSIANA_MAGIC_SIZE);
+	header->version_major = NSSIANA_VERSION_MAJOR;
+	header->version_minor = NSSIANA_VERSION_MINOR;
+	header->header_size = sizeof *header;
+	header->section_count = NSSIANA_SECTION_MAX_KNOWN;
+	header->registry_date = date;
+	header->rows_read = stats->rows_read;
+	header->rows_no_name = stats->no_name;
+	header->rows_no_port = stats->no_port;
+	header->rows_no_proto = stats->no_proto;
+	header->rows_bad_name = stats->bad_name;
+}
+
+static const char *assemble(struct builder *b, uint32_t date,
+			    struct snapshot_image *image)
+{
+	const struct bytes *sections[NSSIANA_SECTION_MAX_KNOWN + 1] = {
+		[NSSIANA_SECTION_ENTRIES] = &b->entries,
+		[NSSIANA_SECTION_ALIASES] = &b->aliases,
+		[NSSIANA_SECTION_PROTOCOLS] = &b->protocols,
+		[NSSIANA_SECTION_NAME_BUCKETS] = &b->name_index[0],
+		[NSSIANA_SECTION_NAME_REFS] = &b->name_index[1],
+		[NSSIANA_SECTION_PORT_BUCKETS] = &b->port_index[0],
+		[NSSIANA_SECTION_PORT_REFS] = &b->port_index[1],
+		[NSSIANA_SECTION_STRINGS] = &b->pool.bytes,
+	};
+	struct nssiana_section table[NSSIANA_SECTION_MAX_KNOWN];
+	struct nssiana_header header;
+	struct bytes file = { 0 };
+	size_t offset = sizeof header + sizeof table;
+
+	for (uint32_t id = 1; id <= NSSIANA_SECTION_MAX_KNOWN; id++) {
+		offset += -offset & (NSSIANA_SECTION_ALIGN - 1);
+		table[id - 1] = (struct nssiana_section){ id, offset,
+							  sections[id]->size, 0 };
+		offset += sections[id]->size;
+	}
+	if (offset > UINT32_MAX)
+		return "snapshot would be larger than 4 GiB";
+	fill_header(b, &header, date);
+	header.file_size = offset;
+	append(&file, &header, sizeof header);
+	append(&file, table, sizeof table);
+	for (uint32_t id = 1; id <= NSSIANA_SECTION_MAX_KNOWN; id++) {
+		pad_to(&file, NSSIANA_SECTION_ALIGN);
+		append(&file, sections[id]->data, sections[id]->size);
+	}
+	if (file.failed) {
+		free(file.data);
+		return "out of memory";
+	}
+	uint32_t checksum = snapshot_checksum(file.data, file.size);
+	memcpy(file.data + offsetof(struct nssiana_header, checksum),
+	       &checksum, sizeof checksum);
+	image->data = file.data;
+	image->size = file.size;
+	return NULL;
+}
+
+static bool any_failed(const struct builder *b)
+{
+	return b->pool.bytes.failed || b->scratch.failed || b->protocols.failed ||
+	       b->entries.failed || b->aliases.failed ||
+	       b->name_index[0].failed || b->name_index[1].failed ||
+	       b->port_index[0].failed || b->port_index[1].failed;
+}
+
+static void builder_free(struct builder *b)
+{
+	free(b->pool.bytes.data);
+	free(b->pool.slots);
+	free(b->scratch.data);
+	free(b->protocols.data);
+	free(b->entries.data);
+	free(b->aliases.data);
+	for (int i = 0; i < 2; i++) {
+		free(b->name_index[i].data);
+		free(b->port_index[i].data);
+	}
+	free(b->entry_of_row);
+}
+
+const char *snapshot_build(const struct registry *reg,
+			   struct snapshot_image *image)
+{
+	struct builder b = { .reg = reg };
+	uint32_t *alias_counts = NULL;
+	const char *why = NULL;
+
+	image->data = NULL;
+	image->size = 0;
+	if (reg->count >= UINT32_MAX)
+		return "more rows than a snapshot can hold";
+	b.entry_of_row = calloc(reg->count + 1, sizeof *b.entry_of_row);
+	alias_counts = calloc(reg->count + 1, sizeof *alias_counts);
+	if (b.entry_of_row == NULL || alias_counts == NULL)
+		why = "out of memory";
+	/* Offset 0 must be the empty string. */
+	if (!why && pool_add_string(&b.pool, "") != 0)
+		why = "out of memory";
+	uint32_t date = why ? 0 : pool_add_string(&b.pool, reg->date);
+	if (!why && date == UINT32_MAX)
+		why = "out of memory";
+	if (!why && !(why = number_entries(&b, alias_counts)) &&
+	    !(why = build_entries(&b, alias_counts)) &&
+	    !(why = build_aliases(&b)) &&
+	    !(why = build_name_index(&b)) && !(why = build_port_index(&b)) &&
+	    any_failed(&b))
+		why = "out of memory";
+	if (!why)
+		why = assemble(&b, date, image);
+	free(alias_counts);
+	builder_free(&b);
+	return why;
+}
+
+void snapshot_image_free(struct snapshot_image *image)
+{
+	free(image->data);
+	image->data = NULL;
+	image->size = 0;
+}
+
+/* ---- checksum ----------------------------------------------------------- */
+
+static uint32_t crc32_update(uint32_t crc, const unsigned char *data,
+			     size_t size)
+{
+	static uint32_t table[256];
+	if (table[1] == 0)
+		for (uint32_t n = 0; n < 256; n++) {
+			uint32_t c = n;
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+			table[n] = c;
+		}
+	for (size_t i = 0; i < size; i++)
+		crc = table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
+	return crc;
+}
+
+uint32_t snapshot_checksum(const unsigned char *data, size_t size)
+{
+	static const unsigned char zero[4];
+	size_t at = offsetof(struct nssiana_header, checksum);
+	uint32_t crc = 0xffffffffu;
+
+	if (size < at + sizeof zero)
+		return crc32_update(crc, data, size) ^ 0xffffffffu;
+	crc = crc32_update(crc, data, at);
+	crc = crc32_update(crc, zero, sizeof zero);
+	crc = crc32_update(crc, data + at + sizeof zero, size - at - sizeof zero);
+	return crc ^ 0xffffffffu;
+}
+
+/* ---- the atomic write --------------------------------------------------- */
+
+static int write_all(int fd, const unsigned char *data, size_t size)
+{
+	while (size > 0) {
+		ssize_t written = write(fd, data, size);
+		if (written < 0 && errno == EINTR)
+			continue;
+		if (written <= 0)
+			return written < 0 ? errno : EIO;
+		data += written;
+		size -= written;
+	}
+	return 0;
+}
+
+static int sync_directory_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	int length = slash ? (int)(slash - path) : 1;
+
+	if (length == 0)
+		length = 1; /* the root directory */
+	if ((size_t)length >= sizeof dir)
+		return ENAMETOOLONG;
+	memcpy(dir, slash ? path : ".", length);
+	dir[length] = '\0';
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	int error = fsync(fd) == 0 ? 0 : errno;
+	close(fd);
+	return error == EINVAL ? 0 : error; /* some filesystems can't */
+}
+
+int write_file_atomic(const char *path, const void *data, size_t size)
+{
+	char temporary[4096];
+	int error;
+
+	if (snprintf(temporary, sizeof temporary, "%s.XXXXXX", path) >=
+	    (int)sizeof temporary)
+		return ENAMETOOLONG;
+	int fd = mkostemp(temporary, O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	/* Every process on the machine reads the snapshot. */
+	error = fchmod(fd, 0644) == 0 ? 0 : errno;
+	if (!error)
+		error = write_all(fd, data, size);
+	if (!error && fsync(fd) != 0)
+		error = errno;
+	if (close(fd) != 0 && !error)
+		error = errno;
+	if (!error && rename(temporary, path) != 0)
+		error = errno;
+	if (error) {
+		unlink(temporary);
+		return error;
+	}
+	return sync_directory_of(path);
+}
