@@ -1,0 +1,32 @@
+# Packaging rules, included by the top Makefile.
+#
+#   make deb         dpkg-buildpackage -us -uc -b; the .deb and friends are
+#                    moved from the parent directory into build-deb/
+#   make deb-check   make deb, then tests/test_deb.sh on that .deb: install
+#                    into a throwaway root, getent, remove, purge
+#
+# debian/rules compiles in build-deb/build, so neither touches build/.
+
+DEB_OUT     := build-deb
+DEB_VERSION  = $(shell dpkg-parsechangelog -SVersion)
+DEB_ARCH     = $(shell dpkg-architecture -qDEB_HOST_ARCH)
+DEB_PACKAGE := $(DEB_OUT)/libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+deb:
+	CSV="$(CSV)" dpkg-buildpackage -us -uc -b
+	mkdir -p $(DEB_OUT)
+	cd .. && mv -f libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).deb \
+		libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).buildinfo \
+		libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).changes \
+		$(CURDIR)/$(DEB_OUT)/
+	-cd .. && mv -f libnss-iana-dbgsym_$(DEB_VERSION)_$(DEB_ARCH).deb $(CURDIR)/$(DEB_OUT)/ 2>/dev/null
+	debian/rules clean
+	@echo "built $(DEB_PACKAGE)"
+
+deb-lintian: deb
+	lintian --info --display-info $(DEB_OUT)/libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).changes
+
+deb-check: deb
+	DEB=$(DEB_PACKAGE) CSV="$(CSV)" sh tests/test_deb.sh
+
+.PHONY: deb deb-lintian deb-check
