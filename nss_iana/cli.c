@@ -1,0 +1,85 @@
+/*
+ * cli.c - main() of the nss-iana tool: global options and the dispatch to
+ * the subcommands in tool_*.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tool.h"
+
+static const char main_help[] =
+	"Usage: nss-iana COMMAND [OPTION]... [ARGUMENT]...\n"
+	"Compile, inspect and update the IANA service registry snapshot that\n"
+	"libnss_iana.so.2 answers getservbyname(3) and getservbyport(3) from.\n"
+	"\n"
+	"Commands:\n"
+	"  compile CSV -o FILE        compile the registry CSV into a snapshot\n"
+	"  show [--json] NAME|PORT[/PROTO]\n"
+	"                             every entry for a name or port, with metadata\n"
+	"  export [--format services] [-o FILE]\n"
+	"                             write the snapshot as a services(5) file\n"
+	"  verify FILE                check a snapshot thoroughly\n"
+	"  stats                      summarise a snapshot\n"
+	"  diff OLD NEW               compare two snapshots or CSVs\n"
+	"  update [--url URL | --file CSV]\n"
+	"                             fetch, check, compile and install the registry\n"
+	"\n"
+	"show, export, stats and update take --db FILE; without it they use\n"
+	"$NSS_IANA_DB, else " NSS_IANA_DEFAULT_DB ".\n"
+	"\n"
+	"      --help     display this help and exit\n"
+	"      --version  output version information and exit\n"
+	"\n"
+	"Run 'nss-iana COMMAND --help' for a command's options.\n"
+	"Exit status: 0 success, 1 failure (not found, invalid input, compile\n"
+	"or download error), 2 usage error.\n";
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{"compile", tool_cmd_compile},
+	{"show", tool_cmd_show},
+	{"export", tool_cmd_export},
+	{"verify", tool_cmd_verify},
+	{"stats", tool_cmd_stats},
+	{"diff", tool_cmd_diff},
+	{"update", tool_cmd_update},
+};
+
+static int print_version(void)
+{
+	printf("nss-iana %s\n", NSS_IANA_VERSION);
+	const char *db = tool_db_path(NULL);
+	char err[512];
+	struct tool_snapshot ts;
+	if (tool_open_snapshot(&ts, db, err, sizeof(err)) == 0) {
+		const char *date = tool_registry_date(&ts.snap);
+		printf("registry %s (%s)\n", *date ? date : "undated", db);
+		tool_snapshot_close(&ts);
+	} else {
+		printf("registry unknown (%s not readable)\n", db);
+	}
+	return TOOL_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return tool_usage_error(NULL, "missing COMMAND");
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		fputs(main_help, stdout);
+		return TOOL_EXIT_OK;
+	}
+	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
+		return print_version();
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	if (name[0] == '-')
+		return tool_usage_error(NULL, "unrecognized option '%s'", name);
+	return tool_usage_error(NULL, "unknown command '%s'", name);
+}

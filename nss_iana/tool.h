@@ -1,0 +1,131 @@
+/*
+ * tool.h - the pieces of the nss-iana tool shared by its subcommands.
+ *
+ * cli.c holds only main() and the dispatch; each subcommand lives in its
+ * own tool_*.c so the Check suites can link it from the tool archive.  None
+ * of this is linked into libnss_iana.so.2.
+ */
+#ifndef NSS_IANA_TOOL_H
+#define NSS_IANA_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "snapshot.h"
+#include "snapshot_format.h"
+#include "snapshot_write.h"
+
+/* Exit statuses, documented in nss-iana --help and nss-iana(1). */
+enum tool_exit {
+	TOOL_EXIT_OK = 0,
+	TOOL_EXIT_FAILURE = 1, /* not found, invalid input, compile error */
+	TOOL_EXIT_USAGE = 2,
+};
+
+#ifndef NSS_IANA_VERSION
+#define NSS_IANA_VERSION "unknown"
+#endif
+#ifndef NSS_IANA_DEFAULT_DB
+#define NSS_IANA_DEFAULT_DB "/var/lib/nss-iana/services.db"
+#endif
+
+#define TOOL_IANA_URL \
+	"https://www.iana.org/assignments/service-names-port-numbers/" \
+	"service-names-port-numbers.csv"
+
+/* "nss-iana: " + message + newline, on stderr. */
+void tool_error(const char *format, ...)
+	__attribute__((format(printf, 1, 2)));
+/* A usage error: the message, a pointer to --help, and TOOL_EXIT_USAGE. */
+int tool_usage_error(const char *command, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The usage error for what getopt_long returned as ':' or '?'. */
+int tool_bad_option(const char *command, int c, char **argv);
+
+/* --db if given, else $NSS_IANA_DB if set and not empty, else the
+ * compiled-in default. */
+const char *tool_db_path(const char *option);
+
+/* A snapshot in memory: mapped from a file, or built from a CSV. */
+struct tool_snapshot {
+	struct snapshot snap;
+	struct snapshot_map map;     /* .addr set when mapped */
+	struct snapshot_image image; /* .data set when built */
+	bool from_csv;
+	/* Only for a CSV: what the registry rules skipped. */
+	unsigned long unresolved_aliases;
+};
+
+/* Maps and validates a snapshot file.  On failure writes
+ * "PATH: reason" to err and returns -1. */
+int tool_open_snapshot(struct tool_snapshot *ts, const char *path,
+		       char *err, size_t err_size);
+/* Compiles a registry CSV into an in-memory snapshot.  On failure writes
+ * the registry's "FILE:LINE:COL: message" (or the build reason) to err. */
+int tool_compile_csv(struct tool_snapshot *ts, const char *path,
+		     char *err, size_t err_size);
+/* Either of the above, chosen by the file's first bytes (the magic). */
+int tool_open_any(struct tool_snapshot *ts, const char *path,
+		  char *err, size_t err_size);
+void tool_snapshot_close(struct tool_snapshot *ts);
+
+/* The NSSIANA_META_FIELDS strings of the metadata record at `offset`.
+ * False if any of them does not end inside the string pool. */
+bool tool_meta_record(const struct snapshot *snap, uint32_t offset,
+		      const char *fields[NSSIANA_META_FIELDS]);
+
+/* Short labels for the metadata fields ("description", "assignee", ...),
+ * used as JSON keys and in diff output. */
+extern const char *const tool_meta_keys[NSSIANA_META_FIELDS];
+/* Labels for people ("Description", "Assignee", ...). */
+extern const char *const tool_meta_labels[NSSIANA_META_FIELDS];
+
+/* ASCII case-insensitive equality, whatever the locale. */
+bool tool_ascii_equal_fold(const char *a, const char *b);
+
+/* "80", or "6000-6063". */
+void tool_format_ports(char *out, size_t size, uint16_t first, uint16_t last);
+
+/* The registry date stored in a snapshot, or "" if none. */
+const char *tool_registry_date(const struct snapshot *snap);
+
+/* Writes `text` as a JSON string literal (quotes included).  Invalid UTF-8
+ * bytes become U+FFFD, so the output is always valid JSON. */
+void tool_json_string(FILE *out, const char *text);
+
+/* ---- the snapshot diff (tool_diff.c) ---- */
+struct tool_diff_counts {
+	unsigned long added;
+	unsigned long removed;
+	unsigned long changed;
+};
+
+/* Compares the served entries of two snapshots keyed by (name, protocol,
+ * port range) and prints one line per difference to `out`, sorted by key.
+ * Returns 0, or -1 if memory ran out or a record is out of bounds (then
+ * err says which). */
+int tool_diff(const struct snapshot *old_snap, const struct snapshot *new_snap,
+	      FILE *out, struct tool_diff_counts *counts,
+	      char *err, size_t err_size);
+
+/* ---- verify (tool_verify.c) ---- */
+
+/* Every check of `nss-iana verify` on a parsed snapshot: checksum,
+ * metadata records, alias runs, indexes.  NULL if sound, else the reason
+ * (in `reason`). */
+const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
+				 size_t reason_size);
+
+/* ---- the subcommands: argv[0] is the subcommand's name ---- */
+int tool_cmd_compile(int argc, char **argv);
+int tool_cmd_show(int argc, char **argv);
+int tool_cmd_export(int argc, char **argv);
+int tool_cmd_verify(int argc, char **argv);
+int tool_cmd_stats(int argc, char **argv);
+int tool_cmd_diff(int argc, char **argv);
+int tool_cmd_update(int argc, char **argv);
+
+#endif

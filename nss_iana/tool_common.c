@@ -1,0 +1,269 @@
+/*
+ * tool_common.c - what the nss-iana subcommands share: messages, the
+ * default snapshot path, opening a snapshot or compiling a CSV, metadata
+ * records, JSON strings.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "registry.h"
+#include "tool.h"
+
+const char *const tool_meta_keys[NSSIANA_META_FIELDS] = {
+	"description", "assignee", "contact", "registration_date",
+	"modification_date", "reference", "service_code",
+	"unauthorized_use", "notes",
+};
+
+const char *const tool_meta_labels[NSSIANA_META_FIELDS] = {
+	"Description", "Assignee", "Contact", "Registered", "Modified",
+	"Reference", "Service code", "Unauthorized use", "Notes",
+};
+
+void tool_error(const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	fputs("nss-iana: ", stderr);
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+	va_end(args);
+}
+
+int tool_usage_error(const char *command, const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	fputs("nss-iana: ", stderr);
+	if (command)
+		fprintf(stderr, "%s: ", command);
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+	va_end(args);
+	if (command)
+		fprintf(stderr, "Try 'nss-iana %s --help'.\n", command);
+	else
+		fputs("Try 'nss-iana --help'.\n", stderr);
+	return TOOL_EXIT_USAGE;
+}
+
+int tool_bad_option(const char *command, int c, char **argv)
+{
+	if (c == ':')
+		return tool_usage_error(command, "option '%s' requires an argument",
+					argv[optind - 1]);
+	if (optopt)
+		return tool_usage_error(command, "invalid option -- '%c'", optopt);
+	return tool_usage_error(command, "unrecognized option '%s'",
+				argv[optind - 1]);
+}
+
+const char *tool_db_path(const char *option)
+{
+	if (option)
+		return option;
+	const char *env = getenv("NSS_IANA_DB");
+	if (env && *env)
+		return env;
+	return NSS_IANA_DEFAULT_DB;
+}
+
+int tool_open_snapshot(struct tool_snapshot *ts, const char *path,
+		       char *err, size_t err_size)
+{
+	memset(ts, 0, sizeof(*ts));
+	int rc = snapshot_map_file(path, &ts->map);
+	if (rc != 0) {
+		memset(&ts->map, 0, sizeof(ts->map));
+		snprintf(err, err_size, "%s: %s", path,
+			 rc == EINVAL ? "empty, or too large to be a snapshot"
+				      : strerror(rc));
+		return -1;
+	}
+	const char *reason = snapshot_parse(&ts->snap, ts->map.addr,
+					    ts->map.size);
+	if (reason) {
+		snprintf(err, err_size, "%s: not a valid snapshot: %s", path,
+			 reason);
+		tool_snapshot_close(ts);
+		return -1;
+	}
+	return 0;
+}
+
+int tool_compile_csv(struct tool_snapshot *ts, const char *path,
+		     char *err, size_t err_size)
+{
+	memset(ts, 0, sizeof(*ts));
+	struct registry reg;
+	if (registry_load_file(&reg, path, err, err_size) != 0)
+		return -1;
+	ts->from_csv = true;
+	ts->unresolved_aliases = reg.stats.unresolved_aliases;
+	const char *reason = snapshot_build(&reg, &ts->image);
+	registry_free(&reg);
+	if (reason) {
+		snprintf(err, err_size, "%s: %s", path, reason);
+		memset(&ts->image, 0, sizeof(ts->image));
+		return -1;
+	}
+	reason = snapshot_parse(&ts->snap, ts->image.data, ts->image.size);
+	if (reason) {
+		/* The writer and the reader disagree: a bug, not bad input. */
+		snprintf(err, err_size,
+			 "%s: internal error: the compiled snapshot is invalid: %s",
+			 path, reason);
+		tool_snapshot_close(ts);
+		return -1;
+	}
+	return 0;
+}
+
+/* True if the file starts with the snapshot magic.  A file too short to
+ * hold it, or unreadable, is left to the CSV path to report. */
+static bool starts_with_magic(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	char head[NSSIANA_MAGIC_SIZE];
+	ssize_t got = read(fd, head, sizeof(head));
+	close(fd);
+	return got == (ssize_t)sizeof(head) &&
+	       memcmp(head, NSSIANA_MAGIC, NSSIANA_MAGIC_SIZE) == 0;
+}
+
+int tool_open_any(struct tool_snapshot *ts, const char *path,
+		  char *err, size_t err_size)
+{
+	if (starts_with_magic(path))
+		return tool_open_snapshot(ts, path, err, err_size);
+	return tool_compile_csv(ts, path, err, err_size);
+}
+
+void tool_snapshot_close(struct tool_snapshot *ts)
+{
+	if (ts->map.addr)
+		snapshot_unmap(&ts->map);
+	if (ts->image.data)
+		snapshot_image_free(&ts->image);
+	memset(ts, 0, sizeof(*ts));
+}
+
+bool tool_meta_record(const struct snapshot *snap, uint32_t offset,
+		      const char *fields[NSSIANA_META_FIELDS])
+{
+	uint32_t at = offset;
+	for (int i = 0; i < NSSIANA_META_FIELDS; i++) {
+		if (at >= snap->strings_size)
+			return false;
+		const char *start = snap->strings + at;
+		/* memchr, not strlen: the pool's last byte is NUL only if
+		 * the file says the truth. */
+		const char *nul = memchr(start, '\0', snap->strings_size - at);
+		if (!nul)
+			return false;
+		fields[i] = start;
+		at += (uint32_t)(nul - start) + 1;
+	}
+	return true;
+}
+
+bool tool_ascii_equal_fold(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+		if (x >= 'A' && x <= 'Z')
+			x += 'a' - 'A';
+		if (y >= 'A' && y <= 'Z')
+			y += 'a' - 'A';
+		if (x != y)
+			return false;
+		if (x == '\0')
+			return true;
+	}
+}
+
+void tool_format_ports(char *out, size_t size, uint16_t first, uint16_t last)
+{
+	if (first == last)
+		snprintf(out, size, "%u", (unsigned)first);
+	else
+		snprintf(out, size, "%u-%u", (unsigned)first, (unsigned)last);
+}
+
+const char *tool_registry_date(const struct snapshot *snap)
+{
+	const char *date = snapshot_string(snap, snap->header->registry_date);
+	return date ? date : "";
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
+static int utf8_sequence_length(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	int length;
+	unsigned int min;
+	unsigned int code;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		length = 2; min = 0x80; code = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		length = 3; min = 0x800; code = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		length = 4; min = 0x10000; code = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (int i = 1; i < length; i++) {
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+			return 0;
+		code = (code << 6) | (s[i] & 0x3f);
+	}
+	if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+		return 0;
+	return length;
+}
+
+void tool_json_string(FILE *out, const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	putc('"', out);
+	while (*s) {
+		unsigned char c = *s;
+		if (c == '"' || c == '\\') {
+			putc('\\', out);
+			putc(c, out);
+			s++;
+		} else if (c == '\n') {
+			fputs("\\n", out);
+			s++;
+		} else if (c == '\r') {
+			fputs("\\r", out);
+			s++;
+		} else if (c == '\t') {
+			fputs("\\t", out);
+			s++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(out, "\\u%04x", c);
+			s++;
+		} else {
+			int length = utf8_sequence_length(s);
+			if (length == 0) {
+				fputs("\\ufffd", out);
+				s++;
+			} else {
+				fwrite(s, 1, (size_t)length, out);
+				s += length;
+			}
+		}
+	}
+	putc('"', out);
+}

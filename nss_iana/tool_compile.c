@@ -1,0 +1,102 @@
+/*
+ * tool_compile.c - `nss-iana compile CSV -o FILE`.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "registry.h"
+#include "tool.h"
+
+static const char compile_help[] =
+	"Usage: nss-iana compile CSV -o FILE\n"
+	"Compile IANA's service-names-port-numbers.csv into a snapshot.\n"
+	"\n"
+	"  -o, --output=FILE  the snapshot to write (required); it is replaced\n"
+	"                     atomically, and left untouched on any error\n"
+	"      --help         display this help and exit\n"
+	"\n"
+	"Prints one summary line: rows read, entries served, aliases, ranges,\n"
+	"and rows skipped by reason.  Errors in the CSV are reported as\n"
+	"FILE:LINE:COL: message.  Exit status: 0 ok, 1 error, 2 usage.\n";
+
+static void print_summary(const char *output, const struct registry *reg,
+			  const struct snapshot *snap)
+{
+	const struct registry_stats *st = &reg->stats;
+	printf("compiled %s: %lu rows read, %lu entries served, %lu aliases, "
+	       "%lu ranges; skipped %lu no name, %lu no port, "
+	       "%lu no protocol, %lu bad name",
+	       output, st->rows_read, (unsigned long)snap->entry_count,
+	       (unsigned long)snap->alias_count, st->ranges, st->no_name,
+	       st->no_port, st->no_proto, st->bad_name);
+	if (st->unresolved_aliases)
+		printf("; %lu alias rows without a target served as entries",
+		       st->unresolved_aliases);
+	putchar('\n');
+}
+
+static int compile_file(const char *csv, const char *output)
+{
+	char err[512];
+	struct registry reg;
+	if (registry_load_file(&reg, csv, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return TOOL_EXIT_FAILURE;
+	}
+	struct snapshot_image image = {0};
+	const char *reason = snapshot_build(&reg, &image);
+	if (reason) {
+		tool_error("%s: %s", csv, reason);
+		registry_free(&reg);
+		return TOOL_EXIT_FAILURE;
+	}
+	int status = TOOL_EXIT_FAILURE;
+	struct snapshot snap;
+	reason = snapshot_parse(&snap, image.data, image.size);
+	if (reason) {
+		tool_error("%s: internal error: the compiled snapshot is invalid: %s",
+			   csv, reason);
+	} else {
+		int rc = write_file_atomic(output, image.data, image.size);
+		if (rc != 0) {
+			tool_error("%s: %s", output, strerror(rc));
+		} else {
+			print_summary(output, &reg, &snap);
+			status = TOOL_EXIT_OK;
+		}
+	}
+	snapshot_image_free(&image);
+	registry_free(&reg);
+	return status;
+}
+
+int tool_cmd_compile(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *output = NULL;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			fputs(compile_help, stdout);
+			return TOOL_EXIT_OK;
+		default:
+			return tool_bad_option("compile", c, argv);
+		}
+	}
+	if (optind != argc - 1)
+		return tool_usage_error("compile", optind == argc
+					? "missing CSV" : "too many arguments");
+	if (!output)
+		return tool_usage_error("compile", "missing -o FILE");
+	return compile_file(argv[optind], output);
+}

@@ -1,0 +1,258 @@
+/*
+ * tool_diff.c - `nss-iana diff OLD NEW`, and the comparison `update`
+ * prints before it swaps a new snapshot in.
+ *
+ * Entries are keyed by (name, protocol, port range): what a services(5)
+ * line says.  Both sides are sorted by key and merged, so the output is in
+ * a stable order (by name) whatever order the registry rows moved to.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+static const char diff_help[] =
+	"Usage: nss-iana diff OLD NEW\n"
+	"Compare the entries two registries serve.  OLD and NEW are each a\n"
+	"snapshot or a registry CSV (told apart by the snapshot's magic).\n"
+	"\n"
+	"Entries are keyed by name, protocol and port range.  Prints one line\n"
+	"per entry added, removed or changed (metadata or aliases), sorted by\n"
+	"name, then \"N added, N removed, N changed\".\n"
+	"\n"
+	"      --help  display this help and exit\n"
+	"\n"
+	"Exit status: 0 compared (whether or not they differ), 1 an input is\n"
+	"unreadable or does not compile, 2 usage.\n";
+
+struct diff_key {
+	const char *name;
+	const char *proto;
+	const struct nssiana_entry *entry;
+	uint32_t index;
+};
+
+static int compare_keys(const void *pa, const void *pb)
+{
+	const struct diff_key *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
+	if (c == 0)
+		c = strcmp(a->proto, b->proto);
+	if (c == 0 && a->entry->port_first != b->entry->port_first)
+		c = a->entry->port_first < b->entry->port_first ? -1 : 1;
+	if (c == 0 && a->entry->port_last != b->entry->port_last)
+		c = a->entry->port_last < b->entry->port_last ? -1 : 1;
+	if (c == 0 && a->index != b->index) /* duplicates pair in order */
+		c = a->index < b->index ? -1 : 1;
+	return c;
+}
+
+static int compare_key_only(const struct diff_key *a, const struct diff_key *b)
+{
+	struct diff_key a0 = *a, b0 = *b;
+	a0.index = b0.index = 0;
+	return compare_keys(&a0, &b0);
+}
+
+/* Every string the diff reads, checked once. */
+static bool entry_sound(const struct snapshot *snap,
+			const struct nssiana_entry *e)
+{
+	const char *meta[NSSIANA_META_FIELDS];
+	if (!snapshot_string(snap, e->name) || !snapshot_entry_proto(snap, e) ||
+	    !tool_meta_record(snap, e->meta, meta) ||
+	    (uint64_t)e->alias_first + e->alias_count > snap->alias_count)
+		return false;
+	for (uint32_t i = 0; i < e->alias_count; i++) {
+		const struct nssiana_alias *a = &snap->aliases[e->alias_first + i];
+		if (!snapshot_string(snap, a->name) ||
+		    !tool_meta_record(snap, a->meta, meta))
+			return false;
+	}
+	return true;
+}
+
+static struct diff_key *sorted_keys(const struct snapshot *snap,
+				    const char *side, char *err, size_t err_size)
+{
+	struct diff_key *keys = calloc(snap->entry_count + 1, sizeof(*keys));
+	if (!keys) {
+		snprintf(err, err_size, "out of memory");
+		return NULL;
+	}
+	for (uint32_t i = 0; i < snap->entry_count; i++) {
+		const struct nssiana_entry *e = &snap->entries[i];
+		if (!entry_sound(snap, e)) {
+			snprintf(err, err_size,
+				 "%s snapshot: entry %u is out of bounds", side, i);
+			free(keys);
+			return NULL;
+		}
+		keys[i] = (struct diff_key){snapshot_string(snap, e->name),
+					    snapshot_entry_proto(snap, e), e, i};
+	}
+	qsort(keys, snap->entry_count, sizeof(*keys), compare_keys);
+	return keys;
+}
+
+static bool same_meta(const struct snapshot *sa, uint32_t ma,
+		      const struct snapshot *sb, uint32_t mb, unsigned *fields)
+{
+	const char *a[NSSIANA_META_FIELDS], *b[NSSIANA_META_FIELDS];
+	tool_meta_record(sa, ma, a);
+	tool_meta_record(sb, mb, b);
+	bool same = true;
+	for (int f = 0; f < NSSIANA_META_FIELDS; f++) {
+		if (strcmp(a[f], b[f]) != 0) {
+			same = false;
+			if (fields)
+				*fields |= 1u << f;
+		}
+	}
+	return same;
+}
+
+/* The alias lists differ in names, order, or any alias row's metadata. */
+static bool same_aliases(const struct snapshot *sa,
+			 const struct nssiana_entry *a,
+			 const struct snapshot *sb,
+			 const struct nssiana_entry *b)
+{
+	if (a->alias_count != b->alias_count)
+		return false;
+	for (uint32_t i = 0; i < a->alias_count; i++) {
+		const struct nssiana_alias *x = &sa->aliases[a->alias_first + i];
+		const struct nssiana_alias *y = &sb->aliases[b->alias_first + i];
+		if (strcmp(snapshot_string(sa, x->name),
+			   snapshot_string(sb, y->name)) != 0 ||
+		    !same_meta(sa, x->meta, sb, y->meta, NULL))
+			return false;
+	}
+	return true;
+}
+
+static void print_key(FILE *out, const char *verb, const struct diff_key *k)
+{
+	char ports[16];
+	tool_format_ports(ports, sizeof(ports), k->entry->port_first,
+			  k->entry->port_last);
+	fprintf(out, "%-8s %s %s/%s", verb, k->name, ports, k->proto);
+}
+
+/* Bits 0..8 are metadata fields; this one is the alias list. */
+#define ALIASES_CHANGED (1u << NSSIANA_META_FIELDS)
+
+static void print_changed(FILE *out, const struct diff_key *k, unsigned fields)
+{
+	print_key(out, "changed", k);
+	const char *separator = ": ";
+	for (int f = 0; f <= NSSIANA_META_FIELDS; f++) {
+		if (!(fields & (1u << f)))
+			continue;
+		fprintf(out, "%s%s", separator,
+			f == NSSIANA_META_FIELDS ? "aliases" : tool_meta_keys[f]);
+		separator = ", ";
+	}
+	putc('\n', out);
+}
+
+static void merge(const struct snapshot *sa, const struct diff_key *a, size_t na,
+		  const struct snapshot *sb, const struct diff_key *b, size_t nb,
+		  FILE *out, struct tool_diff_counts *counts)
+{
+	size_t i = 0, j = 0;
+	while (i < na || j < nb) {
+		int c = i == na ? 1 : j == nb ? -1 : compare_key_only(&a[i], &b[j]);
+		if (c < 0) {
+			print_key(out, "removed", &a[i++]);
+			putc('\n', out);
+			counts->removed++;
+		} else if (c > 0) {
+			print_key(out, "added", &b[j++]);
+			putc('\n', out);
+			counts->added++;
+		} else {
+			unsigned fields = 0;
+			same_meta(sa, a[i].entry->meta, sb, b[j].entry->meta, &fields);
+			if (!same_aliases(sa, a[i].entry, sb, b[j].entry))
+				fields |= ALIASES_CHANGED;
+			if (fields) {
+				print_changed(out, &b[j], fields);
+				counts->changed++;
+			}
+			i++;
+			j++;
+		}
+	}
+}
+
+int tool_diff(const struct snapshot *old_snap, const struct snapshot *new_snap,
+	      FILE *out, struct tool_diff_counts *counts,
+	      char *err, size_t err_size)
+{
+	*counts = (struct tool_diff_counts){0, 0, 0};
+	struct diff_key *a = sorted_keys(old_snap, "old", err, err_size);
+	if (!a)
+		return -1;
+	struct diff_key *b = sorted_keys(new_snap, "new", err, err_size);
+	if (!b) {
+		free(a);
+		return -1;
+	}
+	merge(old_snap, a, old_snap->entry_count, new_snap, b,
+	      new_snap->entry_count, out, counts);
+	free(a);
+	free(b);
+	return 0;
+}
+
+static int diff_files(const char *old_path, const char *new_path)
+{
+	char err[512];
+	struct tool_snapshot old_ts, new_ts;
+	if (tool_open_any(&old_ts, old_path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nss-iana: %s\n", err);
+		return TOOL_EXIT_FAILURE;
+	}
+	if (tool_open_any(&new_ts, new_path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "nss-iana: %s\n", err);
+		tool_snapshot_close(&old_ts);
+		return TOOL_EXIT_FAILURE;
+	}
+	struct tool_diff_counts counts;
+	int status = TOOL_EXIT_OK;
+	if (tool_diff(&old_ts.snap, &new_ts.snap, stdout, &counts, err,
+		      sizeof(err)) != 0) {
+		tool_error("%s", err);
+		status = TOOL_EXIT_FAILURE;
+	} else {
+		printf("%lu added, %lu removed, %lu changed\n", counts.added,
+		       counts.removed, counts.changed);
+	}
+	tool_snapshot_close(&old_ts);
+	tool_snapshot_close(&new_ts);
+	return status;
+}
+
+int tool_cmd_diff(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+		if (c != 'h')
+			return tool_bad_option("diff", c, argv);
+		fputs(diff_help, stdout);
+		return TOOL_EXIT_OK;
+	}
+	if (argc - optind != 2)
+		return tool_usage_error("diff", argc - optind < 2
+					? "needs OLD and NEW" : "too many arguments");
+	return diff_files(argv[optind], argv[optind + 1]);
+}

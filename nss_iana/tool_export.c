@@ -1,0 +1,170 @@
+/*
+ * tool_export.c - `nss-iana export [--db FILE] --format services [-o FILE]`.
+ *
+ * Writes the snapshot as a services(5) file for programs that read
+ * /etc/services themselves (Go's net package, musl) and for the
+ * differential test against nss_files: nss_files reading this file must
+ * answer exactly what the module answers, so the lines keep registry order
+ * (nss_files' first match is then the module's first match) and every
+ * port of a range gets its own line.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+static const char export_help[] =
+	"Usage: nss-iana export [--db FILE] [--format services] [-o FILE]\n"
+	"Write the snapshot as a services(5) file: one line per port and\n"
+	"protocol, \"name<TAB>port/proto<TAB>aliases\", in registry order, with\n"
+	"port ranges expanded.\n"
+	"\n"
+	"      --db=FILE        the snapshot to read (default: $NSS_IANA_DB,\n"
+	"                       else " NSS_IANA_DEFAULT_DB ")\n"
+	"      --format=FORMAT  the output format; only \"services\" exists\n"
+	"  -o, --output=FILE    write FILE atomically instead of standard output\n"
+	"      --help           display this help and exit\n"
+	"\n"
+	"Exit status: 0 ok, 1 unreadable snapshot or write error, 2 usage.\n";
+
+/* A token nss_files splits on white space and cuts at '#'. */
+static bool services_token(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= ' ' || *p == '#' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+static bool entry_exportable(const struct snapshot *snap,
+			     const struct nssiana_entry *e)
+{
+	if (!services_token(snapshot_string(snap, e->name)) ||
+	    !services_token(snapshot_entry_proto(snap, e)) ||
+	    (uint64_t)e->alias_first + e->alias_count > snap->alias_count)
+		return false;
+	for (uint32_t i = 0; i < e->alias_count; i++)
+		if (!services_token(snapshot_string(
+			    snap, snap->aliases[e->alias_first + i].name)))
+			return false;
+	return true;
+}
+
+static void write_entry_lines(FILE *out, const struct snapshot *snap,
+			      const struct nssiana_entry *e)
+{
+	const char *name = snapshot_string(snap, e->name);
+	const char *proto = snapshot_entry_proto(snap, e);
+	for (uint32_t port = e->port_first; port <= e->port_last; port++) {
+		fprintf(out, "%s\t%u/%s", name, port, proto);
+		for (uint32_t i = 0; i < e->alias_count; i++)
+			fprintf(out, "%c%s", i ? ' ' : '\t',
+				snapshot_string(snap,
+						snap->aliases[e->alias_first + i].name));
+		putc('\n', out);
+	}
+}
+
+/* Returns 0, or -1 (with a message) if an entry cannot be written. */
+static int write_services(FILE *out, const struct snapshot *snap,
+			  const char *db)
+{
+	const char *date = tool_registry_date(snap);
+	fprintf(out, "# services(5) from the IANA Service Name and Port Number "
+		     "registry%s%s.\n# Written by nss-iana export from %s; "
+		     "ranges expanded, registry order.\n",
+		*date ? " of " : "", date, db);
+	for (uint32_t i = 0; i < snap->entry_count; i++) {
+		if (!entry_exportable(snap, &snap->entries[i])) {
+			tool_error("%s: entry %u cannot be written as a "
+				   "services(5) line (corrupt snapshot?)", db, i);
+			return -1;
+		}
+		write_entry_lines(out, snap, &snap->entries[i]);
+	}
+	return 0;
+}
+
+static int export(const char *db, const char *output)
+{
+	char err[512];
+	struct tool_snapshot ts;
+	if (tool_open_snapshot(&ts, db, err, sizeof(err)) != 0) {
+		tool_error("%s", err);
+		return TOOL_EXIT_FAILURE;
+	}
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	int status = TOOL_EXIT_FAILURE;
+	if (!out) {
+		tool_error("out of memory");
+		goto done;
+	}
+	int rc = write_services(out, &ts.snap, db);
+	if (fclose(out) != 0) {
+		tool_error("out of memory");
+		goto done;
+	}
+	if (rc != 0)
+		goto done;
+	if (output) {
+		rc = write_file_atomic(output, text, size);
+		if (rc != 0) {
+			tool_error("%s: %s", output, strerror(rc));
+			goto done;
+		}
+	} else if (fwrite(text, 1, size, stdout) != size || fflush(stdout) != 0) {
+		tool_error("standard output: write error");
+		goto done;
+	}
+	status = TOOL_EXIT_OK;
+done:
+	free(text);
+	tool_snapshot_close(&ts);
+	return status;
+}
+
+int tool_cmd_export(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db = NULL, *output = NULL;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "services") != 0)
+				return tool_usage_error("export",
+							"unknown format '%s' (known: services)",
+							optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			fputs(export_help, stdout);
+			return TOOL_EXIT_OK;
+		default:
+			return tool_bad_option("export", c, argv);
+		}
+	}
+	if (optind != argc)
+		return tool_usage_error("export", "unexpected argument '%s'",
+					argv[optind]);
+	return export(tool_db_path(db), output);
+}
