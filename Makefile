@@ -97,23 +97,34 @@ check-tsan:
 	$(MAKE) BUILD=build-tsan SAN=tsan CC=clang check
 
 # ---- install ---------------------------------------------------------------
+# The module and snapshot go in by rename so that running programs never see
+# them half written.  A staging DESTDIR without etc/nsswitch.conf (a package
+# build) gets none: enabling is then the target system's business.  On the
+# live system (no DESTDIR) a missing nsswitch.conf stops `install` with an
+# error; `uninstall` has nothing to disable then.
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(dir $(DB_PATH))
-	install -m 0644 $(MODULE) $(DESTDIR)$(LIBDIR)/libnss_iana.so.2
+	install -m 0644 $(MODULE) $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp
+	mv -f $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp $(DESTDIR)$(LIBDIR)/libnss_iana.so.2
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/nss-iana
-	install -m 0644 $(SNAPSHOT) $(DESTDIR)$(DB_PATH)
+	install -m 0644 $(SNAPSHOT) $(DESTDIR)$(DB_PATH).tmp
+	mv -f $(DESTDIR)$(DB_PATH).tmp $(DESTDIR)$(DB_PATH)
 	$(if $(wildcard man/*.[0-9]),install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8)
 	$(foreach m,$(wildcard man/*.1),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man1/;)
 	$(foreach m,$(wildcard man/*.8),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
 	$(if $(DESTDIR),,ldconfig)
-	sh install/nss-iana-enable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf ] || [ -z "$(DESTDIR)" ]; then \
+		sh install/nss-iana-enable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf; \
+	else echo "$(DESTDIR)$(SYSCONFDIR)/nsswitch.conf does not exist: not enabled"; fi
 
 uninstall:
-	sh install/nss-iana-disable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf ]; then \
+		sh install/nss-iana-disable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf; \
+	else echo "$(DESTDIR)$(SYSCONFDIR)/nsswitch.conf does not exist: not disabled"; fi
 	rm -f $(DESTDIR)$(LIBDIR)/libnss_iana.so.2 $(DESTDIR)$(BINDIR)/nss-iana $(DESTDIR)$(DB_PATH)
 	rm -f $(foreach m,$(notdir $(wildcard man/*.1)),$(DESTDIR)$(MANDIR)/man1/$(m))
 	rm -f $(foreach m,$(notdir $(wildcard man/*.8)),$(DESTDIR)$(MANDIR)/man8/$(m))
-	-rmdir $(DESTDIR)$(dir $(DB_PATH)) 2>/dev/null
+	rmdir $(DESTDIR)$(dir $(DB_PATH)) 2>/dev/null || :
 	$(if $(DESTDIR),,ldconfig)
 
 clean:

@@ -1,0 +1,196 @@
+#!/bin/sh
+# install/nss-iana-enable and -disable on hand-written nsswitch.conf
+# fixtures (tests/fixtures/nsswitch_NAME.conf, expected result after enable
+# in nsswitch_NAME.enabled), then `make install` and `make uninstall` into a
+# DESTDIR.  Environment: CSV (the registry) for the build.
+# Some fixtures carry trailing blanks on purpose: keep them.
+set -u
+repo=$(cd "$(dirname "$0")/.." && pwd)
+fixtures=$repo/tests/fixtures
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { echo "ok: $*"; }
+check() { # check DESCRIPTION COMMAND...
+	what=$1; shift
+	if "$@"; then ok "$what"; else fail "$what"; fi
+}
+same() { cmp -s -- "$1" "$2"; }
+run_to() { out=$1; shift; "$@" >"$out" 2>&1; } # run_to LOG COMMAND...
+check_logged() { # check_logged DESCRIPTION LOG COMMAND...: shows LOG on failure
+	what=$1 log=$2; shift 2
+	if "$@" >"$log" 2>&1; then ok "$what"; else cat "$log"; fail "$what"; fi
+}
+inode() { ls -i -- "$1" | awk '{print $1}'; }
+enable() { sh "$repo/install/nss-iana-enable" "$@"; }
+disable() { sh "$repo/install/nss-iana-disable" "$@"; }
+
+# Every file the scripts left in a directory, but the config and its backup.
+strays() { ls -A -- "$1" | grep -v -x -e nsswitch.conf -e nsswitch.conf.nss-iana.bak; }
+
+# One fixture through enable, enable again, disable, disable again.
+roundtrip() {
+	name=$1
+	original=$fixtures/nsswitch_$name.conf
+	dir=$tmp/rt-$name; mkdir -p "$dir"; conf=$dir/nsswitch.conf
+	cp -- "$original" "$conf"; chmod 0640 "$conf"
+	[ "$(id -u)" = 0 ] && chown nobody:adm "$conf"
+	owner_before=$(ls -ln -- "$conf" | awk '{print $1, $3, $4}')
+	ino_before=$(inode "$conf")
+
+	check "$name: enable succeeds" run_to "$dir.out" enable "$conf"
+	check "$name: enabled file is the expected one" same "$conf" "$fixtures/nsswitch_$name.enabled"
+	check "$name: backup holds the previous content" same "$dir/nsswitch.conf.nss-iana.bak" "$original"
+	check "$name: file replaced by rename (new inode)" [ "$(inode "$conf")" != "$ino_before" ]
+	check "$name: mode and owner kept" [ "$(ls -ln -- "$conf" | awk '{print $1, $3, $4}')" = "$owner_before" ]
+	check "$name: no temp file left" [ -z "$(strays "$dir")" ]
+
+	ino_enabled=$(inode "$conf")
+	check "$name: second enable succeeds" run_to "$dir.out" enable "$conf"
+	check "$name: second enable says nothing changed" grep -q "nothing changed" "$dir.out"
+	check "$name: second enable leaves bytes" same "$conf" "$fixtures/nsswitch_$name.enabled"
+	check "$name: second enable does not rewrite" [ "$(inode "$conf")" = "$ino_enabled" ]
+
+	check "$name: disable succeeds" run_to "$dir.out" disable "$conf"
+	check "$name: disable gives back the original bytes" same "$conf" "$original"
+	check "$name: disable backs up the enabled file" \
+		same "$dir/nsswitch.conf.nss-iana.bak" "$fixtures/nsswitch_$name.enabled"
+	check "$name: mode and owner kept after disable" \
+		[ "$(ls -ln -- "$conf" | awk '{print $1, $3, $4}')" = "$owner_before" ]
+	check "$name: second disable succeeds" run_to "$dir.out" disable "$conf"
+	check "$name: second disable says nothing changed" grep -q "nothing changed" "$dir.out"
+	check "$name: second disable leaves bytes" same "$conf" "$original"
+}
+
+for name in debian noservices odd notfound nofiles twolines nonewline; do
+	roundtrip "$name"
+done
+
+# Already enabled: enable changes nothing and writes no backup.
+dir=$tmp/already; mkdir -p "$dir"; conf=$dir/nsswitch.conf
+cp -- "$fixtures/nsswitch_enabled.conf" "$conf"
+ino=$(inode "$conf")
+check "already enabled: enable succeeds" run_to "$dir.out" enable "$conf"
+check "already enabled: says so" grep -q "already enabled" "$dir.out"
+check "already enabled: bytes unchanged" same "$conf" "$fixtures/nsswitch_enabled.conf"
+check "already enabled: not rewritten" [ "$(inode "$conf")" = "$ino" ]
+check "already enabled: no backup" [ ! -e "$conf.nss-iana.bak" ]
+check "already enabled: disable succeeds" run_to /dev/null disable "$conf"
+check "already enabled: disable removes iana only" same "$conf" "$fixtures/nsswitch_enabled.disabled"
+
+# iana with criteria of its own: they go with it; alone: files takes over.
+dir=$tmp/own; mkdir -p "$dir"; conf=$dir/nsswitch.conf
+printf 'hosts: files\nservices: db iana [NOTFOUND=return] files\n' >"$conf"
+disable "$conf" >/dev/null 2>&1
+check "disable takes iana's own criteria along" \
+	[ "$(cat "$conf")" = "$(printf 'hosts: files\nservices: db files')" ]
+printf 'services:\tiana\n' >"$conf"
+disable "$conf" >/dev/null 2>&1
+check "disable of the only source leaves files, not an empty list" \
+	[ "$(cat "$conf")" = "$(printf 'services:\tfiles')" ]
+
+# Dry run shows the change and writes nothing.
+dir=$tmp/dry; mkdir -p "$dir"; conf=$dir/nsswitch.conf
+cp -- "$fixtures/nsswitch_debian.conf" "$conf"
+enable --dry-run "$conf" >"$dir.out" 2>&1
+check "dry run shows the new line" grep -q -x '+services:       db iana files' "$dir.out"
+check "dry run writes nothing" same "$conf" "$fixtures/nsswitch_debian.conf"
+check "dry run leaves no file behind" [ -z "$(strays "$dir")" ]
+
+# A symlinked config: its target is edited, the link stays a link.
+dir=$tmp/link; mkdir -p "$dir/real"
+cp -- "$fixtures/nsswitch_debian.conf" "$dir/real/nsswitch.conf"
+ln -s real/nsswitch.conf "$dir/nsswitch.conf"
+enable "$dir/nsswitch.conf" >/dev/null 2>&1
+check "symlink: still a symlink" [ -L "$dir/nsswitch.conf" ]
+check "symlink: target enabled" same "$dir/real/nsswitch.conf" "$fixtures/nsswitch_debian.enabled"
+
+# Errors: a clear message naming the file, a non-zero exit, nothing created.
+for script in enable disable; do
+	missing=$tmp/missing-$script/nsswitch.conf; mkdir -p "${missing%/*}"
+	if $script "$missing" >"$tmp/err" 2>&1; then
+		fail "$script: missing file accepted"
+	else
+		ok "$script: missing file is an error"
+	fi
+	check "$script: message names the missing file" grep -q "$missing: no such file" "$tmp/err"
+	check "$script: nothing created for a missing file" [ -z "$(ls -A "${missing%/*}")" ]
+	if $script "$tmp" >"$tmp/err" 2>&1; then
+		fail "$script: a directory accepted"
+	else
+		ok "$script: a directory is an error"
+	fi
+	if $script "$tmp/a" "$tmp/b" >/dev/null 2>&1; then
+		fail "$script: two operands accepted"
+	else
+		ok "$script: two operands is a usage error"
+	fi
+done
+dir=$tmp/ro; mkdir -p "$dir"
+cp -- "$fixtures/nsswitch_debian.conf" "$dir/nsswitch.conf"
+if [ "$(id -u)" != 0 ]; then
+	chmod 0 "$dir/nsswitch.conf"
+	if enable "$dir/nsswitch.conf" >"$tmp/err" 2>&1; then
+		fail "unreadable file accepted"
+	else
+		ok "unreadable file is an error"
+	fi
+	chmod 0644 "$dir/nsswitch.conf"
+fi
+
+# ---- make install / make uninstall into a DESTDIR ----------------------------
+unset MAKEFLAGS MFLAGS MAKELEVEL
+mk() { make -C "$repo" -s BUILD="$tmp/build" SAN= CSV="${CSV:-../shared/iana/service-names-port-numbers.csv}" "$@"; }
+multiarch=$(${CC:-gcc} -print-multiarch 2>/dev/null)
+libdir=/lib/$multiarch
+
+if ! mk all >"$tmp/build.log" 2>&1; then
+	cat "$tmp/build.log"
+	fail "make all (into a private build directory)"
+else
+	dest=$tmp/dest; mkdir -p "$dest/etc"
+	cp -- "$fixtures/nsswitch_debian.conf" "$dest/etc/nsswitch.conf"
+	check_logged "make install DESTDIR" "$tmp/install.log" mk DESTDIR="$dest" install
+	check "module in LIBDIR, mode 0644" \
+		[ "$(ls -l "$dest$libdir/libnss_iana.so.2" 2>/dev/null | cut -c1-10)" = "-rw-r--r--" ]
+	check "tool in PREFIX/bin, executable" [ -x "$dest/usr/local/bin/nss-iana" ]
+	check "snapshot at DB_PATH" [ -s "$dest/var/lib/nss-iana/services.db" ]
+	check "nsswitch.conf in DESTDIR enabled" same "$dest/etc/nsswitch.conf" "$fixtures/nsswitch_debian.enabled"
+	check "no ld.so.cache written under DESTDIR" [ ! -e "$dest/etc/ld.so.cache" ]
+
+	# The installed module answers from the installed snapshot: its
+	# compiled-in path /var/lib/nss-iana is the DESTDIR's, seen through a
+	# bind mount in a private mount namespace (the host is not touched).
+	if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+		answer=$(unshare -m sh -c 'mount --bind "$1/var/lib" /var/lib &&
+			LD_LIBRARY_PATH="$1$2" getent -s services:iana services https' sh "$dest" "$libdir")
+		check "installed module answers https 443/tcp" \
+			sh -c 'echo "$1" | grep -q -E "^https[[:space:]]+443/tcp"' sh "$answer"
+	fi
+
+	check_logged "make uninstall DESTDIR" "$tmp/uninstall.log" mk DESTDIR="$dest" uninstall
+	check "module removed" [ ! -e "$dest$libdir/libnss_iana.so.2" ]
+	check "tool removed" [ ! -e "$dest/usr/local/bin/nss-iana" ]
+	check "snapshot and its directory removed" [ ! -e "$dest/var/lib/nss-iana" ]
+	check "nsswitch.conf in DESTDIR back to its original bytes" \
+		same "$dest/etc/nsswitch.conf" "$fixtures/nsswitch_debian.conf"
+
+	# PREFIX and LIBDIR honoured; a DESTDIR without etc/nsswitch.conf is
+	# not an error and gets no nsswitch.conf.
+	dest=$tmp/dest2; mkdir -p "$dest"
+	vars="DESTDIR=$dest PREFIX=/opt/nss-iana LIBDIR=/usr/lib/nss-test DB_PATH=/var/lib/nss-iana/services.db"
+	# shellcheck disable=SC2086
+	check_logged "make install PREFIX LIBDIR, no nsswitch.conf" "$tmp/install.log" mk $vars install
+	check "module in the given LIBDIR" [ -f "$dest/usr/lib/nss-test/libnss_iana.so.2" ]
+	check "tool in the given PREFIX" [ -x "$dest/opt/nss-iana/bin/nss-iana" ]
+	check "no nsswitch.conf created in DESTDIR" [ ! -e "$dest/etc/nsswitch.conf" ]
+	check "skipping the nsswitch.conf is said" grep -q "nsswitch.conf" "$tmp/install.log"
+	# shellcheck disable=SC2086
+	check_logged "make uninstall PREFIX LIBDIR" "$tmp/uninstall.log" mk $vars uninstall
+	check "nothing left but directories" [ -z "$(find "$dest" ! -type d)" ]
+fi
+
+[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+echo "all passed"
