@@ -1,0 +1,389 @@
+/*
+ * check_nss.c - the five entry points of the built libnss_iana.so.2,
+ * called directly (dlopen), as glibc calls them.
+ *
+ * Each test runs in its own process (Check's fork mode) and loads the
+ * module there, so each starts with the module's state fresh.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#include "testlib.h"
+
+#define FIXTURE "tests/fixtures/semantics.csv"
+#define POISON 0xa5
+#define SLACK 64
+
+static char db_path[PATH_MAX];
+static struct module mod;
+
+static void setup(void)
+{
+	temp_path(db_path, sizeof db_path, "nss.db");
+	compile_fixture(FIXTURE, db_path);
+	setenv("NSS_IANA_DB", db_path, 1);
+	mod = load_module();
+}
+
+static void teardown(void)
+{
+	unlink(db_path);
+}
+
+struct call {
+	enum nss_status status;
+	int error;
+	struct servent result;
+};
+
+static struct call by_name(const char *name, const char *proto, char *buffer,
+			   size_t buflen)
+{
+	struct call call = { .error = -1 };
+	call.status = mod.getservbyname_r(name, proto, &call.result, buffer,
+					  buflen, &call.error);
+	return call;
+}
+
+static struct call by_port(unsigned port, const char *proto, char *buffer,
+			   size_t buflen)
+{
+	struct call call = { .error = -1 };
+	call.status = mod.getservbyport_r(htons(port), proto, &call.result,
+					  buffer, buflen, &call.error);
+	return call;
+}
+
+static struct call next_entry(char *buffer, size_t buflen)
+{
+	struct call call = { .error = -1 };
+	call.status = mod.getservent_r(&call.result, buffer, buflen, &call.error);
+	return call;
+}
+
+static void assert_servent(const struct call *call, const char *name,
+			   unsigned port, const char *proto,
+			   const char *const *aliases)
+{
+	ck_assert_int_eq(call->status, NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(call->result.s_name, name);
+	ck_assert_int_eq(call->result.s_port, htons(port));
+	ck_assert_str_eq(call->result.s_proto, proto);
+	size_t i = 0;
+	for (; aliases[i]; i++) {
+		ck_assert_ptr_nonnull(call->result.s_aliases[i]);
+		ck_assert_str_eq(call->result.s_aliases[i], aliases[i]);
+	}
+	ck_assert_ptr_null(call->result.s_aliases[i]);
+}
+
+static const char *const no_aliases[] = { NULL };
+static const char *const http_aliases[] = { "www", "www-http", NULL };
+
+START_TEST(by_name_answers_with_aliases_and_network_order_port)
+{
+	char buffer[1024];
+	struct call call = by_name("www-http", "tcp", buffer, sizeof buffer);
+	assert_servent(&call, "http", 80, "tcp", http_aliases);
+	call = by_name("HTTPS-NOT-HERE", NULL, buffer, sizeof buffer);
+	ck_assert_int_eq(call.status, NSS_STATUS_NOTFOUND);
+	call = by_name("raid-am", NULL, buffer, sizeof buffer);
+	assert_servent(&call, "raid-am", 2007, "udp", no_aliases);
+	call = by_name("HTTP-ALT", NULL, buffer, sizeof buffer);
+	assert_servent(&call, "http-alt", 591, "tcp", no_aliases);
+}
+END_TEST
+
+START_TEST(by_port_answers_every_port_of_a_range)
+{
+	char buffer[1024];
+	struct call call = by_port(6010, "tcp", buffer, sizeof buffer);
+	assert_servent(&call, "x11", 6010, "tcp", no_aliases);
+	call = by_port(6063, NULL, buffer, sizeof buffer);
+	assert_servent(&call, "x11", 6063, "tcp", no_aliases);
+	call = by_port(80, "udp", buffer, sizeof buffer);
+	const char *const udp_aliases[] = { "www", NULL };
+	assert_servent(&call, "http", 80, "udp", udp_aliases);
+	call = by_port(6064, NULL, buffer, sizeof buffer);
+	ck_assert_int_eq(call.status, NSS_STATUS_NOTFOUND);
+	call = by_port(65535, "tcp", buffer, sizeof buffer);
+	assert_servent(&call, "max-port", 65535, "tcp", no_aliases);
+}
+END_TEST
+
+/* Calls `lookup` with every buffer size from 0 up to the first success, on
+ * a buffer whose bytes past buflen are poisoned; at an odd address too, to
+ * exercise the alignment of the alias array. */
+static void sweep(struct call (*lookup)(char *, size_t), const char *name)
+{
+	for (size_t misalign = 0; misalign < 2; misalign++) {
+		bool succeeded = false;
+		for (size_t buflen = 0; buflen < 4096 && !succeeded; buflen++) {
+			unsigned char *block = malloc(buflen + SLACK + misalign);
+			char *buffer = (char *)block + misalign;
+			memset(block, POISON, buflen + SLACK + misalign);
+			struct call call = lookup(buffer, buflen);
+			if (call.status == NSS_STATUS_SUCCESS) {
+				succeeded = true;
+				ck_assert_str_eq(call.result.s_name, name);
+			} else {
+				ck_assert_int_eq(call.status, NSS_STATUS_TRYAGAIN);
+				ck_assert_int_eq(call.error, ERANGE);
+			}
+			for (size_t i = buflen; i < buflen + SLACK; i++)
+				ck_assert_msg((unsigned char)buffer[i] == POISON,
+					      "byte %zu written with buflen %zu", i, buflen);
+			free(block);
+		}
+		ck_assert_msg(succeeded, "no buffer size was enough");
+	}
+}
+
+static struct call www_tcp(char *buffer, size_t buflen)
+{
+	return by_name("www", "tcp", buffer, buflen);
+}
+
+static struct call port_6001(char *buffer, size_t buflen)
+{
+	return by_port(6001, "udp", buffer, buflen);
+}
+
+static struct call first_entry(char *buffer, size_t buflen)
+{
+	return next_entry(buffer, buflen);
+}
+
+START_TEST(every_short_buffer_gives_erange_and_nothing_past_it_is_written)
+{
+	sweep(www_tcp, "http");
+	sweep(port_6001, "x11");
+	mod.setservent(0);
+	sweep(first_entry, "echo");
+}
+END_TEST
+
+/* The expected walk, from reading the fixture: each entry in registry
+ * order, each port of a range. */
+static const struct {
+	const char *name;
+	unsigned ports;
+} walk[] = {
+	{ "echo", 1 }, { "echo", 1 }, { "http", 1 }, { "http", 1 },
+	{ "shared80", 1 }, { "whoispp", 1 }, { "raid-am", 1 }, { "raid-am", 1 },
+	{ "x11", 64 }, { "x11", 64 }, { "x11-late", 1 }, { "http-alt", 1 },
+	{ "http-alt", 1 }, { "http-alt", 1 }, { "3Com-nsd", 1 }, { "3Com-nsd", 1 },
+	{ "xadmin", 1 }, { "sctpsvc", 1 }, { "max-port", 1 }, { "zero-port", 1 },
+	{ "MiXed", 1 }, { "mixed", 1 },
+};
+
+START_TEST(enumeration_returns_every_port_once_in_registry_order)
+{
+	char buffer[1024];
+	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_SUCCESS);
+	for (size_t e = 0; e < sizeof walk / sizeof walk[0]; e++) {
+		unsigned previous = 0;
+		for (unsigned p = 0; p < walk[e].ports; p++) {
+			struct call call = next_entry(buffer, sizeof buffer);
+			ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
+			ck_assert_str_eq(call.result.s_name, walk[e].name);
+			if (p > 0)
+				ck_assert_uint_eq(ntohs(call.result.s_port), previous + 1);
+			previous = ntohs(call.result.s_port);
+		}
+	}
+	ck_assert_int_eq(next_entry(buffer, sizeof buffer).status,
+			 NSS_STATUS_NOTFOUND);
+	/* setservent starts over. */
+	mod.setservent(1);
+	ck_assert_str_eq(next_entry(buffer, sizeof buffer).result.s_name, "echo");
+	ck_assert_int_eq(mod.endservent(), NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(next_entry(buffer, sizeof buffer).result.s_name, "echo");
+}
+END_TEST
+
+START_TEST(erange_does_not_move_the_cursor)
+{
+	char buffer[1024];
+	mod.setservent(0);
+	for (int i = 0; i < 3; i++)
+		next_entry(buffer, sizeof buffer);
+	/* The fourth is http/udp with alias www. */
+	struct call call = next_entry(buffer, 8);
+	ck_assert_int_eq(call.status, NSS_STATUS_TRYAGAIN);
+	ck_assert_int_eq(call.error, ERANGE);
+	call = next_entry(buffer, sizeof buffer);
+	const char *const udp_aliases[] = { "www", NULL };
+	assert_servent(&call, "http", 80, "udp", udp_aliases);
+}
+END_TEST
+
+static void expect_unavailable(void)
+{
+	char buffer[1024];
+	struct call call = by_name("http", "tcp", buffer, sizeof buffer);
+	ck_assert_int_eq(call.status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(call.error, ENOENT);
+	call = by_port(80, NULL, buffer, sizeof buffer);
+	ck_assert_int_eq(call.status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_UNAVAIL);
+	call = next_entry(buffer, sizeof buffer);
+	ck_assert_int_eq(call.status, NSS_STATUS_UNAVAIL);
+}
+
+START_TEST(missing_snapshot_is_unavailable)
+{
+	unlink(db_path);
+	expect_unavailable();
+}
+END_TEST
+
+START_TEST(truncated_snapshot_is_unavailable)
+{
+	ck_assert_int_eq(truncate(db_path, 1000), 0);
+	expect_unavailable();
+}
+END_TEST
+
+START_TEST(garbage_snapshot_is_unavailable)
+{
+	FILE *file = fopen(db_path, "w");
+	fputs("http 80/tcp www\n", file);
+	fclose(file);
+	expect_unavailable();
+}
+END_TEST
+
+START_TEST(directory_as_snapshot_is_unavailable)
+{
+	setenv("NSS_IANA_DB", "/", 1);
+	expect_unavailable();
+}
+END_TEST
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *file = fopen(path, "w");
+	ck_assert_ptr_nonnull(file);
+	fputs(text, file);
+	ck_assert_int_eq(fclose(file), 0);
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+START_TEST(snapshot_replaced_by_rename_is_used_within_a_second)
+{
+	char buffer[1024], csv[PATH_MAX], next_db[PATH_MAX];
+	struct timespec start;
+
+	ck_assert_int_eq(by_name("echo", "tcp", buffer, sizeof buffer).status,
+			 NSS_STATUS_SUCCESS);
+	temp_path(csv, sizeof csv, "renamed.csv");
+	temp_path(next_db, sizeof next_db, "renamed.db");
+	write_text(csv, "Service Name,Port Number,Transport Protocol\n"
+			"renamed,4242,tcp\n");
+	compile_fixture(csv, next_db);
+	ck_assert_int_eq(rename(next_db, db_path), 0);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	struct call call;
+	do
+		call = by_name("renamed", "tcp", buffer, sizeof buffer);
+	while (call.status != NSS_STATUS_SUCCESS && seconds_since(&start) < 3);
+	ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
+	ck_assert_msg(seconds_since(&start) <= 1.0, "took %.2fs", seconds_since(&start));
+	ck_assert_int_eq(by_name("echo", "tcp", buffer, sizeof buffer).status,
+			 NSS_STATUS_NOTFOUND);
+	unlink(csv);
+}
+END_TEST
+
+START_TEST(errno_is_left_alone)
+{
+	char buffer[1024];
+	errno = 1234;
+	by_name("http", "tcp", buffer, sizeof buffer);
+	ck_assert_int_eq(errno, 1234);
+	by_name("nope", "tcp", buffer, sizeof buffer);
+	ck_assert_int_eq(errno, 1234);
+	by_port(80, NULL, buffer, 4);
+	ck_assert_int_eq(errno, 1234);
+	unlink(db_path);
+	setenv("NSS_IANA_DB", "/nonexistent/x.db", 1);
+	struct timespec pause = { 0, 600 * 1000 * 1000 };
+	nanosleep(&pause, NULL); /* past the re-check interval */
+	errno = 1234;
+	ck_assert_int_eq(by_name("http", "tcp", buffer, sizeof buffer).status,
+			 NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(errno, 1234);
+}
+END_TEST
+
+static int open_fds(void)
+{
+	int count = 0;
+	DIR *dir = opendir("/proc/self/fd");
+	ck_assert_ptr_nonnull(dir);
+	while (readdir(dir))
+		count++;
+	closedir(dir);
+	return count;
+}
+
+START_TEST(no_fd_is_left_open)
+{
+	char buffer[1024];
+	int before = open_fds();
+	for (int i = 0; i < 10000; i++) {
+		by_name(i % 2 ? "http" : "nope", NULL, buffer, sizeof buffer);
+		by_port(i % 7000, NULL, buffer, sizeof buffer);
+	}
+	mod.setservent(0);
+	while (next_entry(buffer, sizeof buffer).status == NSS_STATUS_SUCCESS)
+		;
+	mod.endservent();
+	ck_assert_int_eq(open_fds(), before);
+}
+END_TEST
+
+static Suite *nss_suite(void)
+{
+	Suite *suite = suite_create("nss entry points");
+	TCase *lookups = tcase_create("lookups");
+	tcase_add_checked_fixture(lookups, setup, teardown);
+	tcase_add_test(lookups, by_name_answers_with_aliases_and_network_order_port);
+	tcase_add_test(lookups, by_port_answers_every_port_of_a_range);
+	tcase_add_test(lookups, every_short_buffer_gives_erange_and_nothing_past_it_is_written);
+	tcase_add_test(lookups, enumeration_returns_every_port_once_in_registry_order);
+	tcase_add_test(lookups, erange_does_not_move_the_cursor);
+	tcase_add_test(lookups, errno_is_left_alone);
+	tcase_add_test(lookups, no_fd_is_left_open);
+	suite_add_tcase(suite, lookups);
+
+	TCase *files = tcase_create("snapshot files");
+	tcase_add_checked_fixture(files, setup, teardown);
+	tcase_add_test(files, missing_snapshot_is_unavailable);
+	tcase_add_test(files, truncated_snapshot_is_unavailable);
+	tcase_add_test(files, garbage_snapshot_is_unavailable);
+	tcase_add_test(files, directory_as_snapshot_is_unavailable);
+	tcase_add_test(files, snapshot_replaced_by_rename_is_used_within_a_second);
+	suite_add_tcase(suite, files);
+	return suite;
+}
+
+int main(void)
+{
+	SRunner *runner = srunner_create(nss_suite());
+	srunner_run_all(runner, CK_NORMAL);
+	int failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
