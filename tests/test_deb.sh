@@ -1,0 +1,179 @@
+#!/bin/sh
+# The Debian package, end to end: build it (or take $DEB, as `make deb-check`
+# does), install it with `dpkg -i` into a throwaway root, check that
+# `getent services https` answers from the module through nsswitch.conf,
+# then remove and purge it and check that nsswitch.conf is back as it was,
+# with the edit an administrator made meanwhile kept.
+#
+# The throwaway root is an overlay of / whose writable layer is a tmpfs,
+# mounted in a private mount namespace (unshare -m) and entered with chroot:
+# dpkg, its database, /usr and /etc in there are copies-on-write, and all of
+# it vanishes with the namespace.  The host's /etc and dpkg database are
+# never written.  Needs root, unshare, overlayfs; building needs debhelper.
+#
+# Environment: DEB (a built libnss-iana .deb; else one is built from a copy
+# of this tree, with nocheck: the unit suites run in `make check` anyway),
+# CSV (the registry, for that build).
+set -u
+
+skip() { echo "test_deb: SKIP: $*" >&2; exit 77; }
+fail() { echo "test_deb: FAIL: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || skip "needs root for unshare -m, mount and chroot"
+for tool in unshare chroot mount dpkg dpkg-deb; do
+	command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"
+done
+
+repo=$(pwd)
+tmp=$(mktemp -d) || fail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+
+build_package() {
+	command -v dpkg-buildpackage >/dev/null 2>&1 && command -v dh >/dev/null 2>&1 ||
+		skip "dpkg-dev and debhelper are needed to build the package (install/setup.sh installs them)"
+	csv=${CSV:-../shared/iana/service-names-port-numbers.csv}
+	[ -f "$csv" ] || skip "no registry CSV at $csv to compile the package's snapshot from"
+	csv=$(cd "$(dirname "$csv")" && pwd)/$(basename "$csv")
+	# A copy, so the build leaves this tree (and the directory above it,
+	# where dpkg-buildpackage writes) alone, whoever else builds here.
+	mkdir "$tmp/src"
+	tar -C "$repo" --exclude=./.git --exclude=./build --exclude='./build-*' \
+		--exclude=./debian/libnss-iana --exclude=./debian/.debhelper \
+		--exclude=./data/service-names-port-numbers.csv -cf - . |
+		tar -C "$tmp/src" -xf - || fail "copying the source tree"
+	if ! (cd "$tmp/src" && CSV=$csv DEB_BUILD_OPTIONS=nocheck \
+		dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then
+		tail -n 40 "$tmp/build.log" >&2
+		fail "dpkg-buildpackage -us -uc -b failed"
+	fi
+	for f in "$tmp"/libnss-iana_*.deb; do DEB=$f; done
+	[ -f "$DEB" ] || fail "dpkg-buildpackage made no libnss-iana_*.deb"
+}
+
+if [ -n "${DEB:-}" ]; then
+	[ -f "$DEB" ] || fail "DEB=$DEB: no such file"
+else
+	build_package
+fi
+echo "package: $(basename "$DEB")"
+
+if command -v lintian >/dev/null 2>&1; then
+	lintian --fail-on error "$DEB" >"$tmp/lintian.log" 2>&1 ||
+		{ cat "$tmp/lintian.log" >&2; fail "lintian reports errors"; }
+	echo "lintian: no errors ($(grep -c '^[WI]:' "$tmp/lintian.log") warnings and infos)"
+else
+	echo "lintian: not installed, not run"
+fi
+
+# What the administrator's nsswitch.conf looks like before the package:
+# Debian's default services line, comments, tabs, no module anywhere.
+cat >"$tmp/nsswitch.conf" <<'EOF'
+# /etc/nsswitch.conf
+#
+# Example configuration of GNU Name Service Switch functionality.
+
+passwd:         files systemd
+group:          files systemd
+shadow:         files
+
+hosts:          files dns
+networks:	files
+
+protocols:      db files
+services:       db files
+ethers:         db files
+rpc:            db files
+
+netgroup:       nis
+EOF
+
+# Runs inside the private mount namespace.  $1 = scratch dir, $2 = .deb.
+cat >"$tmp/inside.sh" <<'INSIDE'
+set -u
+tmp=$1 deb=$2
+root=$tmp/root
+fail() { echo "test_deb: FAIL: $*" >&2; exit 1; }
+in_root() { chroot "$root" "$@"; }
+
+mount --make-rprivate / || fail "mount --make-rprivate /"
+mkdir "$tmp/layer" "$root" && mount -t tmpfs tmpfs "$tmp/layer" &&
+	mkdir "$tmp/layer/upper" "$tmp/layer/work" || fail "tmpfs for the overlay"
+if ! mount -t overlay overlay \
+	-o "lowerdir=/,upperdir=$tmp/layer/upper,workdir=$tmp/layer/work" "$root"; then
+	echo "test_deb: SKIP: cannot mount an overlay of / here" >&2
+	exit 77
+fi
+mount -t proc proc "$root/proc" && mount --rbind /dev "$root/dev" ||
+	fail "proc and dev in the throwaway root"
+
+# A known starting point: no libnss-iana, the test nsswitch.conf, and no
+# services source but the module: /etc/services empty, no nss_db file.
+if in_root dpkg -s libnss-iana >/dev/null 2>&1; then
+	in_root dpkg -P libnss-iana >/dev/null 2>&1 || fail "purging a previous libnss-iana"
+fi
+cp "$tmp/nsswitch.conf" "$root/etc/nsswitch.conf"
+: >"$root/etc/services"
+rm -f "$root/var/lib/misc/services.db"
+mkdir -p "$root/nss-iana-test" && cp "$deb" "$root/nss-iana-test/pkg.deb"
+
+in_root getent services https >/dev/null &&
+	fail "https resolves before the package is installed: the test cannot tell who answers"
+
+echo "== dpkg -i"
+in_root dpkg -i /nss-iana-test/pkg.deb || fail "dpkg -i"
+grep -Eq '^services:[[:space:]]+db iana files$' "$root/etc/nsswitch.conf" ||
+	fail "postinst did not put iana before files: $(grep '^services' "$root/etc/nsswitch.conf")"
+out=$(in_root getent services https) || fail "getent services https: no answer from the module"
+echo "getent services https: $out"
+set -- $out
+[ "$1" = https ] && [ "$2" = 443/tcp ] || fail "getent services https answered '$out'"
+cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.db" ||
+	fail "postinst did not put the packaged snapshot in /var/lib/nss-iana"
+in_root nss-iana verify /var/lib/nss-iana/services.db >/dev/null ||
+	fail "nss-iana verify rejects the installed snapshot"
+[ ! -e "$root/etc/systemd/system/timers.target.wants/nss-iana-update.timer" ] ||
+	fail "the update timer was enabled by installation"
+[ -f "$root/lib/systemd/system/nss-iana-update.timer" ] || fail "no update timer unit"
+
+echo "== an administrator's edit, then an upgrade that must not undo it"
+echo "# local: site policy, keep" >>"$root/etc/nsswitch.conf"
+in_root sh /usr/lib/nss-iana/nss-iana-disable /etc/nsswitch.conf >/dev/null ||
+	fail "nss-iana-disable"
+cp "$root/etc/nsswitch.conf" "$tmp/edited.conf"
+{ cat "$tmp/nsswitch.conf"; echo "# local: site policy, keep"; } | cmp -s - "$tmp/edited.conf" ||
+	fail "enable then disable did not give back the original nsswitch.conf"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fail "dpkg -i over the installed package"
+cmp -s "$root/etc/nsswitch.conf" "$tmp/edited.conf" ||
+	fail "reinstalling put iana back after the administrator took it out"
+in_root sh /usr/lib/nss-iana/nss-iana-enable /etc/nsswitch.conf >/dev/null ||
+	fail "nss-iana-enable"
+
+echo "== dpkg -r"
+in_root dpkg -r libnss-iana || fail "dpkg -r"
+cmp "$root/etc/nsswitch.conf" "$tmp/edited.conf" ||
+	fail "after removal nsswitch.conf is not the original plus the administrator's line"
+[ ! -e "$root/usr/lib/x86_64-linux-gnu/libnss_iana.so.2" ] &&
+	[ ! -e "$root/usr/bin/nss-iana" ] || fail "dpkg -r left the module or the tool"
+in_root getent services https >/dev/null && fail "https still resolves after removal"
+
+echo "== dpkg -i after dpkg -r (config-files state), then dpkg -r again"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fail "dpkg -i after removal"
+grep -Eq '^services:[[:space:]]+db iana files$' "$root/etc/nsswitch.conf" ||
+	fail "installing again after a removal did not enable iana"
+in_root getent services https >/dev/null || fail "https does not resolve after reinstalling"
+in_root dpkg -r libnss-iana >/dev/null || fail "dpkg -r"
+cmp "$root/etc/nsswitch.conf" "$tmp/edited.conf" || fail "second removal: nsswitch.conf differs"
+
+echo "== dpkg -P"
+in_root dpkg -P libnss-iana || fail "dpkg -P"
+cmp -s "$root/etc/nsswitch.conf" "$tmp/edited.conf" || fail "purge changed nsswitch.conf"
+[ ! -e "$root/var/lib/nss-iana" ] || fail "purge left /var/lib/nss-iana"
+[ ! -e "$root/etc/nsswitch.conf.nss-iana.bak" ] || fail "purge left nsswitch.conf.nss-iana.bak"
+in_root dpkg -s libnss-iana >/dev/null 2>&1 && fail "dpkg still knows libnss-iana after purge"
+exit 0
+INSIDE
+
+unshare -m sh "$tmp/inside.sh" "$tmp" "$DEB"
+status=$?
+[ "$status" -eq 0 ] && echo "test_deb: install, getent, upgrade, remove, purge: ok"
+exit "$status"
