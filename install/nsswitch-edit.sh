@@ -31,6 +31,7 @@
 
 NSSWITCH_MARKER='# Added by nss-iana-enable; nss-iana-disable removes this line and the next.'
 
+# shellcheck disable=SC2016 # awk program, not shell
 nsswitch_awk='
 function is_blank(c) { return c ~ /^[[:space:]]$/ }
 
@@ -201,7 +202,9 @@ nsswitch_edit() {
 	fi
 	[ -e "$target" ] || nsswitch_die "$file: no such file"
 	[ -f "$target" ] || nsswitch_die "$file: not a regular file"
-	[ -r "$target" ] && cat -- "$target" >/dev/null 2>&1 || nsswitch_die "$file: cannot read"
+	if ! [ -r "$target" ] || ! cat -- "$target" >/dev/null 2>&1; then
+		nsswitch_die "$file: cannot read"
+	fi
 
 	final_newline=1
 	if [ -n "$(tail -c 1 -- "$target")" ]; then

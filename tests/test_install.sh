@@ -23,12 +23,13 @@ check_logged() { # check_logged DESCRIPTION LOG COMMAND...: shows LOG on failure
 	what=$1 log=$2; shift 2
 	if "$@" >"$log" 2>&1; then ok "$what"; else cat "$log"; fail "$what"; fi
 }
-inode() { ls -i -- "$1" | awk '{print $1}'; }
-enable() { sh "$repo/install/nss-iana-enable" "$@"; }
-disable() { sh "$repo/install/nss-iana-disable" "$@"; }
+inode() { stat -c %i -- "$1"; }
+mode_owner() { stat -c '%a %u %g' -- "$1"; }
+run_enable() { sh "$repo/install/nss-iana-enable" "$@"; }
+run_disable() { sh "$repo/install/nss-iana-disable" "$@"; }
 
 # Every file the scripts left in a directory, but the config and its backup.
-strays() { ls -A -- "$1" | grep -v -x -e nsswitch.conf -e nsswitch.conf.nss-iana.bak; }
+strays() { find "$1" -mindepth 1 ! -name nsswitch.conf ! -name nsswitch.conf.nss-iana.bak; }
 
 # One fixture through enable, enable again, disable, disable again.
 roundtrip() {
@@ -37,29 +38,29 @@ roundtrip() {
 	dir=$tmp/rt-$name; mkdir -p "$dir"; conf=$dir/nsswitch.conf
 	cp -- "$original" "$conf"; chmod 0640 "$conf"
 	[ "$(id -u)" = 0 ] && chown nobody:adm "$conf"
-	owner_before=$(ls -ln -- "$conf" | awk '{print $1, $3, $4}')
+	owner_before=$(mode_owner "$conf")
 	ino_before=$(inode "$conf")
 
-	check "$name: enable succeeds" run_to "$dir.out" enable "$conf"
+	check "$name: enable succeeds" run_to "$dir.out" run_enable "$conf"
 	check "$name: enabled file is the expected one" same "$conf" "$fixtures/nsswitch_$name.enabled"
 	check "$name: backup holds the previous content" same "$dir/nsswitch.conf.nss-iana.bak" "$original"
 	check "$name: file replaced by rename (new inode)" [ "$(inode "$conf")" != "$ino_before" ]
-	check "$name: mode and owner kept" [ "$(ls -ln -- "$conf" | awk '{print $1, $3, $4}')" = "$owner_before" ]
+	check "$name: mode and owner kept" [ "$(mode_owner "$conf")" = "$owner_before" ]
 	check "$name: no temp file left" [ -z "$(strays "$dir")" ]
 
 	ino_enabled=$(inode "$conf")
-	check "$name: second enable succeeds" run_to "$dir.out" enable "$conf"
+	check "$name: second enable succeeds" run_to "$dir.out" run_enable "$conf"
 	check "$name: second enable says nothing changed" grep -q "nothing changed" "$dir.out"
 	check "$name: second enable leaves bytes" same "$conf" "$fixtures/nsswitch_$name.enabled"
 	check "$name: second enable does not rewrite" [ "$(inode "$conf")" = "$ino_enabled" ]
 
-	check "$name: disable succeeds" run_to "$dir.out" disable "$conf"
+	check "$name: disable succeeds" run_to "$dir.out" run_disable "$conf"
 	check "$name: disable gives back the original bytes" same "$conf" "$original"
 	check "$name: disable backs up the enabled file" \
 		same "$dir/nsswitch.conf.nss-iana.bak" "$fixtures/nsswitch_$name.enabled"
 	check "$name: mode and owner kept after disable" \
-		[ "$(ls -ln -- "$conf" | awk '{print $1, $3, $4}')" = "$owner_before" ]
-	check "$name: second disable succeeds" run_to "$dir.out" disable "$conf"
+		[ "$(mode_owner "$conf")" = "$owner_before" ]
+	check "$name: second disable succeeds" run_to "$dir.out" run_disable "$conf"
 	check "$name: second disable says nothing changed" grep -q "nothing changed" "$dir.out"
 	check "$name: second disable leaves bytes" same "$conf" "$original"
 }
@@ -72,29 +73,29 @@ done
 dir=$tmp/already; mkdir -p "$dir"; conf=$dir/nsswitch.conf
 cp -- "$fixtures/nsswitch_enabled.conf" "$conf"
 ino=$(inode "$conf")
-check "already enabled: enable succeeds" run_to "$dir.out" enable "$conf"
+check "already enabled: enable succeeds" run_to "$dir.out" run_enable "$conf"
 check "already enabled: says so" grep -q "already enabled" "$dir.out"
 check "already enabled: bytes unchanged" same "$conf" "$fixtures/nsswitch_enabled.conf"
 check "already enabled: not rewritten" [ "$(inode "$conf")" = "$ino" ]
 check "already enabled: no backup" [ ! -e "$conf.nss-iana.bak" ]
-check "already enabled: disable succeeds" run_to /dev/null disable "$conf"
+check "already enabled: disable succeeds" run_to /dev/null run_disable "$conf"
 check "already enabled: disable removes iana only" same "$conf" "$fixtures/nsswitch_enabled.disabled"
 
 # iana with criteria of its own: they go with it; alone: files takes over.
 dir=$tmp/own; mkdir -p "$dir"; conf=$dir/nsswitch.conf
 printf 'hosts: files\nservices: db iana [NOTFOUND=return] files\n' >"$conf"
-disable "$conf" >/dev/null 2>&1
+run_disable "$conf" >/dev/null 2>&1
 check "disable takes iana's own criteria along" \
 	[ "$(cat "$conf")" = "$(printf 'hosts: files\nservices: db files')" ]
 printf 'services:\tiana\n' >"$conf"
-disable "$conf" >/dev/null 2>&1
+run_disable "$conf" >/dev/null 2>&1
 check "disable of the only source leaves files, not an empty list" \
 	[ "$(cat "$conf")" = "$(printf 'services:\tfiles')" ]
 
 # Dry run shows the change and writes nothing.
 dir=$tmp/dry; mkdir -p "$dir"; conf=$dir/nsswitch.conf
 cp -- "$fixtures/nsswitch_debian.conf" "$conf"
-enable --dry-run "$conf" >"$dir.out" 2>&1
+run_enable --dry-run "$conf" >"$dir.out" 2>&1
 check "dry run shows the new line" grep -q -x '+services:       db iana files' "$dir.out"
 check "dry run writes nothing" same "$conf" "$fixtures/nsswitch_debian.conf"
 check "dry run leaves no file behind" [ -z "$(strays "$dir")" ]
@@ -103,12 +104,12 @@ check "dry run leaves no file behind" [ -z "$(strays "$dir")" ]
 dir=$tmp/link; mkdir -p "$dir/real"
 cp -- "$fixtures/nsswitch_debian.conf" "$dir/real/nsswitch.conf"
 ln -s real/nsswitch.conf "$dir/nsswitch.conf"
-enable "$dir/nsswitch.conf" >/dev/null 2>&1
+run_enable "$dir/nsswitch.conf" >/dev/null 2>&1
 check "symlink: still a symlink" [ -L "$dir/nsswitch.conf" ]
 check "symlink: target enabled" same "$dir/real/nsswitch.conf" "$fixtures/nsswitch_debian.enabled"
 
 # Errors: a clear message naming the file, a non-zero exit, nothing created.
-for script in enable disable; do
+for script in run_enable run_disable; do
 	missing=$tmp/missing-$script/nsswitch.conf; mkdir -p "${missing%/*}"
 	if $script "$missing" >"$tmp/err" 2>&1; then
 		fail "$script: missing file accepted"
@@ -132,7 +133,7 @@ dir=$tmp/ro; mkdir -p "$dir"
 cp -- "$fixtures/nsswitch_debian.conf" "$dir/nsswitch.conf"
 if [ "$(id -u)" != 0 ]; then
 	chmod 0 "$dir/nsswitch.conf"
-	if enable "$dir/nsswitch.conf" >"$tmp/err" 2>&1; then
+	if run_enable "$dir/nsswitch.conf" >"$tmp/err" 2>&1; then
 		fail "unreadable file accepted"
 	else
 		ok "unreadable file is an error"
@@ -154,7 +155,7 @@ else
 	cp -- "$fixtures/nsswitch_debian.conf" "$dest/etc/nsswitch.conf"
 	check_logged "make install DESTDIR" "$tmp/install.log" mk DESTDIR="$dest" install
 	check "module in LIBDIR, mode 0644" \
-		[ "$(ls -l "$dest$libdir/libnss_iana.so.2" 2>/dev/null | cut -c1-10)" = "-rw-r--r--" ]
+		[ "$(stat -c %a "$dest$libdir/libnss_iana.so.2" 2>/dev/null)" = 644 ]
 	check "tool in PREFIX/bin, executable" [ -x "$dest/usr/local/bin/nss-iana" ]
 	check "snapshot at DB_PATH" [ -s "$dest/var/lib/nss-iana/services.db" ]
 	check "nsswitch.conf in DESTDIR enabled" same "$dest/etc/nsswitch.conf" "$fixtures/nsswitch_debian.enabled"
