@@ -18,6 +18,11 @@ order, alias rows folded into their target), so no backend is checked
 against its own output.  A wrong answer from iana, files or db stops the
 bench before any timing.
 
+Statistics: a lookup loop reports, per round, the fastest of five batches
+(load from elsewhere only ever adds time); a process-level figure (first
+lookup, getent, validate) reports the median of its fresh processes.  The
+table shows the median of the rounds.
+
 Usage: bench.py --build DIR --csv CSV [--rounds N] [--min-ms MS]
                 [--firsts N] [--spawns N] [--out FILE]
 """
@@ -206,6 +211,7 @@ class Setup:
         self.exported = os.path.join(self.etc, "services")
         self.dbdir = os.path.join(self.run, "db")
         self.queries = os.path.join(self.run, "queries.tsv")
+        self.entries = 0  # what a full walk returns, once known
 
 
 def timed(argv, **kwargs):
@@ -257,7 +263,8 @@ def in_namespace(setup, backend, commands):
         "mount --bind %s/nsswitch.%s /etc/nsswitch.conf" % (setup.run, backend),
         "mount --bind %s /etc/services" % setup.exported,
         "mount --bind %s /var/lib/misc" % setup.dbdir,
-        "export LD_LIBRARY_PATH=%s NSS_IANA_DB=%s" % (setup.libdir, setup.snapshot),
+        "export LD_LIBRARY_PATH=%s NSS_IANA_DB=%s NSS_FLOOR_WALK=%d" % (
+            setup.libdir, setup.snapshot, setup.entries),
         "L=%s" % setup.lookup,
     ] + commands)
     done = subprocess.run(["unshare", "-m", "sh", "-c", script],
@@ -272,9 +279,11 @@ def in_namespace(setup, backend, commands):
 
 
 def verify(setup, want_entries):
-    for backend in VERIFIED:
-        values = in_namespace(setup, backend, ["$L verify %s" % setup.queries,
-                                               "$L walk 0"])
+    for backend in BACKENDS:
+        commands = ["$L walk 0"]
+        if backend in VERIFIED:
+            commands.append("$L verify %s" % setup.queries)
+        values = in_namespace(setup, backend, commands)
         got = int(values["walk.entries"][0])
         if got != want_entries:
             fail("%s walks %d entries, the registry serves %d" %
@@ -286,12 +295,14 @@ def verify(setup, want_entries):
 
 
 def round_commands(setup, backend, args):
-    commands = ["$L time %s %s" % (setup.queries, args.min_ms)]
-    if backend != "floor":
-        commands.append("$L walk %s" % args.min_ms)
+    commands = ["$L time %s %s" % (setup.queries, args.min_ms),
+                "$L walk %s" % args.min_ms]
     commands.append("i=0; while [ $i -lt %d ]; do $L first https tcp; i=$((i+1)); done"
                     % args.firsts)
     commands.append("$L spawn %d getent services https" % args.spawns)
+    if backend == "iana":
+        commands.append("i=0; while [ $i -lt %d ]; do $L validate %s; i=$((i+1)); done"
+                        % (args.firsts, setup.snapshot))
     if backend in ("iana", "floor"):
         commands.append("$L direct %s/libnss_%s.so.2 %s %s %s%s" % (
             setup.libdir, backend, backend, setup.queries, args.min_ms,
@@ -331,6 +342,8 @@ ROWS = [  # key, label, unit, divisor from the raw figure
     ("getaddrinfo", "getaddrinfo(NULL, name), no hints", "ns", 1),
     ("walk", "full getservent walk", "µs", 1000),
     ("first", "first lookup in a fresh process", "µs", 1000),
+    ("map", "… of which: map the snapshot", "µs", 1000),
+    ("validate", "… of which: validate the snapshot", "µs", 1000),
     ("spawn", "`getent services https` process", "µs", 1000),
     ("rss", "peak RSS after 10,000 lookups", "KiB", 1),
     ("direct.byname.hit", "module called directly: by name, hit", "ns", 1),
@@ -432,8 +445,9 @@ def report(setup, args, samples, builds, counts):
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = ["## Benchmark results", "",
              "%s on %s." % (now, machine()),
-             "Medians of %d interleaved rounds; %d queries verified against the "
-             "registry on iana, files and db before timing; walk = %d entries." % (
+             "Median of %d interleaved rounds (lookup loops: fastest of 5 batches "
+             "per round); %d queries verified against the registry on iana, "
+             "files and db before timing; a walk returns %d entries." % (
                  args.rounds, counts["queries"], counts["entries"]), ""]
     lines += results_table(samples)
     lines += ["", "| build and size | iana | db | CSV | exported services |",
@@ -468,7 +482,7 @@ def main():
     setup = Setup(args)
     args.out = args.out or os.path.join(setup.build, "bench.md")
     entries = load_registry(setup.csv)
-    want_entries = prepare(setup, entries)
+    want_entries = setup.entries = prepare(setup, entries)
     queries = verify(setup, want_entries)
     print("verified %d queries on %s; timing %d rounds" % (
         queries, ", ".join(VERIFIED), args.rounds), file=sys.stderr)

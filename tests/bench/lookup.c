@@ -12,8 +12,10 @@
  *   bench-lookup first NAME PROTO        ns of the first lookup of a process
  *   bench-lookup spawn N PROG ARGS...    median ns of N runs of a program
  *   bench-lookup rss QUERIES N           peak RSS (KiB) after N lookups
- *   bench-lookup direct LIB PREFIX QUERIES MIN_MS
+ *   bench-lookup direct LIB PREFIX QUERIES MIN_MS [noverify]
  *                                        verify, then ns per module call
+ *   bench-lookup validate SNAPSHOT       ns to map and validate, in a fresh
+ *                                        process (the module's first-use cost)
  *
  * QUERIES is a tab-separated file written by bench.py:
  *   N <name> <proto|-> <expect>     getservbyname_r
@@ -36,6 +38,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "snapshot.h"
 
 #define MAX_QUERIES 4096
 #define LINE_MAX_BYTES 1024
@@ -252,17 +256,27 @@ static size_t run_pass(const struct category *c)
 	return ops;
 }
 
-/* Whole passes until min_ms have gone by: ns per operation. */
+/* The fastest of BATCHES batches, each of whole passes until its share
+ * of min_ms has gone by: ns per operation.  Other load on the machine can
+ * only add time, so the fastest batch is the least disturbed one. */
+#define BATCHES 5
+
 static double time_category(const struct category *c, double min_ms)
 {
+	double best = 0.0;
 	run_pass(c); /* warm: the first call of a process is measured apart */
-	size_t ops = 0;
-	uint64_t start = now_ns(), elapsed;
-	do {
-		ops += run_pass(c);
-		elapsed = now_ns() - start;
-	} while (elapsed < min_ms * 1e6);
-	return ops ? (double)elapsed / (double)ops : 0.0;
+	for (int batch = 0; batch < BATCHES; batch++) {
+		size_t ops = 0;
+		uint64_t start = now_ns(), elapsed;
+		do {
+			ops += run_pass(c);
+			elapsed = now_ns() - start;
+		} while (elapsed < min_ms * 1e6 / BATCHES);
+		double per_op = ops ? (double)elapsed / (double)ops : 0.0;
+		if (batch == 0 || per_op < best)
+			best = per_op;
+	}
+	return best;
 }
 
 static int time_libc(double min_ms)
@@ -288,14 +302,21 @@ static size_t walk_once(void)
 
 static int time_walk(double min_ms)
 {
-	size_t count = walk_once(), walks = 0;
-	uint64_t start = now_ns(), elapsed;
-	do {
-		walk_once();
-		walks++;
-		elapsed = now_ns() - start;
-	} while (elapsed < min_ms * 1e6);
-	printf("walk.entries %zu\nwalk %.1f\n", count, (double)elapsed / (double)walks);
+	size_t count = walk_once();
+	double best = 0.0;
+	for (int batch = 0; batch < BATCHES; batch++) {
+		size_t walks = 0;
+		uint64_t start = now_ns(), elapsed;
+		do {
+			walk_once();
+			walks++;
+			elapsed = now_ns() - start;
+		} while (elapsed < min_ms * 1e6 / BATCHES);
+		double per_walk = (double)elapsed / (double)walks;
+		if (batch == 0 || per_walk < best)
+			best = per_walk;
+	}
+	printf("walk.entries %zu\nwalk %.1f\n", count, best);
 	return 0;
 }
 
@@ -413,17 +434,23 @@ static double time_direct(const struct module *m, const struct category *c,
 			  double min_ms)
 {
 	struct servent s;
-	size_t ops = 0;
-	uint64_t start = now_ns(), elapsed;
-	do {
-		for (size_t i = 0; i < queries.count; i++)
-			if (in_category(&queries.items[i], c)) {
-				direct_lookup(m, &queries.items[i], &s);
-				ops++;
-			}
-		elapsed = now_ns() - start;
-	} while (elapsed < min_ms * 1e6);
-	return ops ? (double)elapsed / (double)ops : 0.0;
+	double best = 0.0;
+	for (int batch = 0; batch < BATCHES; batch++) {
+		size_t ops = 0;
+		uint64_t start = now_ns(), elapsed;
+		do {
+			for (size_t i = 0; i < queries.count; i++)
+				if (in_category(&queries.items[i], c)) {
+					direct_lookup(m, &queries.items[i], &s);
+					ops++;
+				}
+			elapsed = now_ns() - start;
+		} while (elapsed < min_ms * 1e6 / BATCHES);
+		double per_op = ops ? (double)elapsed / (double)ops : 0.0;
+		if (batch == 0 || per_op < best)
+			best = per_op;
+	}
+	return best;
 }
 
 static int run_direct(const char *lib, const char *prefix, double min_ms,
@@ -449,6 +476,25 @@ static int run_direct(const char *lib, const char *prefix, double min_ms,
 	return 0;
 }
 
+/* What the module does on its first lookup before it can search: the same
+ * reader code, timed on its own, so the bench can tell that cost apart. */
+static int time_validate(const char *path)
+{
+	struct snapshot_map map;
+	struct snapshot snap;
+	uint64_t start = now_ns();
+	if (snapshot_map_file(path, &map) != 0)
+		die("cannot map the snapshot");
+	uint64_t mapped = now_ns();
+	if (snapshot_parse(&snap, map.addr, map.size) != NULL)
+		die("the snapshot does not validate");
+	uint64_t end = now_ns();
+	printf("map %llu\nvalidate %llu\n", (unsigned long long)(mapped - start),
+	       (unsigned long long)(end - mapped));
+	snapshot_unmap(&map);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -470,6 +516,8 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "direct") && (argc == 6 || argc == 7))
 		return load_queries(argv[4]),
 		       run_direct(argv[2], argv[3], atof(argv[5]), argc == 6);
+	if (!strcmp(mode, "validate") && argc == 3)
+		return time_validate(argv[2]);
 	die("unknown mode or wrong arguments");
 	return 2;
 }
