@@ -133,4 +133,4 @@ clean:
 .PHONY: all check check-asan check-tsan tests-build install uninstall clean
 
 # Areas that own their rules: benchmarks, fuzzers, packaging.
--include tests/bench/bench.mk tests/fuzz/fuzz.mk debian/deb.mk
+-include tests/bench/bench.mk tests/fuzz/fuzz.mk tests/robustness.mk debian/deb.mk
