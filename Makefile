@@ -31,6 +31,7 @@ SAN_asan  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 SAN_tsan  := -fsanitize=thread
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -fPIC $(WARN) $(CFLAGS) $(SAN_$(SAN)) -Inss_iana \
+	$(if $(SAN),-DNSS_IANA_SANITIZED) \
 	-DNSS_IANA_DEFAULT_DB='"$(DB_PATH)"' -DNSS_IANA_VERSION='"$(VERSION)"'
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_$(SAN))
 

@@ -21,6 +21,34 @@
 static char db_path[PATH_MAX];
 static struct module mod;
 
+#ifndef NSS_IANA_SANITIZED /* sanitizers own malloc themselves */
+/* The executable's malloc family interposes on the module's calls, so a
+ * counter here sees every allocation a lookup makes. */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+static volatile bool counting;
+static volatile unsigned long allocations;
+
+void *malloc(size_t size)
+{
+	allocations += counting;
+	return __libc_malloc(size);
+}
+
+void *calloc(size_t count, size_t size)
+{
+	allocations += counting;
+	return __libc_calloc(count, size);
+}
+
+void *realloc(void *old, size_t size)
+{
+	allocations += counting;
+	return __libc_realloc(old, size);
+}
+#endif
+
 static void setup(void)
 {
 	temp_path(db_path, sizeof db_path, "nss.db");
@@ -354,6 +382,30 @@ START_TEST(no_fd_is_left_open)
 }
 END_TEST
 
+#ifndef NSS_IANA_SANITIZED
+START_TEST(lookups_do_not_allocate)
+{
+	char buffer[1024];
+	/* The first call maps the snapshot; every later one must only look. */
+	by_name("http", "tcp", buffer, sizeof buffer);
+	counting = true;
+	for (int i = 0; i < 1000; i++) {
+		by_name(i % 2 ? "www" : "nope", i % 3 ? "tcp" : NULL, buffer, sizeof buffer);
+		by_name("HTTP-ALT", NULL, buffer, sizeof buffer);
+		by_port(6000 + i % 80, i % 2 ? "udp" : NULL, buffer, sizeof buffer);
+		by_port(80, "tcp", buffer, 8); /* ERANGE */
+	}
+	counting = false;
+	ck_assert_uint_eq(allocations, 0);
+	/* The counter does count: glibc's own calls go through it. */
+	counting = true;
+	free(strdup("x"));
+	counting = false;
+	ck_assert_uint_eq(allocations, 1);
+}
+END_TEST
+#endif
+
 static Suite *nss_suite(void)
 {
 	Suite *suite = suite_create("nss entry points");
@@ -366,6 +418,9 @@ static Suite *nss_suite(void)
 	tcase_add_test(lookups, erange_does_not_move_the_cursor);
 	tcase_add_test(lookups, errno_is_left_alone);
 	tcase_add_test(lookups, no_fd_is_left_open);
+#ifndef NSS_IANA_SANITIZED
+	tcase_add_test(lookups, lookups_do_not_allocate);
+#endif
 	suite_add_tcase(suite, lookups);
 
 	TCase *files = tcase_create("snapshot files");
