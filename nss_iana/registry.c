@@ -497,88 +497,126 @@ static int read_row(struct loader *loader)
 
 /* ---- aliases -------------------------------------------------------------- */
 
-static uint32_t row_key_hash(const struct registry_row *row, const char *name)
+/* Two open-addressing tables over the rows that can be alias targets: one
+ * keyed by the exact (name, ports, protocol), one with the name folded to
+ * lower case.  Each keeps only the first row of a key, which is the one an
+ * alias must find, so a lookup costs O(1) however many rows share a name. */
+struct target_table {
+	long *slots; /* row indexes, -1 for empty */
+	size_t mask;
+	int folded;
+};
+
+static uint32_t exact_name_hash(const char *name)
 {
-	uint32_t hash = nssiana_name_hash(name);
+	uint32_t hash = NSSIANA_FNV_OFFSET;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		hash = (hash ^ *p) * NSSIANA_FNV_PRIME;
+	return hash;
+}
+
+static uint32_t target_key_hash(const struct target_table *table,
+				const char *name, const struct registry_row *row)
+{
+	uint32_t hash = table->folded ? nssiana_name_hash(name) : exact_name_hash(name);
 
 	hash = (hash ^ row->port_first) * NSSIANA_FNV_PRIME;
 	hash = (hash ^ row->port_last) * NSSIANA_FNV_PRIME;
-	return hash ^ nssiana_name_hash(row->proto);
+	hash ^= exact_name_hash(row->proto);
+	/* Spread the high bits into the ones the mask keeps. */
+	return hash ^ (hash >> 15);
 }
 
-static int same_service(const struct registry_row *a, const struct registry_row *b)
+static int target_key_equal(const struct target_table *table, const char *name,
+			    const struct registry_row *row, const struct registry_row *other)
 {
-	return a->port_first == b->port_first && a->port_last == b->port_last &&
-	       strcmp(a->proto, b->proto) == 0;
+	int same_name = table->folded ? strcasecmp(name, other->name) == 0
+				      : strcmp(name, other->name) == 0;
+
+	return same_name && row->port_first == other->port_first &&
+	       row->port_last == other->port_last &&
+	       strcmp(row->proto, other->proto) == 0;
 }
 
-/* The first row on the chain named `target` exactly, else the first named
- * so ignoring ASCII case, on the same ports and protocol; -1 if none. */
-static long find_target(const struct registry *reg, const long *chain_next,
-			long chain_head, const struct registry_row *alias,
-			const char *target)
+/* The slot holding the row keyed like (name, row's ports and protocol), or
+ * the empty slot where it would go. */
+static long *target_slot(const struct target_table *table, const struct registry *reg,
+			 const char *name, const struct registry_row *row)
 {
-	long folded = -1;
+	size_t i = target_key_hash(table, name, row) & table->mask;
 
-	for (long i = chain_head; i >= 0; i = chain_next[i]) {
-		const struct registry_row *row = &reg->rows[i];
-		if (!same_service(row, alias))
-			continue;
-		if (strcmp(row->name, target) == 0)
-			return i;
-		if (folded < 0 && strcasecmp(row->name, target) == 0)
-			folded = i;
-	}
-	return folded;
+	while (table->slots[i] >= 0 &&
+	       !target_key_equal(table, name, row, &reg->rows[table->slots[i]]))
+		i = (i + 1) & table->mask;
+	return &table->slots[i];
+}
+
+static int target_table_init(struct target_table *table, size_t rows, int folded)
+{
+	size_t size = 16;
+
+	while (size < rows * 2)
+		size *= 2;
+	table->slots = malloc(size * sizeof(*table->slots));
+	if (!table->slots)
+		return -1;
+	for (size_t i = 0; i < size; i++)
+		table->slots[i] = -1;
+	table->mask = size - 1;
+	table->folded = folded;
+	return 0;
 }
 
 /* Only rows that are not alias rows themselves can be targets: an alias
  * of an alias would depend on the order resolution runs in. */
+static void fill_target_tables(struct loader *loader, struct target_table tables[2])
+{
+	struct registry *reg = loader->reg;
+
+	for (size_t i = 0; i < reg->count; i++) {
+		const struct registry_row *row = &reg->rows[i];
+		if (loader->alias_targets[i])
+			continue;
+		for (int t = 0; t < 2; t++) {
+			long *slot = target_slot(&tables[t], reg, row->name, row);
+			if (*slot < 0)
+				*slot = (long)i;
+		}
+	}
+}
+
 static int resolve_aliases(struct loader *loader)
 {
 	struct registry *reg = loader->reg;
-	size_t buckets = 1;
-	long *heads, *next;
+	struct target_table tables[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	int status = -1;
 
-	while (buckets < reg->count * 2)
-		buckets *= 2;
-	heads = malloc(buckets * sizeof(*heads));
-	next = malloc((reg->count + 1) * sizeof(*next));
-	if (!heads || !next) {
-		free(heads);
-		free(next);
-		return -1;
-	}
-	for (size_t b = 0; b < buckets; b++)
-		heads[b] = -1;
-	/* Pushing in reverse leaves every chain in registry order. */
-	for (size_t i = reg->count; i-- > 0;) {
-		const struct registry_row *row = &reg->rows[i];
-		size_t b;
-		if (loader->alias_targets[i])
-			continue;
-		b = row_key_hash(row, row->name) & (buckets - 1);
-		next[i] = heads[b];
-		heads[b] = (long)i;
-	}
+	if (target_table_init(&tables[0], reg->count, 0) < 0 ||
+	    target_table_init(&tables[1], reg->count, 1) < 0)
+		goto out;
+	fill_target_tables(loader, tables);
 	for (size_t i = 0; i < reg->count; i++) {
 		struct registry_row *row = &reg->rows[i];
 		const char *target = loader->alias_targets[i];
 		long found;
 		if (!target)
 			continue;
-		found = find_target(reg, next,
-				    heads[row_key_hash(row, target) & (buckets - 1)],
-				    row, target);
+		/* Exactly the name, else the name ignoring ASCII case. */
+		found = *target_slot(&tables[0], reg, target, row);
+		if (found < 0)
+			found = *target_slot(&tables[1], reg, target, row);
 		row->alias_of = found;
 		if (found >= 0)
 			reg->stats.alias_rows++;
 		else
 			reg->stats.unresolved_aliases++;
 	}
-	free(heads);
-	free(next);
-	return 0;
+	status = 0;
+out:
+	free(tables[0].slots);
+	free(tables[1].slots);
+	return status;
 }
 
 /* ---- entry points --------------------------------------------------------- */

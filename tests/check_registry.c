@@ -712,6 +712,45 @@ START_TEST(real_registry_2024_crlf)
 }
 END_TEST
 
+/* ---- size: a quadratic step would hit Check's timeout; nothing measures
+ * time ---------------------------------------------------------------------- */
+
+START_TEST(million_rows_with_aliases)
+{
+	enum { SERVICES = 400000, SAME_NAME = 100000 };
+	size_t capacity = 100u << 20, used = 0;
+	char *data = malloc(capacity);
+	char err[512];
+
+	ck_assert_ptr_nonnull(data);
+	used += (size_t)sprintf(data, SHORT_HEADER);
+	/* Many rows of one name, then aliases that only match it ignoring
+	 * case: the worst case for a lookup that scans rows of a name. */
+	for (int i = 0; i < SAME_NAME; i++)
+		used += (size_t)sprintf(data + used, "x,1,tcp,\n");
+	for (int i = 0; i < SAME_NAME; i++)
+		used += (size_t)sprintf(data + used, "y%d,1,tcp," ALIAS_TO("X") "\n", i);
+	for (int i = 0; i < SERVICES; i++)
+		used += (size_t)sprintf(data + used, "s%d,%d,udp,\n", i, i % 65536);
+	for (int i = 0; i < SERVICES; i++)
+		used += (size_t)sprintf(data + used, "a%d,%d,udp," ALIAS_TO("s%d") "\n",
+					i, i % 65536, i);
+	ck_assert_uint_lt(used, capacity);
+	ck_assert_msg(registry_load(&loaded, data, used, "big.csv", err, sizeof(err)) == 0,
+		      "%s", err);
+	free(data);
+	ck_assert_uint_eq(loaded.stats.rows_read, 2 * (SAME_NAME + SERVICES));
+	ck_assert_uint_eq(loaded.count, 2 * (SAME_NAME + SERVICES));
+	ck_assert_uint_eq(loaded.stats.alias_rows, SAME_NAME + SERVICES);
+	ck_assert_uint_eq(loaded.stats.unresolved_aliases, 0);
+	ck_assert_int_eq(row_at(SAME_NAME)->alias_of, 0);
+	ck_assert_int_eq(row_at(2 * SAME_NAME - 1)->alias_of, 0);
+	for (size_t i = 0; i < SERVICES; i += 9973)
+		ck_assert_int_eq(row_at(2 * SAME_NAME + SERVICES + i)->alias_of,
+				 (long)(2 * SAME_NAME + i));
+}
+END_TEST
+
 static Suite *registry_suite(void)
 {
 	Suite *suite = suite_create("registry");
@@ -720,6 +759,7 @@ static Suite *registry_suite(void)
 	TCase *aliases = tcase_create("aliases");
 	TCase *files = tcase_create("files");
 	TCase *real = tcase_create("real registry");
+	TCase *size = tcase_create("size");
 
 	tcase_add_checked_fixture(header, NULL, free_loaded);
 	tcase_add_test(header, full_header_and_metadata);
@@ -763,6 +803,10 @@ static Suite *registry_suite(void)
 	tcase_add_test(real, real_registry_2025);
 	tcase_add_test(real, real_registry_2024_crlf);
 	suite_add_tcase(suite, real);
+
+	tcase_add_checked_fixture(size, NULL, free_loaded);
+	tcase_add_test(size, million_rows_with_aliases);
+	suite_add_tcase(suite, size);
 	return suite;
 }
 
