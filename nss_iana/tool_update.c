@@ -282,9 +282,10 @@ static int install(const struct update_options *opt,
 	if (have_installed && !opt->force &&
 	    shrank_too_much(&installed.snap, &fresh->snap)) {
 		tool_error("update: the new registry has %u entries, the installed "
-			   "one %u: it looks truncated, so nothing was changed "
+			   "one %u: it looks truncated, so %s is left untouched "
 			   "(--force installs it anyway)",
-			   fresh->snap.entry_count, installed.snap.entry_count);
+			   fresh->snap.entry_count, installed.snap.entry_count,
+			   opt->db);
 		goto out;
 	}
 	if (have_installed) {
