@@ -87,6 +87,8 @@ rpc:            db files
 netgroup:       nis
 EOF
 
+cp "$repo/tests/fixtures/cli_small.csv" "$tmp/small.csv" || fail "no tests/fixtures/cli_small.csv"
+
 # Runs inside the private mount namespace.  $1 = scratch dir, $2 = .deb.
 cat >"$tmp/inside.sh" <<'INSIDE'
 set -u
@@ -114,7 +116,10 @@ fi
 cp "$tmp/nsswitch.conf" "$root/etc/nsswitch.conf"
 : >"$root/etc/services"
 rm -f "$root/var/lib/misc/services.db"
-mkdir -p "$root/nss-iana-test" && cp "$deb" "$root/nss-iana-test/pkg.deb"
+mkdir -p "$root/nss-iana-test" && cp "$deb" "$root/nss-iana-test/pkg.deb" &&
+	cp "$tmp/small.csv" "$root/nss-iana-test/small.csv" || fail "copying into the root"
+# man-db's trigger rebuilds its index on every dpkg run; not needed here.
+rm -f "$root/var/lib/man-db/auto-update"
 
 in_root getent services https >/dev/null &&
 	fail "https resolves before the package is installed: the test cannot tell who answers"
@@ -134,6 +139,20 @@ in_root nss-iana verify /var/lib/nss-iana/services.db >/dev/null ||
 [ ! -e "$root/etc/systemd/system/timers.target.wants/nss-iana-update.timer" ] ||
 	fail "the update timer was enabled by installation"
 [ -f "$root/lib/systemd/system/nss-iana-update.timer" ] || fail "no update timer unit"
+
+echo "== a snapshot nss-iana update installed survives reinstalling; a corrupt one does not"
+in_root nss-iana update --force --file /nss-iana-test/small.csv >/dev/null ||
+	fail "nss-iana update --file in the throwaway root"
+cp "$root/var/lib/nss-iana/services.db" "$tmp/updated.db"
+cmp -s "$tmp/updated.db" "$root/usr/share/nss-iana/services.db" &&
+	fail "nss-iana update did not change the snapshot"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fail "dpkg -i over the installed package"
+cmp -s "$root/var/lib/nss-iana/services.db" "$tmp/updated.db" ||
+	fail "reinstalling replaced the snapshot nss-iana update had installed"
+printf 'not a snapshot\n' >"$root/var/lib/nss-iana/services.db"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fail "dpkg -i over the installed package"
+cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.db" ||
+	fail "reinstalling kept a corrupt snapshot"
 
 echo "== an administrator's edit, then an upgrade that must not undo it"
 echo "# local: site policy, keep" >>"$root/etc/nsswitch.conf"
