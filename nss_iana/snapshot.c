@@ -162,6 +162,10 @@ static const char *check_index(struct snapshot_index *index,
 		uint32_t end = index->buckets[b + 1];
 		if (end < first)
 			return "index buckets decrease";
+		/* Before reading the bucket's refs: a later bucket that
+		 * decreases is only seen after this one is read. */
+		if (end > index->ref_count)
+			return "index bucket runs past the refs";
 		for (uint32_t i = first; i < end; i++) {
 			uint32_t ref = index->refs[i];
 			if (ref >= entry_count)
