@@ -107,9 +107,10 @@ static int fetch(const char *url, struct fetched *f)
 		return -1;
 	}
 	snprintf(f->path, sizeof(f->path), "%s/registry.csv", f->dir);
+	/* The registry is about 1 MiB; 64 MiB means something else answered. */
 	char *argv[] = {"curl", "-fsSL", "--retry", "2", "--connect-timeout",
-			"30", "--max-time", "600", "-o", f->path,
-			(char *)url, NULL};
+			"30", "--max-time", "600", "--max-filesize", "67108864",
+			"-o", f->path, (char *)url, NULL};
 	printf("fetching %s\n", url);
 	fflush(stdout);
 	int status = run_program(argv, false);
@@ -315,9 +316,27 @@ out:
 	return status;
 }
 
+/* Fails early, before a download, if the snapshot could not be replaced. */
+static int check_db_directory(const char *db)
+{
+	char *dir = strdup(db);
+	if (!dir)
+		return -1;
+	char *slash = strrchr(dir, '/');
+	const char *where = slash == dir ? "/" : slash ? (*slash = '\0', dir) : ".";
+	int ok = access(where, W_OK | X_OK) == 0;
+	if (!ok)
+		tool_error("update: cannot replace %s: directory %s: %s", db,
+			   where, strerror(errno));
+	free(dir);
+	return ok ? 0 : -1;
+}
+
 static int update(const struct update_options *opt)
 {
 	struct fetched fetched = {.dir = ""};
+	if (check_db_directory(opt->db) != 0)
+		return TOOL_EXIT_FAILURE;
 	const char *path = opt->file, *display = opt->file;
 	if (!path) {
 		display = opt->url ? opt->url : TOOL_IANA_URL;

@@ -141,6 +141,12 @@ if [ ! -e /run/nscd/socket ]; then
 	expect_equal "$(nscd_calls)" 1 "nscd left alone when it is not running"
 fi
 
+# A snapshot that could not be replaced fails before any download.
+update_with no --db "$W/no-such-dir/services.db" --url "$URL/v2.csv"
+expect_status 1 "update into a missing directory"
+expect_err "cannot replace" "update into a missing directory is refused early"
+expect_no_out "nothing fetched for a missing directory"
+
 # ---- --file, first install, nscd failing -------------------------------------
 cp "$W/v1.db" "$W/installed.db"
 update_with no --db "$W/installed.db" --file "$FIX/cli_small_v2.csv"
