@@ -139,6 +139,14 @@ in_root nss-iana verify /var/lib/nss-iana/services.db >/dev/null ||
 [ ! -e "$root/etc/systemd/system/timers.target.wants/nss-iana-update.timer" ] ||
 	fail "the update timer was enabled by installation"
 [ -f "$root/lib/systemd/system/nss-iana-update.timer" ] || fail "no update timer unit"
+if [ -x "$root/bin/systemctl" ]; then
+	state=$(in_root systemctl is-enabled nss-iana-update.timer 2>&1)
+	[ "$state" = disabled ] || fail "systemctl is-enabled nss-iana-update.timer: '$state', not disabled"
+	in_root systemd-analyze verify /lib/systemd/system/nss-iana-update.service \
+		/lib/systemd/system/nss-iana-update.timer || fail "systemd-analyze verify rejects the units"
+fi
+in_root man -w nss-iana >/dev/null && in_root man -w libnss_iana >/dev/null ||
+	fail "man nss-iana or man libnss_iana finds no page"
 
 echo "== a snapshot nss-iana update installed survives reinstalling; a corrupt one does not"
 in_root nss-iana update --force --file /nss-iana-test/small.csv >/dev/null ||
