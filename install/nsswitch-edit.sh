@@ -28,6 +28,8 @@
 # the original's mode/owner (cp -p), fsync'd, then rename(2).  The previous
 # content stays as FILE.nss-iana.bak (a hard link to the old inode when the
 # filesystem allows it).  A symlinked FILE is followed and its target edited.
+# When the live /etc/nsswitch.conf changed, nscd's services cache (if nscd
+# is there) is invalidated.
 
 NSSWITCH_MARKER='# Added by nss-iana-enable; nss-iana-disable removes this line and the next.'
 
@@ -251,4 +253,9 @@ nsswitch_edit() {
 
 	line=$(grep -E '^[[:space:]]*services([[:space:]:]|$)' "$target" | tail -n 1)
 	echo "$NSSWITCH_PROG: $file: $done_msg${line:+ ($line)}; previous content in $backup"
+	# A running nscd would go on answering from what the old line found.
+	if [ "$(readlink -f -- "$target")" = "$(readlink -f /etc/nsswitch.conf)" ] &&
+		command -v nscd >/dev/null 2>&1; then
+		nscd -i services >/dev/null 2>&1 || :
+	fi
 }
