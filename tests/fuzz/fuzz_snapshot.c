@@ -1,0 +1,395 @@
+/*
+ * fuzz_snapshot.c - arbitrary bytes as a snapshot.
+ *
+ * The bytes go through snapshot_parse(), the validation the module runs on
+ * every file it maps.  A file it accepts then gets every lookup kind, both
+ * through the reader (snapshot_find_name/port) and through the module's own
+ * entry points, a full walk of its entries and a getservent walk; a file it
+ * rejects must make every entry point answer NSS_STATUS_UNAVAIL.
+ *
+ * How the entry points see the bytes: this file includes nss_services.c and
+ * installs the parsed snapshot in the module's state, with the next look at
+ * the path put off forever.  Writing each input to a file for NSS_IANA_DB
+ * would add nothing that looks at the bytes (mapping does not), would cost
+ * a file per input, and the module re-examines the path at most every
+ * 0.5 s, so most inputs would never be seen at all.  Including the source
+ * is what lets the fuzzer reach fill_buffer() and the getservent cursor,
+ * where the copying into the caller's buffer is.
+ *
+ * Every answer is checked against the bytes: an entry that exists, the name
+ * (or an alias) and protocol asked for, a port inside the entry's range,
+ * and strings inside the caller's buffer.  A broken rule aborts.
+ *
+ * Built two ways: with libFuzzer (tests/fuzz/fuzz.mk), and with
+ * FUZZ_NO_MAIN by tests/check_fuzz_regressions.c, which replays the seeds
+ * and every past crash in `make check`.
+ */
+#include "nss_services.c" /* the module itself: see above */
+
+#include <limits.h>
+#include <stdio.h>
+#include <strings.h>
+
+#define MAX_KEY_ENTRIES 8 /* entries whose names and ports become keys */
+#define MAX_WALK 4096     /* getservent calls per input: ranges multiply */
+
+int fuzz_snapshot_one(const uint8_t *data, size_t size);
+
+static void require(bool ok, const char *rule)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz_snapshot: broken rule: %s\n", rule);
+		abort();
+	}
+}
+
+/* ---- putting the bytes where the module looks ------------------------- */
+
+static void install_in_module(const struct snapshot *snap)
+{
+	memset(&state, 0, sizeof state);
+	if (snap) {
+		state.snap = *snap;
+		state.valid = true;
+	}
+	state.checked = true;
+	/* Never due: the module must not look at NSS_IANA_DB. */
+	state.next_check.tv_sec = (time_t)LONG_MAX;
+}
+
+/* ---- reading the snapshot independently ------------------------------- */
+
+static const char *entry_name(const struct snapshot *snap, uint32_t index)
+{
+	const char *name = snapshot_string(snap, snap->entries[index].name);
+	require(name != NULL, "a validated entry name is in the pool");
+	return name;
+}
+
+static const char *alias_name(const struct snapshot *snap, uint32_t alias)
+{
+	require(alias < snap->alias_count, "alias index inside the table");
+	const char *name = snapshot_string(snap, snap->aliases[alias].name);
+	require(name != NULL, "a validated alias name is in the pool");
+	return name;
+}
+
+static const char *proto_name(const struct snapshot *snap, uint32_t index)
+{
+	const char *proto = snapshot_entry_proto(snap, &snap->entries[index]);
+	require(proto != NULL, "a validated entry protocol is in the pool");
+	return proto;
+}
+
+/* Metadata is only the tool's business, and the module never checks it:
+ * read its strings while they stay inside the pool, as the tool does. */
+static void walk_meta(const struct snapshot *snap, uint32_t offset)
+{
+	for (int field = 0; field < NSSIANA_META_FIELDS; field++) {
+		const char *s = snapshot_string(snap, offset);
+		if (s == NULL)
+			return;
+		offset += strnlen(s, snap->strings_size - offset) + 1;
+	}
+}
+
+static void walk_entries(const struct snapshot *snap)
+{
+	for (uint32_t i = 0; i < snap->entry_count; i++) {
+		const struct nssiana_entry *entry = &snap->entries[i];
+		(void)strlen(entry_name(snap, i));
+		(void)strlen(proto_name(snap, i));
+		require(entry->port_first <= entry->port_last, "ranges go up");
+		walk_meta(snap, entry->meta);
+		for (uint32_t a = 0; a < entry->alias_count; a++) {
+			(void)strlen(alias_name(snap, entry->alias_first + a));
+			walk_meta(snap, snap->aliases[entry->alias_first + a].meta);
+		}
+	}
+}
+
+static int fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static bool fold_equal(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		if (fold((unsigned char)*a) != fold((unsigned char)*b))
+			return false;
+		if (*a == '\0')
+			return true;
+	}
+}
+
+static bool entry_has_name(const struct snapshot *snap, uint32_t index,
+			   const char *name)
+{
+	const struct nssiana_entry *entry = &snap->entries[index];
+	if (fold_equal(entry_name(snap, index), name))
+		return true;
+	for (uint32_t a = 0; a < entry->alias_count; a++)
+		if (fold_equal(alias_name(snap, entry->alias_first + a), name))
+			return true;
+	return false;
+}
+
+/* ---- checking an answer ------------------------------------------------ */
+
+static bool inside(const char *p, const char *buffer, size_t buflen)
+{
+	return p >= buffer && p < buffer + buflen;
+}
+
+static void check_string_in_buffer(const char *s, const char *expected,
+				   const char *buffer, size_t buflen)
+{
+	require(inside(s, buffer, buflen), "answer strings are in the buffer");
+	size_t length = strnlen(s, buffer + buflen - s);
+	require(s + length < buffer + buflen, "answer strings end in the buffer");
+	require(strcmp(s, expected) == 0, "answer strings are the entry's");
+}
+
+static void check_servent(const struct snapshot *snap, uint32_t index,
+			  uint16_t port, const struct servent *result,
+			  const char *buffer, size_t buflen)
+{
+	const struct nssiana_entry *entry = &snap->entries[index];
+	check_string_in_buffer(result->s_name, entry_name(snap, index), buffer,
+			       buflen);
+	check_string_in_buffer(result->s_proto, proto_name(snap, index), buffer,
+			       buflen);
+	require(ntohs((uint16_t)result->s_port) == port, "answer port");
+	require(inside((const char *)result->s_aliases, buffer, buflen),
+		"alias array in the buffer");
+	for (uint32_t a = 0; a < entry->alias_count; a++)
+		check_string_in_buffer(result->s_aliases[a],
+				       alias_name(snap, entry->alias_first + a),
+				       buffer, buflen);
+	require(result->s_aliases[entry->alias_count] == NULL,
+		"alias array ends with NULL");
+}
+
+/* Buffer sizes: too small for anything, small, and enough for any entry
+ * of a small file.  Exact allocations, so ASan sees a write past them. */
+static const size_t buffer_sizes[] = { 0, 24, 200, 1 << 16 };
+#define BUFFER_SIZES (sizeof buffer_sizes / sizeof buffer_sizes[0])
+
+/* The module's answer for one call, given what the reader found. */
+static void check_nss_answer(const struct snapshot *snap,
+			     enum snapshot_status found, uint32_t index,
+			     uint16_t port, enum nss_status status, int error,
+			     const struct servent *result, const char *buffer,
+			     size_t buflen)
+{
+	if (found == SNAPSHOT_NOT_FOUND) {
+		require(status == NSS_STATUS_NOTFOUND, "miss is NOTFOUND");
+		return;
+	}
+	if (status == NSS_STATUS_TRYAGAIN) {
+		require(error == ERANGE, "TRYAGAIN only for a short buffer");
+		return;
+	}
+	require(status == NSS_STATUS_SUCCESS, "hit is SUCCESS or ERANGE");
+	check_servent(snap, index, port, result, buffer, buflen);
+}
+
+static void lookup_name(const struct snapshot *snap, const char *name,
+			const char *proto)
+{
+	uint32_t index = UINT32_MAX;
+	enum snapshot_status found = snapshot_find_name(snap, name, proto, &index);
+
+	require(found != SNAPSHOT_CORRUPT, "a validated file is never corrupt");
+	if (found == SNAPSHOT_FOUND) {
+		require(index < snap->entry_count, "found entry exists");
+		require(entry_has_name(snap, index, name), "found entry has the name");
+		require(!proto || strcmp(proto_name(snap, index), proto) == 0,
+			"found entry has the protocol");
+	}
+	for (size_t s = 0; s < BUFFER_SIZES; s++) {
+		char *buffer = malloc(buffer_sizes[s] ? buffer_sizes[s] : 1);
+		struct servent result;
+		int error = 0;
+		enum nss_status status = _nss_iana_getservbyname_r(
+			name, proto, &result, buffer, buffer_sizes[s], &error);
+		uint16_t port = found == SNAPSHOT_FOUND ?
+			snap->entries[index].port_first : 0;
+		check_nss_answer(snap, found, index, port, status, error,
+				 &result, buffer, buffer_sizes[s]);
+		free(buffer);
+	}
+}
+
+static void lookup_port(const struct snapshot *snap, uint16_t port,
+			const char *proto)
+{
+	uint32_t index = UINT32_MAX;
+	enum snapshot_status found = snapshot_find_port(snap, port, proto, &index);
+
+	require(found != SNAPSHOT_CORRUPT, "a validated file is never corrupt");
+	if (found == SNAPSHOT_FOUND) {
+		require(index < snap->entry_count, "found entry exists");
+		require(port >= snap->entries[index].port_first &&
+			port <= snap->entries[index].port_last,
+			"found entry covers the port");
+		require(!proto || strcmp(proto_name(snap, index), proto) == 0,
+			"found entry has the protocol");
+	}
+	for (size_t s = 0; s < BUFFER_SIZES; s++) {
+		char *buffer = malloc(buffer_sizes[s] ? buffer_sizes[s] : 1);
+		struct servent result;
+		int error = 0;
+		enum nss_status status = _nss_iana_getservbyport_r(
+			htons(port), proto, &result, buffer, buffer_sizes[s], &error);
+		check_nss_answer(snap, found, index, port, status, error,
+				 &result, buffer, buffer_sizes[s]);
+		free(buffer);
+	}
+}
+
+/* ---- the lookups -------------------------------------------------------- */
+
+static const char *const fixed_names[] = { "http", "HTTP", "www", "", "x11" };
+static const char *const fixed_protos[] = { "tcp", "udp", "", "TCP" };
+static const uint16_t fixed_ports[] = { 0, 1, 80, 6010, 65535 };
+
+static void lookup_everything_by(const struct snapshot *snap, const char *proto)
+{
+	char upper[64];
+
+	for (size_t i = 0; i < sizeof fixed_names / sizeof *fixed_names; i++)
+		lookup_name(snap, fixed_names[i], proto);
+	for (size_t i = 0; i < sizeof fixed_ports / sizeof *fixed_ports; i++)
+		lookup_port(snap, fixed_ports[i], proto);
+	for (uint32_t i = 0; i < snap->entry_count && i < MAX_KEY_ENTRIES; i++) {
+		const struct nssiana_entry *entry = &snap->entries[i];
+		const char *name = entry_name(snap, i);
+		lookup_name(snap, name, proto);
+		size_t length = strnlen(name, sizeof upper - 1);
+		for (size_t c = 0; c < length; c++)
+			upper[c] = name[c] >= 'a' && name[c] <= 'z' ?
+				name[c] - 'a' + 'A' : name[c];
+		upper[length] = '\0';
+		lookup_name(snap, upper, proto);
+		if (entry->alias_count)
+			lookup_name(snap, alias_name(snap, entry->alias_first), proto);
+		lookup_port(snap, entry->port_first, proto);
+		lookup_port(snap, entry->port_last, proto);
+		lookup_port(snap, (uint16_t)(entry->port_last + 1), proto);
+	}
+}
+
+static void lookup_everything(const struct snapshot *snap)
+{
+	lookup_everything_by(snap, NULL);
+	for (size_t i = 0; i < sizeof fixed_protos / sizeof *fixed_protos; i++)
+		lookup_everything_by(snap, fixed_protos[i]);
+	for (uint32_t p = 0; p < snap->protocol_count && p < 4; p++) {
+		const char *proto = snapshot_string(snap, snap->protocols[p]);
+		require(proto != NULL, "a validated protocol is in the pool");
+		lookup_everything_by(snap, proto);
+	}
+}
+
+/* getservent: each entry in order, each port of its range, then NOTFOUND;
+ * a short buffer in between must not move the cursor. */
+static void walk_getservent(const struct snapshot *snap)
+{
+	char *buffer = malloc(1 << 16);
+	char tiny[8];
+	struct servent result;
+	int error = 0, calls = 0;
+
+	require(_nss_iana_setservent(0) == NSS_STATUS_SUCCESS, "setservent");
+	for (uint32_t i = 0; i < snap->entry_count && calls < MAX_WALK; i++) {
+		const struct nssiana_entry *entry = &snap->entries[i];
+		for (uint32_t port = entry->port_first;
+		     port <= entry->port_last && calls < MAX_WALK; port++, calls++) {
+			if (calls == 1) {
+				enum nss_status short_status = _nss_iana_getservent_r(
+					&result, tiny, sizeof tiny, &error);
+				require(short_status == NSS_STATUS_TRYAGAIN &&
+					error == ERANGE, "tiny buffer is ERANGE");
+			}
+			enum nss_status status = _nss_iana_getservent_r(
+				&result, buffer, 1 << 16, &error);
+			if (status == NSS_STATUS_TRYAGAIN && error == ERANGE)
+				goto out; /* an entry with thousands of aliases */
+			require(status == NSS_STATUS_SUCCESS, "walk answers");
+			check_servent(snap, i, (uint16_t)port, &result, buffer,
+				      1 << 16);
+		}
+	}
+	if (calls < MAX_WALK)
+		require(_nss_iana_getservent_r(&result, buffer, 1 << 16, &error) ==
+			NSS_STATUS_NOTFOUND, "walk ends with NOTFOUND");
+out:
+	_nss_iana_endservent();
+	free(buffer);
+}
+
+static void expect_unavailable(void)
+{
+	char buffer[256];
+	struct servent result;
+	int error = 0;
+
+	require(_nss_iana_getservbyname_r("http", "tcp", &result, buffer,
+					  sizeof buffer, &error) == NSS_STATUS_UNAVAIL,
+		"rejected file: by name is UNAVAIL");
+	require(_nss_iana_getservbyport_r(htons(80), NULL, &result, buffer,
+					  sizeof buffer, &error) == NSS_STATUS_UNAVAIL,
+		"rejected file: by port is UNAVAIL");
+	require(_nss_iana_setservent(0) == NSS_STATUS_UNAVAIL,
+		"rejected file: setservent is UNAVAIL");
+	require(_nss_iana_getservent_r(&result, buffer, sizeof buffer, &error) ==
+		NSS_STATUS_UNAVAIL, "rejected file: getservent is UNAVAIL");
+}
+
+/* Parses `size` bytes at `copy` (malloc'd, so aligned as a mapping is) and
+ * runs everything on them.  Returns whether the file was accepted. */
+static bool exercise(const unsigned char *copy, size_t size)
+{
+	struct snapshot snap;
+
+	if (snapshot_parse(&snap, copy, size) != NULL) {
+		install_in_module(NULL);
+		expect_unavailable();
+		return false;
+	}
+	require(snap.size == size && snap.base == copy, "parse keeps the bytes");
+	install_in_module(&snap);
+	walk_entries(&snap);
+	lookup_everything(&snap);
+	walk_getservent(&snap);
+	install_in_module(NULL);
+	return true;
+}
+
+int fuzz_snapshot_one(const uint8_t *data, size_t size)
+{
+	unsigned char *copy = malloc(size ? size : 1);
+
+	memcpy(copy, data, size);
+	if (!exercise(copy, size) && size >= sizeof(struct nssiana_header)) {
+		/* Mutations that change the length would all die at the
+		 * file_size check: let them reach the sections too. */
+		struct nssiana_header *header = (struct nssiana_header *)copy;
+		if (header->file_size != size) {
+			header->file_size = (uint32_t)size;
+			exercise(copy, size);
+		}
+	}
+	free(copy);
+	return 0;
+}
+
+#ifndef FUZZ_NO_MAIN
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_snapshot_one(data, size);
+}
+#endif
