@@ -101,15 +101,24 @@ struct tool_diff_counts {
 	unsigned long added;
 	unsigned long removed;
 	unsigned long changed;
+	/* Not exact: entries whose metadata differ only in white space (IANA
+	 * has rendered the same line breaks as spaces in one export and as
+	 * newlines in the next).  Counted, not listed. */
+	unsigned long reformatted;
 };
 
 /* Compares the served entries of two snapshots keyed by (name, protocol,
  * port range) and prints one line per difference to `out`, sorted by key.
- * Returns 0, or -1 if memory ran out or a record is out of bounds (then
- * err says which). */
+ * Unless `exact`, metadata that differ only in runs of white space count
+ * as equal.  Returns 0, or -1 if memory ran out or a record is out of
+ * bounds (then err says which). */
 int tool_diff(const struct snapshot *old_snap, const struct snapshot *new_snap,
-	      FILE *out, struct tool_diff_counts *counts,
+	      bool exact, FILE *out, struct tool_diff_counts *counts,
 	      char *err, size_t err_size);
+
+/* The closing lines: the white-space note if any, then
+ * "N added, N removed, N changed". */
+void tool_diff_print_counts(FILE *out, const struct tool_diff_counts *counts);
 
 /* ---- verify (tool_verify.c) ---- */
 

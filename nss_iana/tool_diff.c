@@ -23,6 +23,10 @@ static const char diff_help[] =
 	"per entry added, removed or changed (metadata or aliases), sorted by\n"
 	"name, then \"N added, N removed, N changed\".\n"
 	"\n"
+	"Metadata that differ only in white space (IANA renders the same line\n"
+	"breaks as spaces in some exports and as newlines in others) are not\n"
+	"changes; they are counted on a line of their own.\n"
+	"\n"
 	"      --help  display this help and exit\n"
 	"\n"
 	"Exit status: 0 compared (whether or not they differ), 1 an input is\n"
@@ -98,15 +102,39 @@ static struct diff_key *sorted_keys(const struct snapshot *snap,
 	return keys;
 }
 
+#define WHITE_SPACE " \t\n\r\v\f"
+
+/* Equal word for word, white space runs and the ends aside. */
+static bool same_words(const char *a, const char *b)
+{
+	for (;;) {
+		a += strspn(a, WHITE_SPACE);
+		b += strspn(b, WHITE_SPACE);
+		size_t la = strcspn(a, WHITE_SPACE), lb = strcspn(b, WHITE_SPACE);
+		if (la != lb || memcmp(a, b, la) != 0)
+			return false;
+		if (la == 0)
+			return true;
+		a += la;
+		b += lb;
+	}
+}
+
+static bool same_text(const char *a, const char *b, bool exact)
+{
+	return exact ? strcmp(a, b) == 0 : same_words(a, b);
+}
+
 static bool same_meta(const struct snapshot *sa, uint32_t ma,
-		      const struct snapshot *sb, uint32_t mb, unsigned *fields)
+		      const struct snapshot *sb, uint32_t mb, bool exact,
+		      unsigned *fields)
 {
 	const char *a[NSSIANA_META_FIELDS], *b[NSSIANA_META_FIELDS];
 	tool_meta_record(sa, ma, a);
 	tool_meta_record(sb, mb, b);
 	bool same = true;
 	for (int f = 0; f < NSSIANA_META_FIELDS; f++) {
-		if (strcmp(a[f], b[f]) != 0) {
+		if (!same_text(a[f], b[f], exact)) {
 			same = false;
 			if (fields)
 				*fields |= 1u << f;
@@ -119,7 +147,7 @@ static bool same_meta(const struct snapshot *sa, uint32_t ma,
 static bool same_aliases(const struct snapshot *sa,
 			 const struct nssiana_entry *a,
 			 const struct snapshot *sb,
-			 const struct nssiana_entry *b)
+			 const struct nssiana_entry *b, bool exact)
 {
 	if (a->alias_count != b->alias_count)
 		return false;
@@ -128,7 +156,7 @@ static bool same_aliases(const struct snapshot *sa,
 		const struct nssiana_alias *y = &sb->aliases[b->alias_first + i];
 		if (strcmp(snapshot_string(sa, x->name),
 			   snapshot_string(sb, y->name)) != 0 ||
-		    !same_meta(sa, x->meta, sb, y->meta, NULL))
+		    !same_meta(sa, x->meta, sb, y->meta, exact, NULL))
 			return false;
 	}
 	return true;
@@ -159,10 +187,48 @@ static void print_changed(FILE *out, const struct diff_key *k, unsigned fields)
 	putc('\n', out);
 }
 
-static void merge(const struct snapshot *sa, const struct diff_key *a, size_t na,
-		  const struct snapshot *sb, const struct diff_key *b, size_t nb,
-		  FILE *out, struct tool_diff_counts *counts)
+/* The fields that differ (bits as in print_changed), 0 if none. */
+static unsigned differing_fields(const struct snapshot *sa,
+				 const struct nssiana_entry *a,
+				 const struct snapshot *sb,
+				 const struct nssiana_entry *b, bool exact)
 {
+	unsigned fields = 0;
+	same_meta(sa, a->meta, sb, b->meta, exact, &fields);
+	if (!same_aliases(sa, a, sb, b, exact))
+		fields |= ALIASES_CHANGED;
+	return fields;
+}
+
+struct diff_side {
+	const struct snapshot *snap;
+	const struct diff_key *keys;
+	size_t count;
+};
+
+static void compare_pair(const struct diff_side *old_side, size_t i,
+			 const struct diff_side *new_side, size_t j, bool exact,
+			 FILE *out, struct tool_diff_counts *counts)
+{
+	const struct nssiana_entry *a = old_side->keys[i].entry;
+	const struct nssiana_entry *b = new_side->keys[j].entry;
+	unsigned fields = differing_fields(old_side->snap, a, new_side->snap, b,
+					   exact);
+	if (fields) {
+		print_changed(out, &new_side->keys[j], fields);
+		counts->changed++;
+	} else if (!exact && differing_fields(old_side->snap, a, new_side->snap,
+					      b, true)) {
+		counts->reformatted++;
+	}
+}
+
+static void merge(const struct diff_side *old_side,
+		  const struct diff_side *new_side, bool exact, FILE *out,
+		  struct tool_diff_counts *counts)
+{
+	const struct diff_key *a = old_side->keys, *b = new_side->keys;
+	size_t na = old_side->count, nb = new_side->count;
 	size_t i = 0, j = 0;
 	while (i < na || j < nb) {
 		int c = i == na ? 1 : j == nb ? -1 : compare_key_only(&a[i], &b[j]);
@@ -175,25 +241,17 @@ static void merge(const struct snapshot *sa, const struct diff_key *a, size_t na
 			putc('\n', out);
 			counts->added++;
 		} else {
-			unsigned fields = 0;
-			same_meta(sa, a[i].entry->meta, sb, b[j].entry->meta, &fields);
-			if (!same_aliases(sa, a[i].entry, sb, b[j].entry))
-				fields |= ALIASES_CHANGED;
-			if (fields) {
-				print_changed(out, &b[j], fields);
-				counts->changed++;
-			}
-			i++;
-			j++;
+			compare_pair(old_side, i++, new_side, j++, exact, out,
+				     counts);
 		}
 	}
 }
 
 int tool_diff(const struct snapshot *old_snap, const struct snapshot *new_snap,
-	      FILE *out, struct tool_diff_counts *counts,
+	      bool exact, FILE *out, struct tool_diff_counts *counts,
 	      char *err, size_t err_size)
 {
-	*counts = (struct tool_diff_counts){0, 0, 0};
+	*counts = (struct tool_diff_counts){0, 0, 0, 0};
 	struct diff_key *a = sorted_keys(old_snap, "old", err, err_size);
 	if (!a)
 		return -1;
@@ -202,14 +260,24 @@ int tool_diff(const struct snapshot *old_snap, const struct snapshot *new_snap,
 		free(a);
 		return -1;
 	}
-	merge(old_snap, a, old_snap->entry_count, new_snap, b,
-	      new_snap->entry_count, out, counts);
+	struct diff_side old_side = {old_snap, a, old_snap->entry_count};
+	struct diff_side new_side = {new_snap, b, new_snap->entry_count};
+	merge(&old_side, &new_side, exact, out, counts);
 	free(a);
 	free(b);
 	return 0;
 }
 
-static int diff_files(const char *old_path, const char *new_path)
+void tool_diff_print_counts(FILE *out, const struct tool_diff_counts *counts)
+{
+	if (counts->reformatted)
+		fprintf(out, "%lu more differ only in white space (not listed)\n",
+			counts->reformatted);
+	fprintf(out, "%lu added, %lu removed, %lu changed\n", counts->added,
+		counts->removed, counts->changed);
+}
+
+static int diff_files(const char *old_path, const char *new_path, bool exact)
 {
 	char err[512];
 	struct tool_snapshot old_ts, new_ts;
@@ -224,13 +292,12 @@ static int diff_files(const char *old_path, const char *new_path)
 	}
 	struct tool_diff_counts counts;
 	int status = TOOL_EXIT_OK;
-	if (tool_diff(&old_ts.snap, &new_ts.snap, stdout, &counts, err,
+	if (tool_diff(&old_ts.snap, &new_ts.snap, exact, stdout, &counts, err,
 		      sizeof(err)) != 0) {
 		tool_error("%s", err);
 		status = TOOL_EXIT_FAILURE;
 	} else {
-		printf("%lu added, %lu removed, %lu changed\n", counts.added,
-		       counts.removed, counts.changed);
+		tool_diff_print_counts(stdout, &counts);
 	}
 	tool_snapshot_close(&old_ts);
 	tool_snapshot_close(&new_ts);
@@ -254,5 +321,5 @@ int tool_cmd_diff(int argc, char **argv)
 	if (argc - optind != 2)
 		return tool_usage_error("diff", argc - optind < 2
 					? "needs OLD and NEW" : "too many arguments");
-	return diff_files(argv[optind], argv[optind + 1]);
+	return diff_files(argv[optind], argv[optind + 1], false);
 }

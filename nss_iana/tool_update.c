@@ -292,12 +292,11 @@ static int install(const struct update_options *opt,
 	if (have_installed) {
 		char err[512];
 		struct tool_diff_counts counts;
-		if (tool_diff(&installed.snap, &fresh->snap, stdout, &counts,
-			      err, sizeof(err)) != 0)
+		if (tool_diff(&installed.snap, &fresh->snap, false, stdout,
+			      &counts, err, sizeof(err)) != 0)
 			tool_error("update: no diff: %s", err);
 		else
-			printf("%lu added, %lu removed, %lu changed\n",
-			       counts.added, counts.removed, counts.changed);
+			tool_diff_print_counts(stdout, &counts);
 	}
 	int rc = write_file_atomic(opt->db, fresh->snap.base, fresh->snap.size);
 	if (rc != 0) {

@@ -123,12 +123,12 @@ static void build(struct built *b, const char *csv)
 }
 
 static char *diff_text(const struct snapshot *a, const struct snapshot *b,
-		       struct tool_diff_counts *counts)
+		       bool exact, struct tool_diff_counts *counts)
 {
 	char *out = NULL, err[128];
 	size_t size = 0;
 	FILE *f = open_memstream(&out, &size);
-	ck_assert_int_eq(tool_diff(a, b, f, counts, err, sizeof(err)), 0);
+	ck_assert_int_eq(tool_diff(a, b, exact, f, counts, err, sizeof(err)), 0);
 	fclose(f);
 	return out;
 }
@@ -151,7 +151,7 @@ START_TEST(diff_keys_and_fields)
 	      "h,80,tcp,H,,,,,,,,\n"
 	      "w,80,tcp,H,,,,,,,,\"This entry is an alias to \"\"h\"\".  Note.\"\n");
 	struct tool_diff_counts counts;
-	char *text = diff_text(&old_b.snap, &new_b.snap, &counts);
+	char *text = diff_text(&old_b.snap, &new_b.snap, false, &counts);
 	ck_assert_uint_eq(counts.added, 2);
 	ck_assert_uint_eq(counts.removed, 2);
 	ck_assert_uint_eq(counts.changed, 2);
@@ -163,10 +163,46 @@ START_TEST(diff_keys_and_fields)
 			 "removed  r 10-12/tcp\n"
 			 "added    r 10-13/tcp\n");
 	free(text);
-	text = diff_text(&new_b.snap, &new_b.snap, &counts);
+	text = diff_text(&new_b.snap, &new_b.snap, true, &counts);
 	ck_assert_str_eq(text, "");
 	ck_assert_uint_eq(counts.added + counts.removed + counts.changed, 0);
 	free(text);
+	snapshot_image_free(&old_b.image);
+	snapshot_image_free(&new_b.image);
+}
+END_TEST
+
+START_TEST(diff_white_space)
+{
+	struct built old_b, new_b;
+	build(&old_b, HEADER
+	      "a,1,tcp,one two,,,,,,,,\n"
+	      "b,2,tcp,one two,,,,,,,,\n"
+	      "c,3,tcp,one two,,,,,,,,\n");
+	build(&new_b, HEADER
+	      "a,1,tcp,\"one\n  two\",,,,,,,,\n"  /* a line break for a space */
+	      "b,2,tcp,one  two,,,,,,,,\n"         /* two spaces */
+	      "c,3,tcp,onetwo,,,,,,,,\n");         /* words changed */
+	struct tool_diff_counts counts;
+	char *text = diff_text(&old_b.snap, &new_b.snap, false, &counts);
+	ck_assert_str_eq(text, "changed  c 3/tcp: description\n");
+	ck_assert_uint_eq(counts.changed, 1);
+	ck_assert_uint_eq(counts.reformatted, 2);
+	free(text);
+	text = diff_text(&old_b.snap, &new_b.snap, true, &counts);
+	ck_assert_uint_eq(counts.changed, 3);
+	ck_assert_uint_eq(counts.reformatted, 0);
+	free(text);
+
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+	struct tool_diff_counts shown = {1, 2, 3, 4};
+	tool_diff_print_counts(f, &shown);
+	fclose(f);
+	ck_assert_str_eq(out, "4 more differ only in white space (not listed)\n"
+			      "1 added, 2 removed, 3 changed\n");
+	free(out);
 	snapshot_image_free(&old_b.image);
 	snapshot_image_free(&new_b.image);
 }
@@ -216,6 +252,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(t, fold_and_ports);
 	tcase_add_test(t, meta_record_bounds);
 	tcase_add_test(t, diff_keys_and_fields);
+	tcase_add_test(t, diff_white_space);
 	tcase_add_test(t, verify_catches_corruption);
 	suite_add_tcase(s, t);
 	return s;

@@ -16,7 +16,10 @@ registry rules are written again from their specification (registry.h):
 Usage:
   cli_reference.py stats CSV      one line: key=value counts
   cli_reference.py export CSV     the services(5) lines, no comments
-  cli_reference.py diff OLD NEW   the added/removed/changed lines and counts
+  cli_reference.py diff [--exact] OLD NEW
+                                  the added/removed/changed lines and counts;
+                                  without --exact (the tool's rule), metadata equal word for
+                                  word (white space runs aside) are the same
 """
 import csv
 import re
@@ -159,36 +162,53 @@ def keyed(entries):
     return table
 
 
-def changed_fields(old, new):
+ASCII_WHITE_SPACE = re.compile("[ \t\n\r\v\f]+")
+
+
+def words(text):
+    return [w for w in ASCII_WHITE_SPACE.split(text) if w]
+
+
+def changed_fields(old, new, exact):
+    same = (lambda a, b: a == b) if exact else (lambda a, b: words(a) == words(b))
+
+    def same_meta(a, b):
+        return all(same(x, y) for x, y in zip(a, b))
+
     fields = [META_KEYS[i] for i in range(len(META_KEYS))
-              if old["meta"][i] != new["meta"][i]]
-    old_aliases = [(a["name"], a["meta"]) for a in old["aliases"]]
-    new_aliases = [(a["name"], a["meta"]) for a in new["aliases"]]
-    if old_aliases != new_aliases:
+              if not same(old["meta"][i], new["meta"][i])]
+    if len(old["aliases"]) != len(new["aliases"]) or not all(
+            a["name"] == b["name"] and same_meta(a["meta"], b["meta"])
+            for a, b in zip(old["aliases"], new["aliases"])):
         fields.append("aliases")
     return fields
 
 
-def command_diff(old_path, new_path):
+def command_diff(old_path, new_path, exact):
     _, old_entries = load(old_path)
     _, new_entries = load(new_path)
     old_table, new_table = keyed(old_entries), keyed(new_entries)
-    added = removed = changed = 0
+    added = removed = changed = reformatted = 0
     for key in sorted(set(old_table) | set(new_table)):
         olds, news = old_table.get(key, []), new_table.get(key, [])
         label = "%s %s/%s" % (key[0], ports(dict(first=key[2], last=key[3])),
                               key[1])
         for old, new in zip(olds, news):
-            fields = changed_fields(old, new)
+            fields = changed_fields(old, new, exact)
             if fields:
                 changed += 1
                 print("changed %s: %s" % (label, ", ".join(fields)))
+            elif changed_fields(old, new, True):
+                reformatted += 1
         for _ in olds[len(news):]:
             removed += 1
             print("removed %s" % label)
         for _ in news[len(olds):]:
             added += 1
             print("added %s" % label)
+    if reformatted:
+        print("%d more differ only in white space (not listed)"
+              % reformatted)
     print("%d added, %d removed, %d changed" % (added, removed, changed))
 
 
@@ -198,7 +218,9 @@ def main(argv):
     elif len(argv) == 3 and argv[1] == "export":
         command_export(argv[2])
     elif len(argv) == 4 and argv[1] == "diff":
-        command_diff(argv[2], argv[3])
+        command_diff(argv[2], argv[3], False)
+    elif len(argv) == 5 and argv[1:3] == ["diff", "--exact"]:
+        command_diff(argv[3], argv[4], True)
     else:
         sys.stderr.write(__doc__)
         return 2
