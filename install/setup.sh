@@ -11,7 +11,7 @@
 # installed, after a single `apt-get update`; recommends are not pulled in,
 # so everything needed is listed here.  apt-get and `make install` run as
 # root: directly when we are root, else through sudo.  `make` and
-# `make check` run as the caller (the suite skips what needs root).
+# `make check` run as the caller: run `check` as root for the whole suite.
 # Environment: CSV (registry CSV, as for make), MAKEFLAGS (e.g. -j2).
 set -eu
 
@@ -29,7 +29,7 @@ usage() {
 	exit 2
 }
 
-# Prefix for commands that need root; empty when we are root already.
+# Runs a command as root: directly when we are root, else through sudo.
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then
 		"$@"
