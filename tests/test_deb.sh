@@ -197,6 +197,12 @@ cmp -s "$root/etc/nsswitch.conf" "$tmp/edited.conf" || fail "purge changed nsswi
 [ ! -e "$root/var/lib/nss-iana" ] || fail "purge left /var/lib/nss-iana"
 [ ! -e "$root/etc/nsswitch.conf.nss-iana.bak" ] || fail "purge left nsswitch.conf.nss-iana.bak"
 in_root dpkg -s libnss-iana >/dev/null 2>&1 && fail "dpkg still knows libnss-iana after purge"
+
+echo "== a system without /etc/nsswitch.conf: install and purge still work"
+rm -f "$root/etc/nsswitch.conf"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null 2>&1 || fail "dpkg -i without nsswitch.conf"
+in_root dpkg -P libnss-iana >/dev/null 2>&1 || fail "dpkg -P without nsswitch.conf"
+[ ! -e "$root/etc/nsswitch.conf" ] || fail "the package created an nsswitch.conf"
 exit 0
 INSIDE
 
