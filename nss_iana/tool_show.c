@@ -103,6 +103,8 @@ static int parse_port_query(const char *arg, struct show_query *query,
 	query->by_port = true;
 	query->port = (uint16_t)strtoul(arg, NULL, 10);
 	if (arg[digits] == '/') {
+		if (arg[digits + 1] == '\0')
+			return -1;
 		snprintf(proto_buf, proto_size, "%s", arg + digits + 1);
 		query->proto = proto_buf;
 	}
@@ -323,7 +325,8 @@ static int show(const char *db, const char *arg, bool json)
 	char proto[64];
 	int port_query = parse_port_query(arg, &query, proto, sizeof(proto));
 	if (port_query < 0)
-		return tool_usage_error("show", "port out of range: %s", arg);
+		return tool_usage_error("show", "not a port (0-65535) with an "
+					"optional /PROTO: %s", arg);
 
 	char err[512];
 	struct tool_snapshot ts;

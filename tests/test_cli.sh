@@ -196,8 +196,10 @@ for missing in nameonly noproto 'Bad Name (Spaces)' 4321 66/udp; do
 	run show --db "$W/small.db" "$missing"
 	expect_status 1 "show $missing: not served"
 done
-run show --db "$W/small.db" 70000
-expect_status 2 "show an impossible port"
+for query in 70000 99999999999 80/; do
+	run show --db "$W/small.db" "$query"
+	expect_status 2 "show $query: not a port query"
+done
 
 # --json: valid JSON with every field, text exact (quotes, line breaks,
 # non-ASCII), checked by Python's json module.
