@@ -19,7 +19,7 @@ set -eu
 BUILD_DEPS="gcc make libc6-dev"
 # Needed by `make check`, on top of BUILD_DEPS.  Add packages here.
 CHECK_DEPS="check pkg-config clang libclang-rt-14-dev valgrind libc6-dbg python3 libnss-db
-	mount util-linux dpkg-dev debhelper lintian"
+	mount util-linux dpkg-dev debhelper lintian man-db groff-base curl"
 
 say() { echo "setup.sh: $*"; }
 die() { echo "setup.sh: $*" >&2; exit 1; }
