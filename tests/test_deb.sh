@@ -164,7 +164,7 @@ cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.d
 
 echo "== an administrator's edit, then an upgrade that must not undo it"
 echo "# local: site policy, keep" >>"$root/etc/nsswitch.conf"
-in_root sh /usr/lib/nss-iana/nss-iana-disable /etc/nsswitch.conf >/dev/null ||
+in_root sh /usr/libexec/nss-iana/nss-iana-disable /etc/nsswitch.conf >/dev/null ||
 	fail "nss-iana-disable"
 cp "$root/etc/nsswitch.conf" "$tmp/edited.conf"
 { cat "$tmp/nsswitch.conf"; echo "# local: site policy, keep"; } | cmp -s - "$tmp/edited.conf" ||
@@ -172,7 +172,7 @@ cp "$root/etc/nsswitch.conf" "$tmp/edited.conf"
 in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fail "dpkg -i over the installed package"
 cmp -s "$root/etc/nsswitch.conf" "$tmp/edited.conf" ||
 	fail "reinstalling put iana back after the administrator took it out"
-in_root sh /usr/lib/nss-iana/nss-iana-enable /etc/nsswitch.conf >/dev/null ||
+in_root sh /usr/libexec/nss-iana/nss-iana-enable /etc/nsswitch.conf >/dev/null ||
 	fail "nss-iana-enable"
 
 echo "== dpkg -r"
