@@ -95,7 +95,12 @@ set -u
 tmp=$1 deb=$2
 root=$tmp/root
 fail() { echo "test_deb: FAIL: $*" >&2; exit 1; }
-in_root() { chroot "$root" "$@"; }
+# A clean environment: an LD_LIBRARY_PATH or NSS_IANA_DB from the test
+# suite would make glibc load another module or the module read another file.
+in_root() {
+	env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		LC_ALL=C.UTF-8 chroot "$root" "$@"
+}
 
 mount --make-rprivate / || fail "mount --make-rprivate /"
 mkdir "$tmp/layer" "$root" && mount -t tmpfs tmpfs "$tmp/layer" &&
@@ -113,6 +118,14 @@ mount -t proc proc "$root/proc" && mount --rbind /dev "$root/dev" ||
 if in_root dpkg -s libnss-iana >/dev/null 2>&1; then
 	in_root dpkg -P libnss-iana >/dev/null 2>&1 || fail "purging a previous libnss-iana"
 fi
+# Whatever a `make install` on the host left (the default PREFIX is
+# /usr/local, whose bin comes first in PATH) would answer in the package's
+# place.
+rm -rf "$root/var/lib/nss-iana" "$root/usr/local/bin/nss-iana" \
+	"$root/etc/nsswitch.conf.nss-iana.bak"
+for dir in "$root/lib/x86_64-linux-gnu" "$root/usr/lib/x86_64-linux-gnu"; do
+	rm -f "$dir/libnss_iana.so.2"
+done
 cp "$tmp/nsswitch.conf" "$root/etc/nsswitch.conf"
 : >"$root/etc/services"
 rm -f "$root/var/lib/misc/services.db"
