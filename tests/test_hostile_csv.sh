@@ -1,0 +1,163 @@
+#!/bin/sh
+# Hostile CSV files given to `nss-iana compile`.  Every case either makes a
+# correct snapshot (checked through the module with getent, an independent
+# program) or fails with a non-zero exit and a "FILE:LINE:COL: message"
+# error ("FILE: reason" when the file cannot be read at all).  No case may
+# crash, run past its time limit or memory cap (ulimit -v), or leave the
+# output file changed or a temporary file behind when it fails.  A full
+# disk (a small tmpfs in a private mount namespace) must leave the old
+# snapshot byte for byte.
+set -u
+. tests/lib.sh
+need_root_namespace
+TOOL=$PWD/$BUILD/nss-iana
+[ -x "$TOOL" ] || fail "build first: $TOOL"
+command -v setpriv >/dev/null || fail "setpriv (util-linux) is missing"
+export LD_LIBRARY_PATH="$MODULE_DIR"
+
+MEMORY_KB=1048576 # 1 GiB of address space: the 1,000,000-row case needs ~400 MB
+SECONDS_LIMIT=120
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+out=$work/out/services.db
+mkdir "$work/out"
+printf 'Service Name,Port Number,Transport Protocol\nprevious,1111,tcp\n' >"$work/previous.csv"
+"$TOOL" compile "$work/previous.csv" -o "$work/previous.db" >/dev/null || fail "compile previous.db"
+HEADER='Service Name,Port Number,Transport Protocol,Description'
+
+# compile CSV: the tool, capped; sets $status and $errors.
+compile() {
+	cp "$work/previous.db" "$out"
+	(ulimit -v "$MEMORY_KB" && exec timeout "$SECONDS_LIMIT" "$TOOL" compile "$1" -o "$out") \
+		>"$work/stdout" 2>"$work/stderr"
+	status=$?
+	errors=$(cat "$work/stderr")
+	[ "$status" -lt 124 ] || fail "$1: killed or timed out (status $status): $errors"
+	leftovers=$(find "$work/out" -type f ! -name services.db)
+	[ -z "$leftovers" ] || fail "$1: left behind: $leftovers"
+}
+
+# expect_error CSV LINE: a non-zero exit, the error at CSV:LINE:COL, and
+# the previous snapshot untouched.
+expect_error() {
+	compile "$1"
+	[ "$status" -ne 0 ] || fail "$1: compiled, but should not have"
+	echo "$errors" | grep -qE "^(nss-iana: )?$(basename_re "$1"):$2:[0-9]+: ." ||
+		fail "$1: expected an error at line $2, got: $errors"
+	cmp -s "$out" "$work/previous.db" || fail "$1: the previous snapshot changed"
+	echo "ok: $(basename "$1"): $(echo "$errors" | head -n 1 | cut -c1-110)"
+}
+
+basename_re() { printf '%s' "$1" | sed 's/[].[\*^$/]/\\&/g'; }
+
+# expect_compiled CSV: exit 0, and a snapshot that verifies.
+expect_compiled() {
+	compile "$1"
+	[ "$status" -eq 0 ] || fail "$1: failed: $errors"
+	"$TOOL" verify "$out" >/dev/null || fail "$1: the snapshot does not verify"
+	case_name=$(basename "$1")
+}
+
+# answers QUERY ANSWER: getent, through the module, answers QUERY with
+# ANSWER from the snapshot just compiled.
+answers() {
+	got=$(NSS_IANA_DB=$out getent -s services:iana services "$1" | tr -s ' \t' ' ')
+	[ "$got" = "$2" ] || fail "$case_name: getent services $1: expected '$2', got '$got'"
+	echo "ok: $case_name: $1 -> $got"
+}
+
+# ---- cases ---------------------------------------------------------------
+c=$work/csv
+mkdir "$c"
+
+awk -v header="$HEADER" 'BEGIN { print header
+	for (i = 0; i < 1000000; i++) printf "svc%d,%d,tcp,Service number %d\n", i, i % 65536, i }' \
+	>"$c/million_rows.csv"
+expect_compiled "$c/million_rows.csv"
+answers svc999999 "svc999999 16959/tcp"
+answers 16959/tcp "svc16959 16959/tcp"
+answers svc0 "svc0 0/tcp"
+
+{ echo "$HEADER"; printf 'big,7,tcp,"'; head -c 10485760 /dev/zero | tr '\0' x; echo '"'; } >"$c/ten_mb_field.csv"
+expect_error "$c/ten_mb_field.csv" 2
+
+{ echo "$HEADER"; printf 'nul,7,tcp,a\000b\n'; } >"$c/nul_byte.csv"
+expect_error "$c/nul_byte.csv" 2
+
+{ echo "$HEADER"; echo "ok,7,tcp,fine"; printf 'bad,8,tcp,caf\351 \300\257\n'; } >"$c/invalid_utf8.csv"
+expect_error "$c/invalid_utf8.csv" 3
+
+{ echo "$HEADER"; echo 'open,7,tcp,"never closed'; echo 'next,8,tcp,x'; } >"$c/unterminated_quote.csv"
+expect_error "$c/unterminated_quote.csv" 2
+
+for port in 65536 -1 abc 10-5; do
+	{ echo "$HEADER"; echo "fine,7,tcp,ok"; echo "p,$port,tcp,bad port"; } >"$c/port_$port.csv"
+	expect_error "$c/port_$port.csv" 3
+done
+
+{ echo "$HEADER"; echo "quicsvc,4433,quic,a protocol never seen"; echo "tcpsvc,4433,tcp,x"; } \
+	>"$c/new_protocol.csv"
+expect_compiled "$c/new_protocol.csv"
+answers quicsvc "quicsvc 4433/quic"
+answers 4433/quic "quicsvc 4433/quic"
+answers 4433/tcp "tcpsvc 4433/tcp"
+
+# A header only: a snapshot that serves nothing is correct.
+echo "$HEADER" >"$c/header_only.csv"
+expect_compiled "$c/header_only.csv"
+[ -z "$(NSS_IANA_DB=$out getent -s services:iana services previous)" ] ||
+	fail "header only: the old snapshot is still served"
+echo "ok: header_only.csv: an empty snapshot"
+
+: >"$c/empty.csv"
+compile "$c/empty.csv"
+[ "$status" -ne 0 ] && echo "$errors" | grep -qE "empty\.csv:[0-9]+:[0-9]+: ." ||
+	fail "empty file: expected a FILE:LINE:COL error, got status $status: $errors"
+cmp -s "$out" "$work/previous.db" || fail "empty file: the previous snapshot changed"
+echo "ok: empty.csv: $errors"
+
+# Not readable as a CSV: "FILE: reason", nothing written.
+mkdir "$c/a_directory.csv"
+compile "$c/a_directory.csv"
+[ "$status" -ne 0 ] && echo "$errors" | grep -qF "a_directory.csv: " ||
+	fail "directory: status $status: $errors"
+cmp -s "$out" "$work/previous.db" || fail "directory: the previous snapshot changed"
+echo "ok: a directory: $errors"
+
+# Unreadable: root reads anything, so the tool runs as nobody.
+cp "$c/new_protocol.csv" "$c/unreadable.csv" && chmod 000 "$c/unreadable.csv"
+cp "$work/previous.db" "$out"
+chmod 755 "$work" "$c" && chown nobody "$work/out"
+setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$TOOL" compile "$c/unreadable.csv" -o "$out" >/dev/null 2>"$work/stderr"
+status=$?
+errors=$(cat "$work/stderr")
+[ "$status" -ne 0 ] && echo "$errors" | grep -qF "unreadable.csv: " ||
+	fail "unreadable: status $status: $errors"
+cmp -s "$out" "$work/previous.db" || fail "unreadable: the previous snapshot changed"
+[ -z "$(find "$work/out" -type f ! -name services.db)" ] || fail "unreadable: left a file"
+echo "ok: unreadable: $errors"
+
+# ---- a full disk ----------------------------------------------------------
+# A 64 KiB tmpfs holds the previous snapshot but not one of 2,000 rows.
+awk -v header="$HEADER" 'BEGIN { print header
+	for (i = 0; i < 2000; i++) printf "disk%d,%d,tcp,Fills the disk %d\n", i, i, i }' \
+	>"$c/too_big_for_the_disk.csv"
+full=$(unshare -m sh -s "$work" "$TOOL" "$c/too_big_for_the_disk.csv" <<'NAMESPACE' 2>&1
+work=$1 tool=$2 csv=$3
+mount --make-rprivate /
+mkdir "$work/small"
+mount -t tmpfs -o size=64k tmpfs "$work/small"
+cp "$work/previous.db" "$work/small/services.db"
+"$tool" compile "$csv" -o "$work/small/services.db"
+echo "status=$?"
+cmp "$work/small/services.db" "$work/previous.db" && echo "previous intact"
+echo "files: $(ls -A "$work/small" | tr '\n' ' ')"
+NAMESPACE
+)
+echo "$full" | sed 's/^/  full disk: /'
+echo "$full" | grep -qE '^status=[1-9]' || fail "full disk: the compile did not fail"
+echo "$full" | grep -qxF "previous intact" || fail "full disk: the previous snapshot changed"
+echo "$full" | grep -qxF "files: services.db " || fail "full disk: files left behind"
+echo "ok: full disk: failed, previous snapshot intact, nothing left behind"
