@@ -6,13 +6,17 @@
 #                    into a throwaway root, getent, remove, purge
 #
 # debian/rules compiles in build-deb/build, so neither touches build/.
+# Everything below is evaluated only when a target here runs: a plain
+# `make` never calls dpkg-parsechangelog.
 
 DEB_OUT     := build-deb
 DEB_VERSION  = $(shell dpkg-parsechangelog -SVersion)
 DEB_ARCH     = $(shell dpkg-architecture -qDEB_HOST_ARCH)
-DEB_PACKAGE := $(DEB_OUT)/libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_PACKAGE  = $(DEB_OUT)/libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).deb
 
-deb:
+# The registry is a prerequisite: the top Makefile downloads it into data/
+# when there is no shared copy, since the package build itself must not.
+deb: $(CSV)
 	CSV="$(CSV)" dpkg-buildpackage -us -uc -b
 	mkdir -p $(DEB_OUT)
 	cd .. && mv -f libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).deb \
