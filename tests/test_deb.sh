@@ -89,6 +89,20 @@ EOF
 
 cp "$repo/tests/fixtures/cli_small.csv" "$tmp/small.csv" || fail "no tests/fixtures/cli_small.csv"
 
+# An older version of the package to upgrade from: the same files, version
+# 0.9, and a snapshot of a small fixture registry instead of IANA's.
+make_old_package() {
+	old=$tmp/old
+	dpkg-deb -R "$DEB" "$old" || fail "dpkg-deb -R"
+	sed -i 's/^Version: .*/Version: 0.9/' "$old/DEBIAN/control"
+	"$old/usr/bin/nss-iana" compile "$tmp/small.csv" \
+		-o "$old/usr/share/nss-iana/services.db" >/dev/null ||
+		fail "the packaged nss-iana cannot compile a fixture"
+	(cd "$old" && find usr lib -type f -exec md5sum {} + >DEBIAN/md5sums)
+	dpkg-deb --root-owner-group -b "$old" "$tmp/old.deb" >/dev/null || fail "dpkg-deb -b"
+}
+make_old_package
+
 # Runs inside the private mount namespace.  $1 = scratch dir, $2 = .deb.
 cat >"$tmp/inside.sh" <<'INSIDE'
 set -u
@@ -130,23 +144,29 @@ cp "$tmp/nsswitch.conf" "$root/etc/nsswitch.conf"
 : >"$root/etc/services"
 rm -f "$root/var/lib/misc/services.db"
 mkdir -p "$root/nss-iana-test" && cp "$deb" "$root/nss-iana-test/pkg.deb" &&
-	cp "$tmp/small.csv" "$root/nss-iana-test/small.csv" || fail "copying into the root"
+	cp "$tmp/small.csv" "$root/nss-iana-test/small.csv" &&
+	cp "$tmp/old.deb" "$root/nss-iana-test/old.deb" || fail "copying into the root"
 # man-db's trigger rebuilds its index on every dpkg run; not needed here.
 rm -f "$root/var/lib/man-db/auto-update"
 
 in_root getent services https >/dev/null &&
 	fail "https resolves before the package is installed: the test cannot tell who answers"
 
-echo "== dpkg -i"
-in_root dpkg -i /nss-iana-test/pkg.deb || fail "dpkg -i"
+echo "== dpkg -i of an older version, then an upgrade to this one"
+in_root dpkg -i /nss-iana-test/old.deb || fail "dpkg -i (older version)"
 grep -Eq '^services:[[:space:]]+db iana files$' "$root/etc/nsswitch.conf" ||
 	fail "postinst did not put iana before files: $(grep '^services' "$root/etc/nsswitch.conf")"
+cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.db" ||
+	fail "the older package did not install its snapshot"
+cp "$root/etc/nsswitch.conf" "$tmp/enabled.conf"
+in_root dpkg -i /nss-iana-test/pkg.deb || fail "dpkg -i (upgrade)"
+cmp -s "$root/etc/nsswitch.conf" "$tmp/enabled.conf" || fail "the upgrade changed nsswitch.conf"
 out=$(in_root getent services https) || fail "getent services https: no answer from the module"
 echo "getent services https: $out"
 set -- $out
 [ "$1" = https ] && [ "$2" = 443/tcp ] || fail "getent services https answered '$out'"
 cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.db" ||
-	fail "postinst did not put the packaged snapshot in /var/lib/nss-iana"
+	fail "the upgrade did not replace the older package's snapshot with its own"
 in_root nss-iana verify /var/lib/nss-iana/services.db >/dev/null ||
 	fail "nss-iana verify rejects the installed snapshot"
 [ ! -e "$root/etc/systemd/system/timers.target.wants/nss-iana-update.timer" ] ||
