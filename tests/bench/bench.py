@@ -445,7 +445,7 @@ def report(setup, args, samples, builds, counts):
              "export": os.path.getsize(setup.exported)}
     checks = targets(samples, builds, sizes)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = ["## Benchmark results", "",
+    lines = ["### Latest results", "",
              "%s on %s; load average %s at the start, %s at the end." % (
                  now, machine(), "%.1f" % args.load_start, "%.1f" % os.getloadavg()[0]),
              "Median of %d interleaved rounds (lookup loops: fastest of 5 batches "
