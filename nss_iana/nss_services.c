@@ -122,9 +122,9 @@ struct output {
 
 enum fill_result { FILL_OK, FILL_NO_ROOM, FILL_CORRUPT };
 
-/* Copies the pool string at `offset`.  The length is measured and the
- * terminator written by us, so a file rewritten in place meanwhile can at
- * worst give a wrong string, never an unterminated one. */
+/* Copies the pool string at `offset`, terminator included, in one pass
+ * bounded by both the pool and the buffer: a file rewritten in place can
+ * at worst give a wrong string, never an unterminated one. */
 static enum fill_result put_string(struct output *out,
 				   const struct snapshot *snap,
 				   uint32_t offset, char **where)
@@ -133,14 +133,13 @@ static enum fill_result put_string(struct output *out,
 	if (s == NULL)
 		return FILL_CORRUPT;
 	size_t room_in_pool = snap->strings_size - offset;
-	size_t length = strnlen(s, room_in_pool);
-	if (length == room_in_pool)
-		return FILL_CORRUPT;
-	if ((size_t)(out->end - out->next) < length + 1)
-		return FILL_NO_ROOM;
-	*where = memcpy(out->next, s, length);
-	out->next[length] = '\0';
-	out->next += length + 1;
+	size_t room_out = (size_t)(out->end - out->next);
+	size_t limit = room_in_pool < room_out ? room_in_pool : room_out;
+	char *end = memccpy(out->next, s, '\0', limit);
+	if (end == NULL)
+		return room_in_pool <= room_out ? FILL_CORRUPT : FILL_NO_ROOM;
+	*where = out->next;
+	out->next = end;
 	return FILL_OK;
 }
 
@@ -317,7 +316,10 @@ EXPORT enum nss_status _nss_iana_getservent_r(struct servent *result,
 	uint16_t port;
 
 	lock_state();
-	const struct snapshot *snap = current_snapshot();
+	/* A walk stays on the mapping setservent() checked: glibc calls it
+	 * before the first getservent, and re-checking the clock for each of
+	 * 11,000 entries would cost more than the copy. */
+	const struct snapshot *snap = state.valid ? &state.snap : current_snapshot();
 	if (snap && !cursor_port(snap, &port)) {
 		status = NSS_STATUS_NOTFOUND;
 	} else if (snap) {

@@ -357,7 +357,10 @@ static const char *build_name_index(struct builder *b)
 	const struct nssiana_entry *entries = (const void *)b->entries.data;
 	const struct nssiana_alias *aliases = (const void *)b->aliases.data;
 	const char *strings = (const char *)b->pool.bytes.data;
-	uint32_t buckets = bucket_count_for(b->entry_count + b->alias_total);
+	/* About one bucket per distinct name: most names have a tcp and a udp
+	 * entry, so this keeps chains near two entries while halving what
+	 * every process validates. */
+	uint32_t buckets = bucket_count_for((b->entry_count + b->alias_total + 1) / 2);
 	uint32_t *last = calloc(buckets, sizeof *last);
 	struct pairs pairs = { 0 };
 	const char *why = last ? NULL : "out of memory";
