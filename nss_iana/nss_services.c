@@ -6,8 +6,14 @@
  * microsecond), so a remap never pulls pages from under a reader.
  *
  * The path is re-examined at most every RECHECK_NS: a snapshot replaced by
- * rename is in use within that time, and the common case costs one read of
- * the coarse clock (vDSO, no syscall) instead of a stat().
+ * rename is in use within that time, and between checks a lookup costs one
+ * read of the coarse clock (vDSO, no syscall) instead of a stat().  The
+ * interval is short because it is also how long a process may go on using
+ * a mapping whose file an admin truncated in place; a stat() every 20 ms of
+ * lookups costs nothing measurable.  What remains is documented in the
+ * README: a lookup made while the file is being rewritten in place (cp, >)
+ * can touch a page past the file's new end and get SIGBUS; replacing the
+ * file by rename, as the tool always does, is safe.
  *
  * Nothing here allocates, prints, or changes errno except through errnop.
  */
@@ -23,7 +29,7 @@
 #include "nss_iana.h"
 #include "snapshot.h"
 
-#define RECHECK_NS 500000000L
+#define RECHECK_NS (20 * 1000 * 1000L)
 
 #ifndef NSS_IANA_DEFAULT_DB
 #define NSS_IANA_DEFAULT_DB "/var/lib/nss-iana/services.db"
