@@ -70,6 +70,7 @@ static void pad_to(struct bytes *b, size_t alignment)
 struct pool_slot {
 	uint32_t offset_plus_one; /* 0: empty slot */
 	uint32_t size;
+	uint32_t hash; /* kept so that growing never rehashes the strings */
 };
 
 struct pool {
@@ -79,25 +80,62 @@ struct pool {
 	size_t used;
 };
 
-static uint64_t hash_bytes(const unsigned char *data, size_t size)
+#define HASH_MULTIPLIER 0x9E3779B97F4A7C15u
+
+static uint64_t hash_word(uint64_t hash, uint64_t word)
 {
-	uint64_t hash = 14695981039346656037u;
-	for (size_t i = 0; i < size; i++)
-		hash = (hash ^ data[i]) * 1099511628211u;
-	return hash;
+	/* The rotation carries high bits down, where the table's mask looks. */
+	return ((hash << 5 | hash >> 59) ^ word) * HASH_MULTIPLIER;
+}
+
+/* Eight bytes per step: the pool hashes every name and metadata record of
+ * the registry, about a megabyte.  Only the writer uses this hash (it only
+ * finds duplicates), so it is not part of the format. */
+static uint32_t hash_bytes(const unsigned char *data, size_t size)
+{
+	uint64_t hash = size, word = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= size; i += 8) {
+		memcpy(&word, data + i, sizeof word);
+		hash = hash_word(hash, word);
+	}
+	if (i < size) {
+		word = 0;
+		if (size >= 8) /* the last eight bytes, some hashed twice */
+			memcpy(&word, data + size - 8, sizeof word);
+		else
+			for (; i < size; i++)
+				word = word << 8 | data[i];
+		hash = hash_word(hash, word);
+	}
+	hash ^= hash >> 32;
+	return (uint32_t)(hash ^ hash >> 15);
 }
 
 static struct pool_slot *pool_find(const struct pool_slot *slots, size_t count,
 				   const unsigned char *pool_bytes,
-				   const void *data, size_t size)
+				   const void *data, size_t size, uint32_t hash)
 {
 	size_t mask = count - 1;
-	size_t i = hash_bytes(data, size) & mask;
+	size_t i = hash & mask;
 	for (; slots[i].offset_plus_one; i = (i + 1) & mask)
-		if (slots[i].size == size &&
+		if (slots[i].hash == hash && slots[i].size == size &&
 		    memcmp(pool_bytes + slots[i].offset_plus_one - 1, data, size) == 0)
 			break;
 	return (struct pool_slot *)&slots[i];
+}
+
+/* The strings in the pool are distinct: each one goes to the first empty
+ * slot of its probe sequence, no comparison needed. */
+static void pool_place(struct pool_slot *slots, size_t count,
+		       struct pool_slot slot)
+{
+	size_t mask = count - 1;
+	size_t i = slot.hash & mask;
+	while (slots[i].offset_plus_one)
+		i = (i + 1) & mask;
+	slots[i] = slot;
 }
 
 static bool pool_grow(struct pool *pool)
@@ -106,13 +144,9 @@ static bool pool_grow(struct pool *pool)
 	struct pool_slot *slots = calloc(count, sizeof *slots);
 	if (slots == NULL)
 		return false;
-	for (size_t i = 0; i < pool->slot_count; i++) {
-		struct pool_slot old = pool->slots[i];
-		if (old.offset_plus_one)
-			*pool_find(slots, count, pool->bytes.data,
-				   pool->bytes.data + old.offset_plus_one - 1,
-				   old.size) = old;
-	}
+	for (size_t i = 0; i < pool->slot_count; i++)
+		if (pool->slots[i].offset_plus_one)
+			pool_place(slots, count, pool->slots[i]);
 	free(pool->slots);
 	pool->slots = slots;
 	pool->slot_count = count;
@@ -126,8 +160,9 @@ static uint32_t pool_add(struct pool *pool, const void *data, size_t size)
 {
 	if ((pool->used + 1) * 2 > pool->slot_count && !pool_grow(pool))
 		return UINT32_MAX;
+	uint32_t hash = hash_bytes(data, size);
 	struct pool_slot *slot = pool_find(pool->slots, pool->slot_count,
-					   pool->bytes.data, data, size);
+					   pool->bytes.data, data, size, hash);
 	if (slot->offset_plus_one)
 		return slot->offset_plus_one - 1;
 	if (pool->bytes.size + size >= UINT32_MAX - 1)
@@ -136,7 +171,7 @@ static uint32_t pool_add(struct pool *pool, const void *data, size_t size)
 	append(&pool->bytes, data, size);
 	if (pool->bytes.failed)
 		return UINT32_MAX;
-	*slot = (struct pool_slot){ offset + 1, size };
+	*slot = (struct pool_slot){ offset + 1, size, hash };
 	pool->used++;
 	return offset;
 }
@@ -146,9 +181,27 @@ static uint32_t pool_add_string(struct pool *pool, const char *s)
 	return pool_add(pool, s ? s : "", s ? strlen(s) + 1 : 1);
 }
 
+/* The size of the metadata record if its strings already lie back to back
+ * in memory, as the registry stores the fields of one CSV record; else 0. */
+static size_t contiguous_meta_size(char *const *meta)
+{
+	const char *end = meta[0];
+
+	for (int i = 0; i < NSSIANA_META_FIELDS; i++) {
+		if (meta[i] != end)
+			return 0;
+		end += strlen(end) + 1;
+	}
+	return (size_t)(end - meta[0]);
+}
+
 static uint32_t pool_add_meta(struct pool *pool, char *const *meta,
 			      struct bytes *scratch)
 {
+	size_t in_place = meta[0] ? contiguous_meta_size(meta) : 0;
+
+	if (in_place)
+		return pool_add(pool, meta[0], in_place);
 	scratch->size = 0;
 	for (int i = 0; i < NSSIANA_META_FIELDS; i++) {
 		const char *field = meta[i] ? meta[i] : "";
