@@ -15,3 +15,9 @@ need_root_namespace() {
 	[ "$(id -u)" -eq 0 ] || fail "must run as root (unshare -m, mount --bind)"
 	unshare -m true || fail "unshare -m does not work here"
 }
+
+# Run inside each private mount namespace before any lookup: a host nscd's
+# socket would otherwise answer glibc's lookups from the host's
+# nsswitch.conf, and a comparison of two backends would compare nscd with
+# itself.  An empty /run/nscd makes glibc go to the NSS modules.
+HIDE_NSCD='if [ -d /run/nscd ]; then mount -t tmpfs -o size=64k tmpfs /run/nscd; fi'

@@ -59,7 +59,7 @@ PY
 
 run_with() { # SOURCE OUTPUT: answer every query and enumerate, through SOURCE
 	printf 'services: %s\n' "$1" >"$work/nsswitch.$1"
-	unshare -m sh -c '
+	unshare -m sh -c "$HIDE_NSCD"'
 		mount --bind "$1/services" /etc/services &&
 		mount --bind "$1/nsswitch.$2" /etc/nsswitch.conf &&
 		"$3/tests/svc_query" <"$1/queries" >"$4.answers" &&

@@ -53,7 +53,8 @@ expect "getent -s services:iana services | wc -l" "$expected_lines" \
 # Through /etc/nsswitch.conf, as every program sees it.
 printf 'services: iana files\n' >"$work/nsswitch.conf"
 in_namespace() {
-	unshare -m sh -c 'mount --bind "$1" /etc/nsswitch.conf && shift && "$@"' \
+	unshare -m sh -c "$HIDE_NSCD"'
+		mount --bind "$1" /etc/nsswitch.conf && shift && "$@"' \
 		sh "$work/nsswitch.conf" "$@"
 }
 expect "getent services https (iana files)" "https 443/tcp" \
