@@ -381,26 +381,46 @@ static int grow_rows(struct loader *loader)
 	return 0;
 }
 
+/* The reader keeps a record's fields back to back, each ended by a NUL, in
+ * one buffer: one copy of that buffer keeps every field of the row, and
+ * keeps its metadata strings contiguous, as the snapshot stores them. */
+static char *copy_record_text(struct loader *loader)
+{
+	const struct csv_reader *csv = &loader->csv;
+	char *copy = arena_alloc(loader->reg->arena, csv->text_used);
+
+	if (copy)
+		memcpy(copy, csv->text, csv->text_used);
+	return copy;
+}
+
+/* The row's copy of the field of `column`: absent columns are "". */
+static char *row_field(const struct loader *loader, char *record, int column)
+{
+	const struct csv_field *field = field_of(loader, column);
+
+	if (loader->where[column] < 0)
+		return ((struct arena *)loader->reg->arena)->empty;
+	return record + (field->text - loader->csv.text);
+}
+
 static int add_serving_row(struct loader *loader, uint16_t first, uint16_t last)
 {
 	struct registry *reg = loader->reg;
-	struct arena *arena = reg->arena;
-	const struct csv_field *name = field_of(loader, COL_NAME);
-	const struct csv_field *proto = field_of(loader, COL_PROTO);
 	struct registry_row *row;
+	char *record;
 	int failed = 0;
 
 	if (reg->count == loader->capacity && grow_rows(loader) < 0)
 		return -1;
+	record = copy_record_text(loader);
+	if (!record)
+		return -1;
 	row = &reg->rows[reg->count];
-	row->name = arena_copy(arena, name->text, name->length);
-	row->proto = arena_copy(arena, proto->text, proto->length);
-	failed = !row->name || !row->proto;
-	for (int i = 0; i < NSSIANA_META_FIELDS; i++) {
-		const struct csv_field *meta = field_of(loader, COL_META + i);
-		row->meta[i] = arena_copy(arena, meta->text, meta->length);
-		failed |= !row->meta[i];
-	}
+	row->name = row_field(loader, record, COL_NAME);
+	row->proto = row_field(loader, record, COL_PROTO);
+	for (int i = 0; i < NSSIANA_META_FIELDS; i++)
+		row->meta[i] = row_field(loader, record, COL_META + i);
 	row->port_first = first;
 	row->port_last = last;
 	row->line = loader->csv.fields[0].line;
