@@ -24,6 +24,8 @@ for tool in unshare chroot mount dpkg dpkg-deb; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"
 done
 
+unshare -m true 2>/dev/null || skip "unshare -m is not permitted here (no CAP_SYS_ADMIN?)"
+
 repo=$(pwd)
 tmp=$(mktemp -d) || fail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
