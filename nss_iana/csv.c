@@ -1,13 +1,17 @@
 /*
  * csv.c - the RFC 4180 reader declared in csv.h.
  *
- * One pass over the input, no backtracking: every byte is looked at once,
- * and runs of ordinary bytes are copied with one memcpy.  Buffers grow
+ * One pass over the input, no backtracking.  Bytes are tested eight at a
+ * time for the few that need attention; plain fields (unquoted ASCII, the
+ * registry's usual) take a fast path that copies whole words, and any
+ * other field is read by the general reader from its first byte, so both
+ * paths give the same fields and the same errors.  Buffers grow
  * geometrically, so a record of any size costs linear time.
  */
 #include "csv.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,14 +93,11 @@ static size_t utf8_sequence_length(const unsigned char *p, size_t available)
 	return length;
 }
 
-static int reserve_text(struct csv_reader *reader, size_t more)
+static int grow_text(struct csv_reader *reader, size_t needed)
 {
-	size_t needed = reader->text_used + more;
 	size_t capacity = reader->text_capacity;
 	char *grown;
 
-	if (needed <= capacity)
-		return 0;
 	if (capacity == 0)
 		capacity = CSV_FIRST_TEXT_CAPACITY;
 	while (capacity < needed)
@@ -109,25 +110,39 @@ static int reserve_text(struct csv_reader *reader, size_t more)
 	return 0;
 }
 
-static struct csv_field *new_field(struct csv_reader *reader)
+static inline int reserve_text(struct csv_reader *reader, size_t more)
 {
-	if (reader->field_count == reader->field_capacity) {
-		size_t capacity = reader->field_capacity ?
-			reader->field_capacity * 2 : CSV_FIRST_FIELD_CAPACITY;
-		struct csv_field *grown =
-			realloc(reader->fields, capacity * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		reader->fields = grown;
-		reader->field_capacity = capacity;
-	}
+	size_t needed = reader->text_used + more;
+
+	return needed <= reader->text_capacity ? 0 : grow_text(reader, needed);
+}
+
+static int grow_fields(struct csv_reader *reader)
+{
+	size_t capacity = reader->field_capacity ?
+		reader->field_capacity * 2 : CSV_FIRST_FIELD_CAPACITY;
+	struct csv_field *grown = realloc(reader->fields, capacity * sizeof(*grown));
+
+	if (!grown)
+		return -1;
+	reader->fields = grown;
+	reader->field_capacity = capacity;
+	return 0;
+}
+
+static inline struct csv_field *new_field(struct csv_reader *reader)
+{
+	if (reader->field_count == reader->field_capacity &&
+	    grow_fields(reader) < 0)
+		return NULL;
 	return &reader->fields[reader->field_count++];
 }
 
 /* Copies data[from, to) to the field text, checking the field's length.
- * `field_start` is the field's offset in reader->text. */
-static int append(struct csv_reader *reader, size_t from, size_t to,
-		  size_t field_start, struct csv_error *error)
+ * `field_start` is the field's offset in reader->text.  Leaves room for
+ * the field's NUL. */
+static inline int append(struct csv_reader *reader, size_t from, size_t to,
+			 size_t field_start, struct csv_error *error)
 {
 	size_t have = reader->text_used - field_start;
 	size_t count = to - from;
@@ -142,6 +157,71 @@ static int append(struct csv_reader *reader, size_t from, size_t to,
 	return 0;
 }
 
+/* Word-at-a-time scanning.  A field's bytes need attention only at NUL,
+ * '"', CR, LF, the field separator and bytes >= 0x80 (UTF-8 to check);
+ * everything else is copied as is, so eight bytes are tested at once. */
+#define BYTES_01 0x0101010101010101u
+#define BYTES_80 0x8080808080808080u
+
+/* The high bit of each byte of `word` below `limit` (<= 0x80).  A borrow
+ * can also flag a byte above a flagged one, never below: the lowest
+ * flagged byte is exact. */
+static inline uint64_t bytes_below(uint64_t word, unsigned char limit)
+{
+	return (word - BYTES_01 * limit) & ~word & BYTES_80;
+}
+
+/* Flags NUL, CR and LF together as "below 0x0E", the quote, the
+ * separator, and bytes >= 0x80.  The other control bytes below 0x0E (TAB,
+ * ...) are flagged too, and then found ordinary.  Bytes >= 0x80 borrow
+ * nothing, so "below 0x0E or >= 0x80" is ((word - 0x0E...) | word). */
+static inline uint64_t attention_bytes(uint64_t word, uint64_t separators)
+{
+	return (((word - BYTES_01 * 0x0E) | word) & BYTES_80) |
+	       bytes_below(word ^ (BYTES_01 * '"'), 1) |
+	       bytes_below(word ^ separators, 1);
+}
+
+static inline int needs_attention(unsigned char c, int quoted)
+{
+	return c >= 0x80 || c == '"' || c == '\n' || c == '\r' || c == '\0' ||
+	       (c == ',' && !quoted);
+}
+
+/* The offset of the first byte from `pos` on that may need attention, or
+ * `size`.  In a quoted field a ',' is ordinary: the separator pattern is
+ * then the quote again. */
+static inline size_t attention_at(const unsigned char *data, size_t pos,
+				  size_t size, int quoted)
+{
+	uint64_t separators = BYTES_01 * (quoted ? '"' : ',');
+
+	for (; pos + 8 <= size; pos += 8) {
+		uint64_t word, found;
+		memcpy(&word, data + pos, sizeof word); /* little-endian host */
+		found = attention_bytes(word, separators);
+		if (found)
+			return pos + (size_t)(__builtin_ctzll(found) >> 3);
+	}
+	while (pos < size && !needs_attention(data[pos], quoted))
+		pos++;
+	return pos;
+}
+
+/* At data[*pos] >= 0x80: steps over one valid UTF-8 sequence, or fails. */
+static int skip_utf8(struct csv_reader *reader, size_t *pos,
+		     struct csv_error *error)
+{
+	const unsigned char *data = (const unsigned char *)reader->data;
+	size_t length = utf8_sequence_length(data + *pos, reader->size - *pos);
+
+	if (length == 0)
+		return fail_at(reader, *pos, error, "invalid UTF-8 (byte 0x%02X)",
+			       data[*pos]);
+	*pos += length;
+	return 0;
+}
+
 /* Advances over ordinary bytes: everything but NUL, '"', ',', CR, LF
  * (and invalid UTF-8, reported).  Stops at the first byte it does not
  * consume; in a quoted field a ',' is ordinary. */
@@ -151,22 +231,16 @@ static int skip_ordinary(struct csv_reader *reader, int quoted,
 	const unsigned char *data = (const unsigned char *)reader->data;
 	size_t pos = reader->pos, size = reader->size;
 
-	while (pos < size) {
-		unsigned char c = data[pos];
-		if (c >= 0x80) {
-			size_t length = utf8_sequence_length(data + pos, size - pos);
-			if (length == 0) {
-				reader->pos = pos;
-				return fail_at(reader, pos, error,
-					       "invalid UTF-8 (byte 0x%02X)", c);
-			}
-			pos += length;
-			continue;
+	for (;;) {
+		pos = attention_at(data, pos, size, quoted);
+		if (pos == size || needs_attention(data[pos], quoted)) {
+			if (pos == size || data[pos] < 0x80)
+				break;
+			if (skip_utf8(reader, &pos, error) < 0)
+				return -1;
+		} else {
+			pos++; /* a control byte the word test could not tell */
 		}
-		if (c == '"' || c == '\n' || c == '\r' || c == '\0' ||
-		    (c == ',' && !quoted))
-			break;
-		pos++;
 	}
 	reader->pos = pos;
 	return 0;
@@ -335,6 +409,95 @@ static int read_separator(struct csv_reader *reader, struct csv_error *error)
 	return 0;
 }
 
+/* ---- the fast path ------------------------------------------------------- */
+
+/* Nearly every field of the registry is unquoted ASCII ended by a comma or
+ * a line end.  For those the field text is the input itself with each
+ * ending comma (or CR or LF) turned into the NUL: a record's plain fields
+ * are copied a word at a time, and the bytes flagged in each word are
+ * either field ends or send the field they are in to the general reader.
+ *
+ * Reads the record's plain fields from reader->pos on.  Returns 1 when
+ * that was the whole record (its line end consumed), 0 when the general
+ * reader must go on from reader->pos, the start of a field (quoted, or
+ * holding a quote, a NUL, a bare CR, UTF-8, too long, or too near the end
+ * of the input to read a word). */
+struct plain_scan {
+	size_t field_begin; /* input offset where the current field starts */
+	size_t delta;       /* text offset minus input offset */
+};
+
+static int end_plain_field(struct csv_reader *reader, struct plain_scan *scan,
+			   size_t end)
+{
+	if (end - scan->field_begin > CSV_MAX_FIELD ||
+	    (reader->field_count == reader->field_capacity &&
+	     grow_fields(reader) < 0))
+		return -1; /* the general reader reports it */
+	reader->fields[reader->field_count++] = (struct csv_field){
+		.length = scan->field_begin + scan->delta, /* see publish_fields */
+		.line = reader->line,
+		.column = (long)(scan->field_begin - reader->line_start) + 1,
+	};
+	reader->text[end + scan->delta] = '\0';
+	scan->field_begin = end + 1;
+	return 0;
+}
+
+enum flagged { ORDINARY, FIELD_END, LF_END, CRLF_END, GENERAL };
+
+/* What the flagged byte data[at] means for a plain field.  ORDINARY: a
+ * flag from a borrow, or a control byte such as TAB. */
+static enum flagged classify_flagged(const struct csv_reader *reader, size_t at)
+{
+	const unsigned char *data = (const unsigned char *)reader->data;
+	unsigned char c = data[at];
+
+	if (c == ',')
+		return FIELD_END;
+	if (c == '\n')
+		return LF_END;
+	if (c == '\r' && at + 1 < reader->size && data[at + 1] == '\n')
+		return CRLF_END;
+	if (c == '"' || c == '\0' || c == '\r' || c >= 0x80)
+		return GENERAL;
+	return ORDINARY;
+}
+
+static int read_plain_fields(struct csv_reader *reader)
+{
+	const unsigned char *data = (const unsigned char *)reader->data;
+	struct plain_scan scan = { reader->pos, reader->text_used - reader->pos };
+	uint64_t commas = BYTES_01 * ',';
+
+	for (size_t pos = scan.field_begin;; pos += 8) {
+		uint64_t word, found;
+		if (pos + 8 > reader->size || pos - scan.field_begin > CSV_MAX_FIELD ||
+		    reserve_text(reader, pos + scan.delta + 8 - reader->text_used) < 0)
+			break;
+		memcpy(&word, data + pos, sizeof word);
+		memcpy(reader->text + pos + scan.delta, &word, sizeof word);
+		for (found = attention_bytes(word, commas); found; found &= found - 1) {
+			size_t at = pos + (size_t)(__builtin_ctzll(found) >> 3);
+			enum flagged kind = classify_flagged(reader, at);
+			if (kind == ORDINARY)
+				continue;
+			if (kind == GENERAL || end_plain_field(reader, &scan, at) < 0)
+				goto general;
+			if (kind != FIELD_END) {
+				reader->text_used = at + scan.delta + 1;
+				reader->pos = at + (kind == CRLF_END ? 2 : 1);
+				start_new_line(reader, reader->pos);
+				return 1;
+			}
+		}
+	}
+general:
+	reader->text_used = scan.field_begin + scan.delta;
+	reader->pos = scan.field_begin;
+	return 0;
+}
+
 static void publish_fields(struct csv_reader *reader)
 {
 	for (size_t i = 0; i < reader->field_count; i++) {
@@ -356,6 +519,10 @@ int csv_next(struct csv_reader *reader, struct csv_error *error)
 		return 0;
 	reader->field_count = 0;
 	reader->text_used = 0;
+	if (read_plain_fields(reader)) {
+		publish_fields(reader);
+		return 1;
+	}
 	do {
 		if (read_field(reader, error) < 0)
 			return -1;
