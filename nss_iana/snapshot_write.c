@@ -138,9 +138,8 @@ static void pool_place(struct pool_slot *slots, size_t count,
 	slots[i] = slot;
 }
 
-static bool pool_grow(struct pool *pool)
+static bool pool_grow_to(struct pool *pool, size_t count)
 {
-	size_t count = pool->slot_count ? pool->slot_count * 2 : 4096;
 	struct pool_slot *slots = calloc(count, sizeof *slots);
 	if (slots == NULL)
 		return false;
@@ -151,6 +150,22 @@ static bool pool_grow(struct pool *pool)
 	pool->slots = slots;
 	pool->slot_count = count;
 	return true;
+}
+
+static bool pool_grow(struct pool *pool)
+{
+	return pool_grow_to(pool, pool->slot_count ? pool->slot_count * 2 : 4096);
+}
+
+/* Sizes the table for `strings` distinct strings at once: growing step by
+ * step costs a rehash and fresh zeroed pages each time. */
+static bool pool_presize(struct pool *pool, size_t strings)
+{
+	size_t count = 4096;
+
+	while (count < strings * 2 && count < ((size_t)1 << 30))
+		count *= 2;
+	return pool_grow_to(pool, count);
 }
 
 /* Stores `size` bytes, which end with a NUL, once: a plain string, or a
@@ -275,6 +290,8 @@ static const char *number_entries(struct builder *b, uint32_t *alias_counts)
 static const char *build_entries(struct builder *b, const uint32_t *alias_counts)
 {
 	uint32_t alias_first = 0;
+
+	reserve(&b->entries, (size_t)b->entry_count * sizeof(struct nssiana_entry));
 
 	for (size_t row = 0; row < b->reg->count; row++) {
 		const struct registry_row *r = &b->reg->rows[row];
@@ -507,6 +524,7 @@ static const char *assemble(struct builder *b, uint32_t date,
 		return "snapshot would be larger than 4 GiB";
 	fill_header(b, &header, date);
 	header.file_size = offset;
+	reserve(&file, offset); /* once: no copies as it grows */
 	append(&file, &header, sizeof header);
 	append(&file, table, sizeof table);
 	for (uint32_t id = 1; id <= NSSIANA_SECTION_MAX_KNOWN; id++) {
@@ -562,6 +580,10 @@ const char *snapshot_build(const struct registry *reg,
 	b.entry_of_row = calloc(reg->count + 1, sizeof *b.entry_of_row);
 	alias_counts = calloc(reg->count + 1, sizeof *alias_counts);
 	if (b.entry_of_row == NULL || alias_counts == NULL)
+		why = "out of memory";
+	/* A row adds a name and a metadata record, and nearly every service
+	 * has a tcp and a udp row sharing both: about one string per row. */
+	if (!why && !pool_presize(&b.pool, reg->count + 16))
 		why = "out of memory";
 	/* Offset 0 must be the empty string. */
 	if (!why && pool_add_string(&b.pool, "") != 0)
