@@ -517,12 +517,27 @@ static int read_row(struct loader *loader)
 
 /* ---- aliases -------------------------------------------------------------- */
 
-/* Two open-addressing tables over the rows that can be alias targets: one
- * keyed by the exact (name, ports, protocol), one with the name folded to
- * lower case.  Each keeps only the first row of a key, which is the one an
- * alias must find, so a lookup costs O(1) however many rows share a name. */
-struct target_table {
-	long *slots; /* row indexes, -1 for empty */
+/* An alias row names its target: the first row, in registry order, that is
+ * not an alias row itself and has the target name (exactly, else ignoring
+ * ASCII case), the alias row's ports and its protocol.  (Not an alias row,
+ * so that resolution does not depend on the order it runs in.)
+ *
+ * Alias rows are few (188 of the 11,707 serving rows), so the tables are
+ * keyed by what aliases look for, not by every row: two open-addressing
+ * tables of distinct keys (target, ports, protocol), one comparing names
+ * exactly and one ignoring case.  One pass over the rows offers each row to
+ * both, and a key keeps the first row offered that matches it.  Every
+ * lookup is O(1) however many aliases share a key, and the tables stay in
+ * the cache. */
+#define NO_ROW UINT32_MAX
+
+struct key_slot {
+	uint32_t alias; /* an alias row looking for this key, NO_ROW: empty */
+	uint32_t first; /* the first row matching the key, or NO_ROW */
+};
+
+struct key_table {
+	struct key_slot *slots;
 	size_t mask;
 	int folded;
 };
@@ -536,8 +551,8 @@ static uint32_t exact_name_hash(const char *name)
 	return hash;
 }
 
-static uint32_t target_key_hash(const struct target_table *table,
-				const char *name, const struct registry_row *row)
+static uint32_t key_hash(const struct key_table *table, const char *name,
+			 const struct registry_row *row)
 {
 	uint32_t hash = table->folded ? nssiana_name_hash(name) : exact_name_hash(name);
 
@@ -548,86 +563,100 @@ static uint32_t target_key_hash(const struct target_table *table,
 	return hash ^ (hash >> 15);
 }
 
-static int target_key_equal(const struct target_table *table, const char *name,
-			    const struct registry_row *row, const struct registry_row *other)
+/* The slot of the key (name, row's ports and protocol), or the empty slot
+ * where it would go. */
+static struct key_slot *key_slot(const struct key_table *table,
+				 const struct loader *loader, const char *name,
+				 const struct registry_row *row)
 {
-	int same_name = table->folded ? strcasecmp(name, other->name) == 0
-				      : strcmp(name, other->name) == 0;
+	const struct registry_row *rows = loader->reg->rows;
+	size_t i = key_hash(table, name, row) & table->mask;
 
-	return same_name && row->port_first == other->port_first &&
-	       row->port_last == other->port_last &&
-	       strcmp(row->proto, other->proto) == 0;
+	for (;; i = (i + 1) & table->mask) {
+		struct key_slot *slot = &table->slots[i];
+		if (slot->alias == NO_ROW)
+			return slot;
+		const struct registry_row *alias = &rows[slot->alias];
+		const char *target = loader->alias_targets[slot->alias];
+		if (alias->port_first == row->port_first &&
+		    alias->port_last == row->port_last &&
+		    strcmp(alias->proto, row->proto) == 0 &&
+		    (table->folded ? strcasecmp(target, name) : strcmp(target, name)) == 0)
+			return slot;
+	}
 }
 
-/* The slot holding the row keyed like (name, row's ports and protocol), or
- * the empty slot where it would go. */
-static long *target_slot(const struct target_table *table, const struct registry *reg,
-			 const char *name, const struct registry_row *row)
+static int key_table_init(struct key_table *table, const struct loader *loader,
+			  size_t aliases, int folded)
 {
-	size_t i = target_key_hash(table, name, row) & table->mask;
-
-	while (table->slots[i] >= 0 &&
-	       !target_key_equal(table, name, row, &reg->rows[table->slots[i]]))
-		i = (i + 1) & table->mask;
-	return &table->slots[i];
-}
-
-static int target_table_init(struct target_table *table, size_t rows, int folded)
-{
+	const struct registry *reg = loader->reg;
 	size_t size = 16;
 
-	while (size < rows * 2)
+	while (size < aliases * 2)
 		size *= 2;
 	table->slots = malloc(size * sizeof(*table->slots));
 	if (!table->slots)
 		return -1;
-	for (size_t i = 0; i < size; i++)
-		table->slots[i] = -1;
+	memset(table->slots, 0xFF, size * sizeof(*table->slots)); /* NO_ROW */
 	table->mask = size - 1;
 	table->folded = folded;
+	for (size_t i = 0; i < reg->count; i++) {
+		const char *target = loader->alias_targets[i];
+		if (target)
+			key_slot(table, loader, target, &reg->rows[i])->alias = (uint32_t)i;
+	}
 	return 0;
 }
 
-/* Only rows that are not alias rows themselves can be targets: an alias
- * of an alias would depend on the order resolution runs in. */
-static void fill_target_tables(struct loader *loader, struct target_table tables[2])
+static void offer_rows(struct key_table tables[2], const struct loader *loader)
 {
-	struct registry *reg = loader->reg;
+	const struct registry *reg = loader->reg;
 
 	for (size_t i = 0; i < reg->count; i++) {
 		const struct registry_row *row = &reg->rows[i];
 		if (loader->alias_targets[i])
 			continue;
-		for (int t = 0; t < 2; t++) {
-			long *slot = target_slot(&tables[t], reg, row->name, row);
-			if (*slot < 0)
-				*slot = (long)i;
-		}
+		/* An exact match is also a match ignoring case: most rows
+		 * stop at an empty slot of the folded table. */
+		struct key_slot *slot = key_slot(&tables[1], loader, row->name, row);
+		if (slot->alias == NO_ROW)
+			continue;
+		if (slot->first == NO_ROW)
+			slot->first = (uint32_t)i;
+		slot = key_slot(&tables[0], loader, row->name, row);
+		if (slot->alias != NO_ROW && slot->first == NO_ROW)
+			slot->first = (uint32_t)i;
 	}
 }
 
 static int resolve_aliases(struct loader *loader)
 {
 	struct registry *reg = loader->reg;
-	struct target_table tables[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct key_table tables[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	size_t aliases = 0;
 	int status = -1;
 
-	if (target_table_init(&tables[0], reg->count, 0) < 0 ||
-	    target_table_init(&tables[1], reg->count, 1) < 0)
+	for (size_t i = 0; i < reg->count; i++)
+		aliases += loader->alias_targets[i] != NULL;
+	if (aliases == 0)
+		return 0;
+	if (reg->count >= NO_ROW ||
+	    key_table_init(&tables[0], loader, aliases, 0) < 0 ||
+	    key_table_init(&tables[1], loader, aliases, 1) < 0)
 		goto out;
-	fill_target_tables(loader, tables);
+	offer_rows(tables, loader);
 	for (size_t i = 0; i < reg->count; i++) {
 		struct registry_row *row = &reg->rows[i];
 		const char *target = loader->alias_targets[i];
-		long found;
+		uint32_t found;
 		if (!target)
 			continue;
 		/* Exactly the name, else the name ignoring ASCII case. */
-		found = *target_slot(&tables[0], reg, target, row);
-		if (found < 0)
-			found = *target_slot(&tables[1], reg, target, row);
-		row->alias_of = found;
-		if (found >= 0)
+		found = key_slot(&tables[0], loader, target, row)->first;
+		if (found == NO_ROW)
+			found = key_slot(&tables[1], loader, target, row)->first;
+		row->alias_of = found == NO_ROW ? -1 : (long)found;
+		if (found != NO_ROW)
 			reg->stats.alias_rows++;
 		else
 			reg->stats.unresolved_aliases++;
