@@ -18,6 +18,7 @@ MANDIR    ?= $(PREFIX)/share/man
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 LIBDIR    ?= /lib/$(MULTIARCH)
 SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= /lib/systemd/system
 DB_PATH   ?= /var/lib/nss-iana/services.db
 DESTDIR   ?=
 VERSION   := 1.0.0
@@ -113,6 +114,8 @@ install: all
 	$(if $(wildcard man/*.[0-9]),install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8)
 	$(foreach m,$(wildcard man/*.1),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man1/;)
 	$(foreach m,$(wildcard man/*.8),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 0644 install/nss-iana-update.service install/nss-iana-update.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
 	$(if $(DESTDIR),,ldconfig)
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf ] || [ -z "$(DESTDIR)" ]; then \
 		sh install/nss-iana-enable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf; \
@@ -125,6 +128,7 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libnss_iana.so.2 $(DESTDIR)$(BINDIR)/nss-iana $(DESTDIR)$(DB_PATH)
 	rm -f $(foreach m,$(notdir $(wildcard man/*.1)),$(DESTDIR)$(MANDIR)/man1/$(m))
 	rm -f $(foreach m,$(notdir $(wildcard man/*.8)),$(DESTDIR)$(MANDIR)/man8/$(m))
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.service $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.timer
 	rmdir $(DESTDIR)$(dir $(DB_PATH)) 2>/dev/null || :
 	$(if $(DESTDIR),,ldconfig)
 
