@@ -34,6 +34,7 @@ struct arena_block {
 struct arena {
 	struct arena_block *blocks;
 	char *empty; /* one shared "" for every empty field */
+	char *input; /* the file's bytes, when rows are kept in place there */
 };
 
 static void arena_free(struct arena *arena)
@@ -44,6 +45,7 @@ static void arena_free(struct arena *arena)
 		next = block->next;
 		free(block);
 	}
+	free(arena->input);
 	free(arena);
 }
 
@@ -137,6 +139,10 @@ struct loader {
 	/* Parallel to reg->rows: the name an alias row points at, or NULL. */
 	const char **alias_targets;
 	char newest_date[11];
+	/* The input, when the registry owns it and rows are kept in place
+	 * (see place_record_text), else NULL. */
+	char *writable_input;
+	size_t record_start; /* input offset of the record being read */
 };
 
 __attribute__((format(printf, 4, 5)))
@@ -383,11 +389,19 @@ static int grow_rows(struct loader *loader)
 
 /* The reader keeps a record's fields back to back, each ended by a NUL, in
  * one buffer: one copy of that buffer keeps every field of the row, and
- * keeps its metadata strings contiguous, as the snapshot stores them. */
+ * keeps its metadata strings contiguous, as the snapshot stores them.
+ *
+ * When the registry owns the input (a file it read), the copy goes over
+ * the record's own bytes, which the reader is done with: a record's fields
+ * and NULs are never longer than its raw bytes plus its line end, and
+ * read_all leaves a spare byte for a last record without one.  That saves
+ * the arena's copy of the whole registry and the fresh pages it needs. */
 static char *copy_record_text(struct loader *loader)
 {
 	const struct csv_reader *csv = &loader->csv;
-	char *copy = arena_alloc(loader->reg->arena, csv->text_used);
+	char *copy = loader->writable_input
+		? loader->writable_input + loader->record_start
+		: arena_alloc(loader->reg->arena, csv->text_used);
 
 	if (copy)
 		memcpy(copy, csv->text, csv->text_used);
@@ -452,8 +466,11 @@ static void record_end(const struct csv_reader *csv, long *line, long *column)
 		if (end > 0 && csv->data[end - 1] == '\r')
 			end--;
 	}
+	/* Earlier rows kept in place (copy_record_text) may have turned the
+	 * previous line end into a NUL; the input itself has no NUL. */
 	line_start = end;
-	while (line_start > 0 && csv->data[line_start - 1] != '\n')
+	while (line_start > 0 && csv->data[line_start - 1] != '\n' &&
+	       csv->data[line_start - 1] != '\0')
 		line_start--;
 	if (*line == 1 && line_start == 0 && csv->size >= 3 &&
 	    memcmp(csv->data, "\xEF\xBB\xBF", 3) == 0)
@@ -686,7 +703,11 @@ static int load_records(struct loader *loader)
 
 	if (read_header(loader) < 0)
 		return -1;
-	while ((status = csv_next(&loader->csv, &error)) > 0) {
+	for (;;) {
+		loader->record_start = loader->csv.pos;
+		status = csv_next(&loader->csv, &error);
+		if (status <= 0)
+			break;
 		if (is_empty_line(&loader->csv))
 			continue;
 		if (read_row(loader) < 0)
@@ -699,14 +720,18 @@ static int load_records(struct loader *loader)
 	return 0;
 }
 
-int registry_load(struct registry *reg, const char *data, size_t size,
-		  const char *filename, char *err, size_t err_size)
+/* `writable` is NULL, or `data` itself: malloc'd, with a spare byte past
+ * `size`, and from now on owned by the registry (freed with it, also when
+ * loading fails). */
+static int load(struct registry *reg, const char *data, size_t size,
+		const char *filename, char *err, size_t err_size, char *writable)
 {
 	struct loader loader = {
 		.reg = reg,
 		.filename = filename,
 		.err = err,
 		.err_size = err_size,
+		.writable_input = writable,
 	};
 	int status;
 
@@ -714,8 +739,11 @@ int registry_load(struct registry *reg, const char *data, size_t size,
 	if (err_size > 0)
 		err[0] = '\0';
 	reg->arena = arena_new();
-	if (!reg->arena)
+	if (!reg->arena) {
+		free(writable);
 		return fail(&loader, 1, 1, "out of memory");
+	}
+	((struct arena *)reg->arena)->input = writable;
 	csv_init(&loader.csv, data, size);
 	status = load_records(&loader);
 	csv_free(&loader.csv);
@@ -726,6 +754,12 @@ int registry_load(struct registry *reg, const char *data, size_t size,
 	}
 	memcpy(reg->date, loader.newest_date, sizeof(reg->date));
 	return 0;
+}
+
+int registry_load(struct registry *reg, const char *data, size_t size,
+		  const char *filename, char *err, size_t err_size)
+{
+	return load(reg, data, size, filename, err, err_size, NULL);
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -815,7 +849,6 @@ int registry_load_file(struct registry *reg, const char *path,
 				 path, REGISTRY_MAX_FILE_SIZE >> 20);
 	if (status != 0)
 		return fail_file(err, err_size, "%s: %s", path, strerror(status));
-	status = registry_load(reg, data, size, path, err, err_size);
-	free(data);
-	return status;
+	/* read_all leaves a spare byte past the data, as load() wants. */
+	return load(reg, data, size, path, err, err_size, data);
 }
