@@ -8,6 +8,7 @@
  */
 #include "snapshot_write.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -73,8 +74,16 @@ struct pool_slot {
 	uint32_t hash; /* kept so that growing never rehashes the strings */
 };
 
+/* The pool's buffer becomes the file: it starts with room for the header
+ * and the section table, and the strings section comes first, so the
+ * largest section is never copied. */
+#define POOL_BASE (sizeof(struct nssiana_header) + \
+		   NSSIANA_SECTION_MAX_KNOWN * sizeof(struct nssiana_section))
+static_assert(POOL_BASE % NSSIANA_SECTION_ALIGN == 0, "strings start aligned");
+static_assert(NSSIANA_SECTION_STRINGS == 1, "strings are the first section");
+
 struct pool {
-	struct bytes bytes;
+	struct bytes bytes; /* POOL_BASE bytes of room, then the strings */
 	struct pool_slot *slots;
 	size_t slot_count; /* a power of two */
 	size_t used;
@@ -177,12 +186,12 @@ static uint32_t pool_add(struct pool *pool, const void *data, size_t size)
 		return UINT32_MAX;
 	uint32_t hash = hash_bytes(data, size);
 	struct pool_slot *slot = pool_find(pool->slots, pool->slot_count,
-					   pool->bytes.data, data, size, hash);
+					   pool->bytes.data + POOL_BASE, data, size, hash);
 	if (slot->offset_plus_one)
 		return slot->offset_plus_one - 1;
-	if (pool->bytes.size + size >= UINT32_MAX - 1)
+	if (pool->bytes.size - POOL_BASE + size >= UINT32_MAX - 1)
 		return UINT32_MAX;
-	uint32_t offset = pool->bytes.size;
+	uint32_t offset = pool->bytes.size - POOL_BASE;
 	append(&pool->bytes, data, size);
 	if (pool->bytes.failed)
 		return UINT32_MAX;
@@ -426,7 +435,7 @@ static const char *build_name_index(struct builder *b)
 {
 	const struct nssiana_entry *entries = (const void *)b->entries.data;
 	const struct nssiana_alias *aliases = (const void *)b->aliases.data;
-	const char *strings = (const char *)b->pool.bytes.data;
+	const char *strings = (const char *)b->pool.bytes.data + POOL_BASE;
 	/* About one bucket per distinct name: most names have a tcp and a udp
 	 * entry, so this keeps chains near two entries while halving what
 	 * every process validates. */
@@ -507,14 +516,14 @@ static const char *assemble(struct builder *b, uint32_t date,
 		[NSSIANA_SECTION_NAME_REFS] = &b->name_index[1],
 		[NSSIANA_SECTION_PORT_BUCKETS] = &b->port_index[0],
 		[NSSIANA_SECTION_PORT_REFS] = &b->port_index[1],
-		[NSSIANA_SECTION_STRINGS] = &b->pool.bytes,
 	};
 	struct nssiana_section table[NSSIANA_SECTION_MAX_KNOWN];
 	struct nssiana_header header;
-	struct bytes file = { 0 };
-	size_t offset = sizeof header + sizeof table;
+	size_t offset = b->pool.bytes.size; /* header, table, strings */
 
-	for (uint32_t id = 1; id <= NSSIANA_SECTION_MAX_KNOWN; id++) {
+	table[0] = (struct nssiana_section){ NSSIANA_SECTION_STRINGS, POOL_BASE,
+					     b->pool.bytes.size - POOL_BASE, 0 };
+	for (uint32_t id = 2; id <= NSSIANA_SECTION_MAX_KNOWN; id++) {
 		offset += -offset & (NSSIANA_SECTION_ALIGN - 1);
 		table[id - 1] = (struct nssiana_section){ id, offset,
 							  sections[id]->size, 0 };
@@ -524,10 +533,11 @@ static const char *assemble(struct builder *b, uint32_t date,
 		return "snapshot would be larger than 4 GiB";
 	fill_header(b, &header, date);
 	header.file_size = offset;
-	reserve(&file, offset); /* once: no copies as it grows */
-	append(&file, &header, sizeof header);
-	append(&file, table, sizeof table);
-	for (uint32_t id = 1; id <= NSSIANA_SECTION_MAX_KNOWN; id++) {
+	/* The pool's buffer, which already holds the strings, becomes the file. */
+	struct bytes file = b->pool.bytes;
+	b->pool.bytes = (struct bytes){ 0 };
+	reserve(&file, offset - file.size); /* once: no copies as it grows */
+	for (uint32_t id = 2; id <= NSSIANA_SECTION_MAX_KNOWN; id++) {
 		pad_to(&file, NSSIANA_SECTION_ALIGN);
 		append(&file, sections[id]->data, sections[id]->size);
 	}
@@ -535,6 +545,8 @@ static const char *assemble(struct builder *b, uint32_t date,
 		free(file.data);
 		return "out of memory";
 	}
+	memcpy(file.data, &header, sizeof header);
+	memcpy(file.data + sizeof header, table, sizeof table);
 	uint32_t checksum = snapshot_checksum(file.data, file.size);
 	memcpy(file.data + offsetof(struct nssiana_header, checksum),
 	       &checksum, sizeof checksum);
@@ -585,6 +597,12 @@ const char *snapshot_build(const struct registry *reg,
 	 * has a tcp and a udp row sharing both: about one string per row. */
 	if (!why && !pool_presize(&b.pool, reg->count + 16))
 		why = "out of memory";
+	if (!why && reserve(&b.pool.bytes, POOL_BASE)) {
+		memset(b.pool.bytes.data, 0, POOL_BASE);
+		b.pool.bytes.size = POOL_BASE;
+	} else if (!why) {
+		why = "out of memory";
+	}
 	/* Offset 0 must be the empty string. */
 	if (!why && pool_add_string(&b.pool, "") != 0)
 		why = "out of memory";
