@@ -424,7 +424,9 @@ static int read_separator(struct csv_reader *reader, struct csv_error *error)
  * of the input to read a word). */
 struct plain_scan {
 	size_t field_begin; /* input offset where the current field starts */
-	size_t delta;       /* text offset minus input offset */
+	/* Text offset minus input offset, modulo SIZE_MAX + 1: it "wraps"
+	 * below zero, so add it to offsets, never to pointers. */
+	size_t delta;
 };
 
 static int end_plain_field(struct csv_reader *reader, struct plain_scan *scan,
@@ -476,7 +478,7 @@ static int read_plain_fields(struct csv_reader *reader)
 		    reserve_text(reader, pos + scan.delta + 8 - reader->text_used) < 0)
 			break;
 		memcpy(&word, data + pos, sizeof word);
-		memcpy(reader->text + pos + scan.delta, &word, sizeof word);
+		memcpy(reader->text + (pos + scan.delta), &word, sizeof word);
 		for (found = attention_bytes(word, commas); found; found &= found - 1) {
 			size_t at = pos + (size_t)(__builtin_ctzll(found) >> 3);
 			enum flagged kind = classify_flagged(reader, at);
