@@ -252,9 +252,30 @@ struct builder {
 	uint32_t alias_total;
 };
 
+/* Every entry names a protocol, nearly always one of the first few seen:
+ * comparing with those is cheaper than hashing the name into the pool,
+ * where a known protocol's name already is. */
+static bool known_protocol(const struct builder *b, const char *proto,
+			   uint8_t *index)
+{
+	const uint32_t *known = (const uint32_t *)b->protocols.data;
+	const char *strings = (const char *)b->pool.bytes.data + POOL_BASE;
+	size_t count = b->protocols.size / sizeof(uint32_t);
+
+	for (size_t i = 0; i < count && i < 4 && proto; i++)
+		if (strcmp(strings + known[i], proto) == 0) {
+			*index = i;
+			return true;
+		}
+	return false;
+}
+
 static const char *protocol_index(struct builder *b, const char *proto,
 				  uint8_t *index)
 {
+	if (known_protocol(b, proto, index))
+		return NULL;
+
 	uint32_t offset = pool_add_string(&b->pool, proto);
 	const uint32_t *known = (const uint32_t *)b->protocols.data;
 	size_t count = b->protocols.size / sizeof(uint32_t);
