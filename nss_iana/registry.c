@@ -361,8 +361,9 @@ static int is_date(const char *text, size_t length)
  * the order wanted: a month-only date says less, not more. */
 static void note_date(struct loader *loader, const struct csv_field *field)
 {
-	if (is_date(field->text, field->length) &&
-	    strcmp(field->text, loader->newest_date) > 0)
+	/* The comparison first: it is nearly always false, and cheaper. */
+	if (strcmp(field->text, loader->newest_date) > 0 &&
+	    is_date(field->text, field->length))
 		memcpy(loader->newest_date, field->text, field->length + 1);
 }
 
@@ -625,13 +626,33 @@ static int key_table_init(struct key_table *table, const struct loader *loader,
 	return 0;
 }
 
+/* A key includes the first port, so a row whose first port no alias
+ * wants (nearly all of them) need not be hashed at all. */
+struct port_set {
+	uint64_t bits[65536 / 64];
+};
+
+static void port_set_add(struct port_set *set, uint16_t port)
+{
+	set->bits[port / 64] |= (uint64_t)1 << (port % 64);
+}
+
+static int port_set_has(const struct port_set *set, uint16_t port)
+{
+	return (set->bits[port / 64] >> (port % 64)) & 1;
+}
+
 static void offer_rows(struct key_table tables[2], const struct loader *loader)
 {
 	const struct registry *reg = loader->reg;
+	struct port_set wanted = { { 0 } };
 
+	for (size_t i = 0; i < reg->count; i++)
+		if (loader->alias_targets[i])
+			port_set_add(&wanted, reg->rows[i].port_first);
 	for (size_t i = 0; i < reg->count; i++) {
 		const struct registry_row *row = &reg->rows[i];
-		if (loader->alias_targets[i])
+		if (loader->alias_targets[i] || !port_set_has(&wanted, row->port_first))
 			continue;
 		/* An exact match is also a match ignoring case: most rows
 		 * stop at an empty slot of the folded table. */
