@@ -13,11 +13,26 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* calloc, but with the zeros written.  calloc leaves fresh pages unmapped,
+ * and each table here is read (a probe, a counter) before it is written,
+ * so each of its pages would fault twice: mapped to the zero page on the
+ * read, copied on the write.  explicit_bzero, because the compiler turns
+ * malloc + memset back into calloc. */
+static void *zeroed(size_t count, size_t size)
+{
+	void *memory = count && size > SIZE_MAX / count ? NULL : malloc(count * size);
+
+	if (memory)
+		explicit_bzero(memory, count * size);
+	return memory;
+}
 
 /* ---- a growable byte array ---------------------------------------------- */
 
@@ -149,7 +164,7 @@ static void pool_place(struct pool_slot *slots, size_t count,
 
 static bool pool_grow_to(struct pool *pool, size_t count)
 {
-	struct pool_slot *slots = calloc(count, sizeof *slots);
+	struct pool_slot *slots = zeroed(count, sizeof *slots);
 	if (slots == NULL)
 		return false;
 	for (size_t i = 0; i < pool->slot_count; i++)
@@ -350,8 +365,8 @@ static const char *build_entries(struct builder *b, const uint32_t *alias_counts
 static const char *build_aliases(struct builder *b)
 {
 	const struct nssiana_entry *entries = (const void *)b->entries.data;
-	uint32_t *next = calloc(b->entry_count + 1, sizeof *next);
-	struct nssiana_alias *aliases = calloc(b->alias_total + 1, sizeof *aliases);
+	uint32_t *next = zeroed(b->entry_count + 1, sizeof *next);
+	struct nssiana_alias *aliases = zeroed(b->alias_total + 1, sizeof *aliases);
 	const char *why = NULL;
 
 	if (next == NULL || aliases == NULL) {
@@ -419,7 +434,7 @@ static bool add_pair(struct pairs *p, uint32_t bucket, uint32_t entry)
 static const char *emit_index(struct pairs *p, uint32_t bucket_count,
 			      struct bytes out[2])
 {
-	uint32_t *starts = calloc((size_t)bucket_count + 1, sizeof *starts);
+	uint32_t *starts = zeroed((size_t)bucket_count + 1, sizeof *starts);
 	uint32_t *refs = malloc((p->count + 1) * sizeof *refs);
 
 	if (starts == NULL || refs == NULL || p->count >= UINT32_MAX) {
@@ -461,7 +476,7 @@ static const char *build_name_index(struct builder *b)
 	 * entry, so this keeps chains near two entries while halving what
 	 * every process validates. */
 	uint32_t buckets = bucket_count_for((b->entry_count + b->alias_total + 1) / 2);
-	uint32_t *last = calloc(buckets, sizeof *last);
+	uint32_t *last = zeroed(buckets, sizeof *last);
 	struct pairs pairs = { 0 };
 	const char *why = last ? NULL : "out of memory";
 
@@ -488,7 +503,7 @@ static const char *build_port_index(struct builder *b)
 {
 	const struct nssiana_entry *entries = (const void *)b->entries.data;
 	uint32_t buckets = bucket_count_for(b->entry_count);
-	uint32_t *last = calloc(buckets, sizeof *last);
+	uint32_t *last = zeroed(buckets, sizeof *last);
 	struct pairs pairs = { 0 };
 	const char *why = last ? NULL : "out of memory";
 
@@ -610,8 +625,8 @@ const char *snapshot_build(const struct registry *reg,
 	image->size = 0;
 	if (reg->count >= UINT32_MAX)
 		return "more rows than a snapshot can hold";
-	b.entry_of_row = calloc(reg->count + 1, sizeof *b.entry_of_row);
-	alias_counts = calloc(reg->count + 1, sizeof *alias_counts);
+	b.entry_of_row = zeroed(reg->count + 1, sizeof *b.entry_of_row);
+	alias_counts = zeroed(reg->count + 1, sizeof *alias_counts);
 	if (b.entry_of_row == NULL || alias_counts == NULL)
 		why = "out of memory";
 	/* A row adds a name and a metadata record, and nearly every service
