@@ -431,27 +431,32 @@ static bool add_pair(struct pairs *p, uint32_t bucket, uint32_t entry)
 	return true;
 }
 
+/* Counts and refs are built in place in the two (empty) sections.  The
+ * scatter uses the starts as cursors, which leaves starts[b] at the start
+ * of bucket b + 1: shifting them back by one restores them. */
 static const char *emit_index(struct pairs *p, uint32_t bucket_count,
 			      struct bytes out[2])
 {
-	uint32_t *starts = zeroed((size_t)bucket_count + 1, sizeof *starts);
-	uint32_t *refs = malloc((p->count + 1) * sizeof *refs);
+	size_t starts_size = ((size_t)bucket_count + 1) * sizeof(uint32_t);
 
-	if (starts == NULL || refs == NULL || p->count >= UINT32_MAX) {
-		free(starts);
-		free(refs);
+	if (p->count >= UINT32_MAX || out[0].size || out[1].size ||
+	    !reserve(&out[0], starts_size) ||
+	    !reserve(&out[1], (p->count + 1) * sizeof(uint32_t)))
 		return "out of memory";
-	}
+	uint32_t *starts = (uint32_t *)out[0].data;
+	uint32_t *refs = (uint32_t *)out[1].data;
+
+	explicit_bzero(starts, starts_size); /* see zeroed() */
 	for (size_t i = 0; i < p->count; i++)
 		starts[p->bucket[i] + 1]++;
 	for (uint32_t bucket = 0; bucket < bucket_count; bucket++)
 		starts[bucket + 1] += starts[bucket];
-	append(&out[0], starts, ((size_t)bucket_count + 1) * sizeof *starts);
 	for (size_t i = 0; i < p->count; i++)
 		refs[starts[p->bucket[i]]++] = p->entry[i];
-	append(&out[1], refs, p->count * sizeof *refs);
-	free(starts);
-	free(refs);
+	memmove(starts + 1, starts, (size_t)bucket_count * sizeof *starts);
+	starts[0] = 0;
+	out[0].size = starts_size;
+	out[1].size = p->count * sizeof *refs;
 	return NULL;
 }
 
