@@ -57,7 +57,7 @@ $(BUILD)/%.o: %.c $(HEADERS)
 
 $(MODULE): $(call objs,$(MODULE_SRCS)) nss_iana/nss_iana.map
 	$(CC) -shared -Wl,-soname,libnss_iana.so.2 -Wl,--version-script=nss_iana/nss_iana.map \
-		-Wl,-z,relro,-z,now -Wl,--no-undefined $(ALL_LDFLAGS) -o $@ $(call objs,$(MODULE_SRCS))
+		-Wl,-z,relro,-z,now $(if $(SAN),,-Wl,--no-undefined) $(ALL_LDFLAGS) -o $@ $(call objs,$(MODULE_SRCS))
 
 $(TOOLLIB): $(call objs,$(TOOL_SRCS))
 	rm -f $@ && ar rcs $@ $^

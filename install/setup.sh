@@ -5,7 +5,8 @@
 #   sudo sh install/setup.sh install   build deps, make, make install
 #                                      (module, tool, snapshot, nsswitch.conf),
 #                                      then `getent services https`
-#   sh install/setup.sh check          test deps, then make check
+#   sh install/setup.sh check          test deps, then make check, check-asan,
+#                                      check-tsan, fuzz (30 s each), check-valgrind
 #
 # Packages come from apt-get, and only those dpkg-query does not report as
 # installed, after a single `apt-get update`; recommends are not pulled in,
@@ -20,7 +21,10 @@ BUILD_DEPS="gcc make libc6-dev"
 # Needed by `make check`, on top of BUILD_DEPS (build-essential: the
 # package build in tests/test_deb.sh checks for it).  Add packages here.
 CHECK_DEPS="check pkg-config clang libclang-rt-14-dev valgrind libc6-dbg python3 libnss-db
-	mount util-linux build-essential dpkg-dev debhelper lintian man-db groff-base curl"
+	mount util-linux build-essential dpkg-dev debhelper lintian man-db groff-base curl nscd"
+# Of those, daemons the suite starts itself inside private namespaces: their
+# packages must not start or enable them for the whole machine.
+QUIET_DAEMONS="nscd"
 
 say() { echo "setup.sh: $*"; }
 die() { echo "setup.sh: $*" >&2; exit 1; }
@@ -61,9 +65,36 @@ install_missing() {
 	fi
 	say "installing:$missing"
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	deny_service_starts
 	# shellcheck disable=SC2086 # one word per package
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -q -y \
-		--no-install-recommends $missing
+		--no-install-recommends $missing || { allow_service_starts; return 1; }
+	allow_service_starts
+	for daemon in $QUIET_DAEMONS; do
+		case " $missing " in *" $daemon "*) keep_disabled "$daemon" ;; esac
+	done
+}
+
+# policy-rc.d is how Debian tells maintainer scripts not to start services
+# (exit 101).  An admin's own policy file is left as it is.
+POLICY=/usr/sbin/policy-rc.d
+deny_service_starts() {
+	[ -e "$POLICY" ] && return 0
+	as_root sh -c "printf '#!/bin/sh\nexit 101\n' >$POLICY && chmod 755 $POLICY"
+	DENIED_STARTS=yes
+}
+allow_service_starts() {
+	[ "${DENIED_STARTS:-}" = yes ] && as_root rm -f "$POLICY"
+	DENIED_STARTS=
+}
+keep_disabled() {
+	if command -v systemctl >/dev/null 2>&1; then
+		as_root systemctl disable "$1" >/dev/null 2>&1 || true
+	fi
+	if command -v update-rc.d >/dev/null 2>&1; then
+		as_root update-rc.d "$1" disable >/dev/null 2>&1 || true
+	fi
+	say "$1 installed for the tests, not started and not enabled"
 }
 
 # Without the registry CSV beside the clone, the Makefile downloads it.
@@ -96,7 +127,14 @@ install)
 check)
 	# shellcheck disable=SC2046,SC2086 # one word per package
 	install_missing $BUILD_DEPS $CHECK_DEPS $(download_deps)
+	# The whole suite: plain, under ASan+UBSan, under TSan, a bounded
+	# fuzzing pass, and the module's suites under valgrind.
 	make check
+	make check-asan
+	make check-tsan
+	make fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
+	make check-valgrind
+	say "all test suites passed"
 	;;
 *)
 	usage
