@@ -45,6 +45,12 @@ int tool_usage_error(const char *command, const char *format, ...)
 /* The usage error for what getopt_long returned as ':' or '?'. */
 int tool_bad_option(const char *command, int c, char **argv);
 
+/* Option parsing for a command whose only option is --help.  Returns -1
+ * when the command goes on with argv[optind...], else the exit status to
+ * return now (after printing `help`, or a usage error). */
+int tool_help_only_options(const char *command, const char *help, int argc,
+			   char **argv);
+
 /* --db if given, else $NSS_IANA_DB if set and not empty, else the
  * compiled-in default. */
 const char *tool_db_path(const char *option);

@@ -267,3 +267,22 @@ void tool_json_string(FILE *out, const char *text)
 	}
 	putc('"', out);
 }
+
+int tool_help_only_options(const char *command, const char *help, int argc,
+			   char **argv)
+{
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+		if (c != 'h')
+			return tool_bad_option(command, c, argv);
+		fputs(help, stdout);
+		return TOOL_EXIT_OK;
+	}
+	return -1;
+}

@@ -306,18 +306,9 @@ static int diff_files(const char *old_path, const char *new_path, bool exact)
 
 int tool_cmd_diff(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
-		if (c != 'h')
-			return tool_bad_option("diff", c, argv);
-		fputs(diff_help, stdout);
-		return TOOL_EXIT_OK;
-	}
+	int status = tool_help_only_options("diff", diff_help, argc, argv);
+	if (status >= 0)
+		return status;
 	if (argc - optind != 2)
 		return tool_usage_error("diff", argc - optind < 2
 					? "needs OLD and NEW" : "too many arguments");

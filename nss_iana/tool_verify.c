@@ -265,18 +265,9 @@ static int verify(const char *path)
 
 int tool_cmd_verify(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
-		if (c != 'h')
-			return tool_bad_option("verify", c, argv);
-		fputs(verify_help, stdout);
-		return TOOL_EXIT_OK;
-	}
+	int status = tool_help_only_options("verify", verify_help, argc, argv);
+	if (status >= 0)
+		return status;
 	if (optind != argc - 1)
 		return tool_usage_error("verify", optind == argc
 					? "missing FILE" : "too many arguments");
