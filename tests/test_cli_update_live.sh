@@ -36,7 +36,9 @@ chmod +x "$W/bin/pidof"
 
 # shellcheck disable=SC2016 # $1 and $@ are the inner shell's
 NSS_IANA_DB="$W/services.db" LD_LIBRARY_PATH="$MODULE_DIR" \
-unshare -m sh -c 'mount --bind "$1" /etc/nsswitch.conf && shift && exec python3 - "$@"' \
+# An empty /run/nscd: a host nscd would answer instead of the module.
+unshare -m sh -c 'if [ -d /run/nscd ]; then mount -t tmpfs tmpfs /run/nscd; fi
+	mount --bind "$1" /etc/nsswitch.conf && shift && exec python3 - "$@"' \
 	sh "$W/nsswitch.conf" "$W/ready" "$added_name" "$added_port" "$added_proto" \
 	>"$W/resolver.out" 2>&1 <<'PY' &
 import socket, sys, time
