@@ -35,8 +35,8 @@ printf '#!/bin/sh\nexit 1\n' >"$W/bin/pidof" # nscd is not running
 chmod +x "$W/bin/pidof"
 
 # shellcheck disable=SC2016 # $1 and $@ are the inner shell's
-NSS_IANA_DB="$W/services.db" LD_LIBRARY_PATH="$MODULE_DIR" \
 # An empty /run/nscd: a host nscd would answer instead of the module.
+NSS_IANA_DB="$W/services.db" LD_LIBRARY_PATH="$MODULE_DIR" \
 unshare -m sh -c 'if [ -d /run/nscd ]; then mount -t tmpfs tmpfs /run/nscd; fi
 	mount --bind "$1" /etc/nsswitch.conf && shift && exec python3 - "$@"' \
 	sh "$W/nsswitch.conf" "$W/ready" "$added_name" "$added_port" "$added_proto" \
