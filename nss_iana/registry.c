@@ -2,8 +2,9 @@
  * registry.c - the registry rules declared in registry.h.
  *
  * Every string of a loaded registry lives in one arena (a chain of large
- * blocks), so freeing a registry is freeing a handful of blocks, and a
- * failed load can drop everything it built in one call.
+ * blocks, and the input buffer when the registry read the file itself), so
+ * freeing a registry is freeing a handful of blocks, and a failed load can
+ * drop everything it built in one call.
  */
 #include "registry.h"
 
@@ -140,7 +141,7 @@ struct loader {
 	const char **alias_targets;
 	char newest_date[11];
 	/* The input, when the registry owns it and rows are kept in place
-	 * (see place_record_text), else NULL. */
+	 * (see copy_record_text), else NULL. */
 	char *writable_input;
 	size_t record_start; /* input offset of the record being read */
 };
