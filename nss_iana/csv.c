@@ -420,8 +420,12 @@ static int read_separator(struct csv_reader *reader, struct csv_error *error)
  * Reads the record's plain fields from reader->pos on.  Returns 1 when
  * that was the whole record (its line end consumed), 0 when the general
  * reader must go on from reader->pos, the start of a field (quoted, or
- * holding a quote, a NUL, a bare CR, UTF-8, too long, or too near the end
- * of the input to read a word). */
+ * holding a quote, a NUL, a bare CR, UTF-8, too long, too near the end of
+ * the input to read a word, or the text buffer is full).
+ *
+ * The text buffer does not move here, so the fields are published as they
+ * end; if the general reader takes over, they go back to the offset form
+ * it uses (see publish_fields). */
 struct plain_scan {
 	size_t field_begin; /* input offset where the current field starts */
 	/* Text offset minus input offset, modulo SIZE_MAX + 1: it "wraps"
@@ -437,7 +441,8 @@ static int end_plain_field(struct csv_reader *reader, struct plain_scan *scan,
 	     grow_fields(reader) < 0))
 		return -1; /* the general reader reports it */
 	reader->fields[reader->field_count++] = (struct csv_field){
-		.length = scan->field_begin + scan->delta, /* see publish_fields */
+		.text = reader->text + (scan->field_begin + scan->delta),
+		.length = end - scan->field_begin,
 		.line = reader->line,
 		.column = (long)(scan->field_begin - reader->line_start) + 1,
 	};
@@ -475,7 +480,7 @@ static int read_plain_fields(struct csv_reader *reader)
 	for (size_t pos = scan.field_begin;; pos += 8) {
 		uint64_t word, found;
 		if (pos + 8 > reader->size || pos - scan.field_begin > CSV_MAX_FIELD ||
-		    reserve_text(reader, pos + scan.delta + 8 - reader->text_used) < 0)
+		    pos + scan.delta + 8 > reader->text_capacity)
 			break;
 		memcpy(&word, data + pos, sizeof word);
 		memcpy(reader->text + (pos + scan.delta), &word, sizeof word);
@@ -497,6 +502,8 @@ static int read_plain_fields(struct csv_reader *reader)
 general:
 	reader->text_used = scan.field_begin + scan.delta;
 	reader->pos = scan.field_begin;
+	for (size_t i = 0; i < reader->field_count; i++)
+		reader->fields[i].length = (size_t)(reader->fields[i].text - reader->text);
 	return 0;
 }
 
@@ -521,10 +528,8 @@ int csv_next(struct csv_reader *reader, struct csv_error *error)
 		return 0;
 	reader->field_count = 0;
 	reader->text_used = 0;
-	if (read_plain_fields(reader)) {
-		publish_fields(reader);
+	if (read_plain_fields(reader))
 		return 1;
-	}
 	do {
 		if (read_field(reader, error) < 0)
 			return -1;
