@@ -29,7 +29,7 @@
 #include "nss_iana.h"
 #include "snapshot.h"
 
-#define RECHECK_NS (20 * 1000 * 1000L)
+#define RECHECK_NS (SNAPSHOT_RECHECK_MS * 1000 * 1000L)
 
 #ifndef NSS_IANA_DEFAULT_DB
 #define NSS_IANA_DEFAULT_DB "/var/lib/nss-iana/services.db"

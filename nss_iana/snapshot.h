@@ -75,6 +75,10 @@ enum snapshot_status snapshot_find_port(const struct snapshot *snap,
 					uint16_t port, const char *proto,
 					uint32_t *index);
 
+/* How often, at most, the module re-examines the snapshot's path: a file
+ * replaced by rename is in use in every process within this time. */
+#define SNAPSHOT_RECHECK_MS 20
+
 /* A file mapped read-only, and what identifies the version mapped. */
 struct snapshot_map {
 	void *addr;

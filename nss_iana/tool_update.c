@@ -16,9 +16,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "registry.h"
+#include "snapshot.h"
 #include "tool.h"
 
 extern char **environ;
@@ -254,6 +256,11 @@ static void invalidate_nscd(void)
 {
 	if (!nscd_running())
 		return;
+	/* nscd refills its cache from the module in its own process, which
+	 * may still be on the old mapping for up to SNAPSHOT_RECHECK_MS:
+	 * invalidating sooner could cache the old answer again. */
+	struct timespec pause = { 0, 2 * SNAPSHOT_RECHECK_MS * 1000 * 1000L };
+	nanosleep(&pause, NULL);
 	char *argv[] = {"nscd", "-i", "services", NULL};
 	int status = run_program(argv, false);
 	if (status == 0)
