@@ -379,11 +379,11 @@ int snapshot_map_file(const char *path, struct snapshot_map *map)
 	else if ((uint64_t)st.st_size > UINT32_MAX)
 		error = EFBIG;
 	if (error == 0) {
-		remember_identity(map, &st);
 		void *addr = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (addr == MAP_FAILED) {
-			error = errno;
+			error = errno; /* no identity: a passing ENOMEM is retried */
 		} else {
+			remember_identity(map, &st);
 			map->addr = addr;
 			map->size = st.st_size;
 		}
