@@ -44,6 +44,8 @@ static bool string_nonempty(const struct snapshot *snap, uint32_t offset)
 	return s && *s;
 }
 
+/* snapshot_parse has already bounded every offset and range the lookups
+ * use; verify adds what only makes the file right, not safe. */
 static const char *check_entries(const struct snapshot *snap, char *reason,
 				 size_t reason_size)
 {
@@ -52,14 +54,7 @@ static const char *check_entries(const struct snapshot *snap, char *reason,
 	for (uint32_t i = 0; i < snap->entry_count; i++) {
 		const struct nssiana_entry *e = &snap->entries[i];
 		if (!string_nonempty(snap, e->name))
-			return FAIL("entry %u: name outside the string pool or empty", i);
-		if (!snapshot_entry_proto(snap, e))
-			return FAIL("entry %u: protocol %u out of range", i, e->proto);
-		if (e->port_first > e->port_last)
-			return FAIL("entry %u: port range %u-%u is reversed", i,
-				    e->port_first, e->port_last);
-		if ((uint64_t)e->alias_first + e->alias_count > snap->alias_count)
-			return FAIL("entry %u: aliases outside the alias table", i);
+			return FAIL("entry %u: empty name", i);
 		if (!tool_meta_record(snap, e->meta, meta))
 			return FAIL("entry %u: metadata record not inside the string pool", i);
 		alias_total += e->alias_count;
@@ -89,7 +84,7 @@ static const char *check_alias_runs(const struct snapshot *snap, char *reason,
 	}
 	for (uint32_t a = 0; a < snap->alias_count && !result; a++) {
 		if (!string_nonempty(snap, snap->aliases[a].name))
-			result = FAIL("alias %u: name outside the string pool or empty", a);
+			result = FAIL("alias %u: empty name", a);
 		else if (!tool_meta_record(snap, snap->aliases[a].meta, meta))
 			result = FAIL("alias %u: metadata record not inside the string pool", a);
 	}
@@ -102,8 +97,6 @@ static bool bucket_lists(const struct snapshot_index *index, uint32_t b,
 			 uint32_t entry)
 {
 	uint32_t lo = index->buckets[b], hi = index->buckets[b + 1];
-	if (lo > hi || hi > index->ref_count)
-		return false;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (index->refs[mid] == entry)
@@ -116,23 +109,17 @@ static bool bucket_lists(const struct snapshot_index *index, uint32_t b,
 	return false;
 }
 
-static const char *check_bucket_shape(const struct snapshot_index *index,
+/* The one index rule the module does not check at map time: a bucket
+ * lists its entries in registry order, each once. */
+static const char *check_bucket_order(const struct snapshot_index *index,
 				      const char *what, char *reason,
-				      size_t reason_size, uint32_t entry_count)
+				      size_t reason_size)
 {
-	uint32_t buckets = index->bucket_mask + 1;
-	if (index->buckets[0] != 0 || index->buckets[buckets] != index->ref_count)
-		return FAIL("%s index: bucket bounds do not span its refs", what);
-	for (uint32_t b = 0; b < buckets; b++) {
+	for (uint32_t b = 0; b <= index->bucket_mask; b++) {
 		uint32_t lo = index->buckets[b], hi = index->buckets[b + 1];
-		if (lo > hi)
-			return FAIL("%s index: bucket %u decreases", what, b);
-		for (uint32_t r = lo; r < hi; r++) {
-			if (index->refs[r] >= entry_count)
-				return FAIL("%s index: ref %u out of range", what, r);
-			if (r > lo && index->refs[r] <= index->refs[r - 1])
+		for (uint32_t r = lo + 1; r < hi; r++)
+			if (index->refs[r] <= index->refs[r - 1])
 				return FAIL("%s index: bucket %u not increasing", what, b);
-		}
 	}
 	return NULL;
 }
@@ -180,10 +167,10 @@ static const char *check_indexes(const struct snapshot *snap, char *reason,
 				 size_t reason_size)
 {
 	const char *result;
-	if ((result = check_bucket_shape(&snap->names, "name", reason,
-					 reason_size, snap->entry_count)) ||
-	    (result = check_bucket_shape(&snap->ports, "port", reason,
-					 reason_size, snap->entry_count)))
+	if ((result = check_bucket_order(&snap->names, "name", reason,
+					 reason_size)) ||
+	    (result = check_bucket_order(&snap->ports, "port", reason,
+					 reason_size)))
 		return result;
 	uint64_t name_refs = 0, port_refs = 0;
 	for (uint32_t i = 0; i < snap->entry_count; i++) {
