@@ -95,6 +95,39 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define NSSIANA_SECTION_ALIGN 8
 #define NSSIANA_MAX_PROTOCOLS 256
 
+/*
+ * LIMITS
+ *   Part of the format: the compiler refuses input that would exceed one,
+ *   `nss-iana verify` rejects a file that does, and the module answers
+ *   NSS_STATUS_UNAVAIL (never ERANGE, never an unbounded loop) where a
+ *   lookup or a walk meets one.  They bound what any file, hostile or not,
+ *   can cost a process: a lookup compares at most
+ *   2 * MAX_BUCKET_ENTRIES * (1 + MAX_ALIASES) strings, copies at most
+ *   MAX_ANSWER_BYTES, and a walk returns at most MAX_SERVENTS entries.
+ *   The IANA registry of 2025 uses a small part of each: 7 entries in its
+ *   fullest bucket, 2 aliases on one entry, names of 15 bytes, 11,837
+ *   servents, 870 KiB.
+ *
+ *   MAX_FILE_SIZE       bytes in a snapshot file; a larger file is not
+ *                       mapped at all.
+ *   MAX_BUCKET_ENTRIES  refs in one bucket of either index: the entries a
+ *                       lookup may compare.
+ *   MAX_ALIASES         aliases of one entry.
+ *   MAX_ANSWER_BYTES    bytes one answer needs in the caller's buffer:
+ *                       alignment, the alias pointer array with its NULL,
+ *                       and the name, protocol and alias strings with their
+ *                       NULs.  glibc's non-reentrant callers double their
+ *                       buffer on ERANGE without end, so an answer larger
+ *                       than this is UNAVAIL, whatever buffer is offered.
+ *   MAX_SERVENTS        entries one getservent walk returns: every port of
+ *                       every entry's range, summed over the entries.
+ */
+#define NSSIANA_MAX_FILE_SIZE (16u << 20)
+#define NSSIANA_MAX_BUCKET_ENTRIES 64
+#define NSSIANA_MAX_ALIASES 32
+#define NSSIANA_MAX_ANSWER_BYTES 4096
+#define NSSIANA_MAX_SERVENTS (1u << 18)
+
 struct nssiana_header {
 	char magic[NSSIANA_MAGIC_SIZE];
 	uint16_t version_major;
