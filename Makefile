@@ -2,6 +2,7 @@
 #
 #   make                 build the module, the tool and the snapshot
 #   make check           build and run the whole test suite (as root)
+#   make check-unit      the unit suites only, as any user
 #   make install         install, compile the snapshot, enable in nsswitch.conf
 #   make uninstall       disable and remove
 #   make check-asan | check-tsan | check-valgrind | fuzz | bench | deb
@@ -72,25 +73,47 @@ data/service-names-port-numbers.csv:
 	curl -fsSL --retry 3 -o $@.tmp $(IANA_URL) && mv $@.tmp $@
 
 # ---- tests -----------------------------------------------------------------
+# tests/unit    Check suites of the tool's code: no root, no namespaces, no
+#               module loaded (`make check-unit`, also the package build)
+# tests/module  Check suites that load the built module (dlopen or glibc)
+# tests/system  end-to-end shell scripts, run as root (unshare -m)
+# tests/lib     what the tests share: shell library, testlib.h, helper
+#               programs, the Python reference
+# Every program is built flat into $(BUILD)/tests/.
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
-TEST_SRCS    := $(wildcard tests/check_*.c)
-TEST_BINS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
-TEST_HELPERS := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
-TEST_PROGS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_HELPERS))
+test_programs = $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(1)))
+UNIT_SRCS    := $(wildcard tests/unit/check_*.c)
+MODULE_TEST_SRCS := $(wildcard tests/module/check_*.c)
+UNIT_BINS    := $(call test_programs,$(UNIT_SRCS))
+MODULE_TEST_BINS := $(call test_programs,$(MODULE_TEST_SRCS))
+TEST_BINS    := $(UNIT_BINS) $(MODULE_TEST_BINS)
+TEST_PROGS   := $(call test_programs,$(wildcard tests/lib/*.c))
+TEST_HEADERS := $(wildcard tests/lib/*.h)
+TEST_CFLAGS  := $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests -Itests/lib
+CHECK_LINK    = $(TOOLLIB) $(ALL_LDFLAGS) $(CHECK_LIBS) -ldl -lpthread
 
-$(BUILD)/tests/check_%: tests/check_%.c $(TOOLLIB) $(wildcard tests/*.h) $(HEADERS)
+$(BUILD)/tests/check_%: tests/unit/check_%.c $(TOOLLIB) $(TEST_HEADERS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) $(CHECK_LIBS) -ldl -lpthread
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(CHECK_LINK)
 
-$(BUILD)/tests/%: tests/%.c $(TOOLLIB) $(HEADERS)
+$(BUILD)/tests/check_%: tests/module/check_%.c $(TOOLLIB) $(TEST_HEADERS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) -ldl -lpthread
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(CHECK_LINK)
+
+$(BUILD)/tests/%: tests/lib/%.c $(TOOLLIB) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) -ldl -lpthread
 
 tests-build: all $(TEST_BINS) $(TEST_PROGS)
 
 check: tests-build
 	BUILD=$(BUILD) SAN=$(SAN) CSV=$(CSV) sh tests/run.sh
+
+# The unit suites alone, as any user: they need neither the module, nor the
+# snapshot, nor root.
+check-unit: $(UNIT_BINS) $(CSV)
+	BUILD=$(BUILD) SAN=$(SAN) CSV=$(CSV) sh tests/run.sh unit
 
 check-asan:
 	$(MAKE) BUILD=build-asan SAN=asan CC=clang check
@@ -135,7 +158,7 @@ uninstall:
 clean:
 	rm -rf build build-asan build-tsan build-fuzz build-bench
 
-.PHONY: all check check-asan check-tsan tests-build install uninstall clean
+.PHONY: all check check-unit check-asan check-tsan tests-build install uninstall clean
 
 # Areas that own their rules: benchmarks, fuzzers, packaging.
 -include tests/bench/bench.mk tests/fuzz/fuzz.mk tests/robustness.mk debian/deb.mk

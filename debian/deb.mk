@@ -2,7 +2,7 @@
 #
 #   make deb         dpkg-buildpackage -us -uc -b; the .deb and friends are
 #                    moved from the parent directory into build-deb/
-#   make deb-check   make deb, then tests/test_deb.sh on that .deb: install
+#   make deb-check   make deb, then tests/system/test_deb.sh on that .deb: install
 #                    into a throwaway root, getent, remove, purge
 #
 # debian/rules compiles in build-deb/build, so neither touches build/.
@@ -31,6 +31,6 @@ deb-lintian: deb
 	lintian --info --display-info $(DEB_OUT)/libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).changes
 
 deb-check: deb
-	DEB=$(DEB_PACKAGE) CSV="$(CSV)" sh tests/test_deb.sh
+	DEB=$(DEB_PACKAGE) CSV="$(CSV)" sh tests/system/test_deb.sh
 
 .PHONY: deb deb-lintian deb-check

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs every test of the suite: each Check program built from
-# tests/check_*.c, then each end-to-end script tests/test_*.sh.
+# Runs the tests of the groups named (default: unit module system): for
+# unit and module, each Check program built from tests/GROUP/check_*.c; for
+# system, each end-to-end script tests/system/test_*.sh.
 # Environment: BUILD (build directory), CSV (the registry), SAN (sanitizer).
 # A script exits 0 for pass, 77 for skipped (with its reason on stderr),
 # anything else for fail.  Ends with one line "N passed, N failed, N skipped"
@@ -16,8 +17,24 @@ export MODULE_DIR="$PWD/$BUILD"
 passed=0 failed=0 skipped=0 failures=""
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 
-for program in "$BUILD"/tests/check_*; do
-	[ -x "$program" ] || continue
+[ $# -gt 0 ] || set -- unit module system
+for group; do
+	case $group in unit | module | system) ;; *) echo "usage: $0 [unit] [module] [system]" >&2; exit 2 ;; esac
+done
+groups=" $* "
+suites=
+for group in unit module; do
+	case $groups in *" $group "*) suites="$suites $(ls tests/$group/check_*.c 2>/dev/null)" ;; esac
+done
+scripts=
+case $groups in *" system "*) scripts=$(ls tests/system/test_*.sh 2>/dev/null) ;; esac
+
+for source in $suites; do
+	program=$BUILD/tests/$(basename "$source" .c)
+	if [ ! -x "$program" ]; then
+		failed=$((failed + 1)); failures="$failures $program(not-built)"
+		continue
+	fi
 	echo "== $program"
 	LD_LIBRARY_PATH="$MODULE_DIR" "$program" >"$log" 2>&1
 	status=$?
@@ -36,7 +53,7 @@ for program in "$BUILD"/tests/check_*; do
 	[ "$status" -eq 0 ] && [ "$1" -eq 0 ] && [ "$2" -eq 0 ] || failures="$failures $program"
 done
 
-for script in tests/test_*.sh; do
+for script in $scripts; do
 	[ -f "$script" ] || continue
 	if [ -n "$SAN" ]; then
 		echo "SKIPPED: $script (runs uninstrumented programs; covered by make check)"

@@ -9,7 +9,7 @@
 # crashes in tests/fuzz/regressions/NAME; what it learns is kept in
 # build-fuzz/corpus-NAME between runs.  A crash stops the run and leaves
 # build-fuzz/crash-NAME-*: copy it into tests/fuzz/regressions/NAME/ so
-# that `make check` replays it (tests/check_fuzz_regressions.c) forever.
+# that `make check` replays it (tests/unit/check_fuzz_regressions.c) forever.
 
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60

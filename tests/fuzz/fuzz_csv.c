@@ -10,7 +10,7 @@
  * nss_files would answer.
  *
  * Built with libFuzzer (tests/fuzz/fuzz.mk) and, with FUZZ_NO_MAIN, into
- * tests/check_fuzz_regressions.c for `make check`.
+ * tests/unit/check_fuzz_regressions.c for `make check`.
  */
 #include <ctype.h>
 #include <stdbool.h>

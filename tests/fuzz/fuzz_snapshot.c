@@ -21,7 +21,7 @@
  * and strings inside the caller's buffer.  A broken rule aborts.
  *
  * Built two ways: with libFuzzer (tests/fuzz/fuzz.mk), and with
- * FUZZ_NO_MAIN by tests/check_fuzz_regressions.c, which replays the seeds
+ * FUZZ_NO_MAIN by tests/unit/check_fuzz_regressions.c, which replays the seeds
  * and every past crash in `make check`.
  */
 #include "nss_services.c" /* the module itself: see above */

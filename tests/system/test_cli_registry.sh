@@ -1,11 +1,11 @@
 #!/bin/sh
 # The nss-iana tool on the real IANA registry ($CSV, and the 2024 export
 # beside it): compile summary, show 5443, export, stats, verify and the
-# 2024 -> 2025 diff, each checked against tests/cli_reference.py (Python's
+# 2024 -> 2025 diff, each checked against tests/lib/cli_reference.py (Python's
 # csv module and the registry rules written again) and, for the 2025 file
 # whose SHA-256 the README of ../shared/iana/ publishes, its statistics.
 set -u
-. tests/cli_lib.sh
+. tests/lib/cli_lib.sh
 
 CSV=${CSV:-../shared/iana/service-names-port-numbers.csv}
 OLD_CSV=$(dirname "$CSV")/history/service-names-port-numbers-2024.csv

@@ -1,6 +1,6 @@
 /*
  * setuid_query.c - asks the module for one service name, calling its entry
- * point directly, for tests/test_setuid.sh.
+ * point directly, for tests/system/test_setuid.sh.
  *
  *   setuid_query /ABSOLUTE/PATH/libnss_iana.so.2 NAME
  *

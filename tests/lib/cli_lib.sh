@@ -1,12 +1,12 @@
 # shellcheck shell=sh disable=SC2034 # variables for the sourcing script
-# Shared by tests/test_cli*.sh (sourced, POSIX sh): running the tool and
+# Shared by tests/system/test_cli*.sh (sourced, POSIX sh): running the tool and
 # counting checks.  Each check prints nothing on success and one FAIL line
 # on failure; cli_finish ends the script with the right status.
 
 BUILD=${BUILD:-build}
 TOOL=$BUILD/nss-iana
 FIX=tests/fixtures
-REFERENCE="python3 tests/cli_reference.py"
+REFERENCE="python3 tests/lib/cli_reference.py"
 checks=0
 failures=0
 
@@ -82,7 +82,7 @@ expect_equal() {
 }
 
 # The diff lines with the column padding squeezed, sorted: the form
-# tests/cli_reference.py prints.
+# tests/lib/cli_reference.py prints.
 normalize_diff() {
 	sed 's/  */ /g' "$1" | LC_ALL=C sort
 }

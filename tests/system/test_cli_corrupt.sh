@@ -4,7 +4,7 @@
 # holds.  Mutations are random but seeded, so a failure reproduces; under
 # BUILD=build-asan the sanitizers also catch any read outside the file.
 set -u
-. tests/cli_lib.sh
+. tests/lib/cli_lib.sh
 
 "$TOOL" compile "$FIX/cli_small.csv" -o "$W/good.db" >/dev/null || fail "compile"
 

@@ -5,7 +5,7 @@
 # DESTDIR.  Environment: CSV (the registry) for the build.
 # Some fixtures carry trailing blanks on purpose: keep them.
 set -u
-repo=$(cd "$(dirname "$0")/.." && pwd)
+repo=$(cd "$(dirname "$0")/../.." && pwd)
 fixtures=$repo/tests/fixtures
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -2,7 +2,7 @@
 # NSS_IANA_DB is ignored in secure mode: a user cannot point a setuid
 # program at a snapshot of their own.
 #
-# tests/setuid_query (it loads the module by absolute path, since a setuid
+# tests/lib/setuid_query.c (it loads the module by absolute path, since a setuid
 # program ignores LD_LIBRARY_PATH, and calls _nss_iana_getservbyname_r) is
 # copied twice into a fresh tmpfs of a private mount namespace (so no
 # nosuid mount gets in the way and nothing outside changes): once plain,
@@ -14,7 +14,7 @@
 #   setuid: secure=1, the variable is in its environment, yet userservice is
 #           not found and rootservice is: the default file was read.
 set -u
-. tests/lib.sh
+. tests/lib/lib.sh
 need_root_namespace
 command -v setpriv >/dev/null || fail "setpriv (util-linux) is missing"
 HELPER=$PWD/$BUILD/tests/setuid_query

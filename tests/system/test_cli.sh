@@ -2,9 +2,9 @@
 # The nss-iana tool on small hand-written fixtures: every subcommand, its
 # options, output and exit status, and the error paths.  The expected
 # values were worked out by hand from tests/fixtures/cli_small*.csv (see
-# the comments) and are also checked against tests/cli_reference.py.
+# the comments) and are also checked against tests/lib/cli_reference.py.
 set -u
-. tests/cli_lib.sh
+. tests/lib/cli_lib.sh
 
 SMALL=$FIX/cli_small.csv   # 23 rows; see the counts below
 SMALL2=$FIX/cli_small_v2.csv

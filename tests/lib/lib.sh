@@ -1,4 +1,4 @@
-# Shared by the tests/test_*.sh scripts (sourced).  tests/run.sh exports
+# Shared by the tests/system/test_*.sh scripts (sourced).  tests/run.sh exports
 # BUILD (build directory), CSV (the registry) and MODULE_DIR (where glibc
 # finds libnss_iana.so.2).
 : "${BUILD:=build}" "${CSV:=../shared/iana/service-names-port-numbers.csv}"

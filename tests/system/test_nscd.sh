@@ -9,7 +9,7 @@
 #   - a snapshot replaced any other way is not seen through nscd until its
 #     cache is invalidated (`nscd -i services`) or the answer expires.
 set -eu
-. tests/lib.sh
+. tests/lib/lib.sh
 need_root_namespace
 command -v nscd >/dev/null || fail "nscd is not installed (install/setup.sh check installs it)"
 

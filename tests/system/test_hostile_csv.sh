@@ -8,7 +8,7 @@
 # disk (a small tmpfs in a private mount namespace) must leave the old
 # snapshot byte for byte.
 set -u
-. tests/lib.sh
+. tests/lib/lib.sh
 need_root_namespace
 TOOL=$PWD/$BUILD/nss-iana
 [ -x "$TOOL" ] || fail "build first: $TOOL"

@@ -5,7 +5,7 @@
 # namespace (the host's /etc is never touched).  Expected answers are
 # IANA's published assignments.
 set -eu
-. tests/lib.sh
+. tests/lib/lib.sh
 need_root_namespace
 
 work=$(mktemp -d)

@@ -11,7 +11,7 @@
 # (ranges expanded) with each protocol and with none, and a few hundred
 # misses.  The full enumerations are compared too.
 set -eu
-. tests/lib.sh
+. tests/lib/lib.sh
 need_root_namespace
 
 work=$(mktemp -d)

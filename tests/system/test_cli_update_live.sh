@@ -6,7 +6,7 @@
 # 2025 registry, and then, without restarting, finds an entry that only
 # the 2025 registry has.
 set -u
-. tests/cli_lib.sh
+. tests/lib/cli_lib.sh
 
 CSV=${CSV:-../shared/iana/service-names-port-numbers.csv}
 OLD_CSV=$(dirname "$CSV")/history/service-names-port-numbers-2024.csv

@@ -8,7 +8,7 @@
 # nscd is simulated: pidof and nscd in PATH are stand-ins that record how
 # they were called, so the test neither needs nor disturbs a real nscd.
 set -u
-. tests/cli_lib.sh
+. tests/lib/cli_lib.sh
 
 CSV=${CSV:-../shared/iana/service-names-port-numbers.csv}
 OLD_CSV=$(dirname "$CSV")/history/service-names-port-numbers-2024.csv
