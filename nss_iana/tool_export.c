@@ -30,26 +30,15 @@ static const char export_help[] =
 	"\n"
 	"Exit status: 0 ok, 1 unreadable snapshot or write error, 2 usage.\n";
 
-/* A token nss_files splits on white space and cuts at '#'. */
-static bool services_token(const char *s)
-{
-	if (!s || !*s)
-		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p <= ' ' || *p == '#' || *p == 0x7f)
-			return false;
-	return true;
-}
-
 static bool entry_exportable(const struct snapshot *snap,
 			     const struct nssiana_entry *e)
 {
-	if (!services_token(snapshot_string(snap, e->name)) ||
-	    !services_token(snapshot_entry_proto(snap, e)) ||
+	if (!tool_is_services_token(snapshot_string(snap, e->name)) ||
+	    !tool_is_services_token(snapshot_entry_proto(snap, e)) ||
 	    (uint64_t)e->alias_first + e->alias_count > snap->alias_count)
 		return false;
 	for (uint32_t i = 0; i < e->alias_count; i++)
-		if (!services_token(snapshot_string(
+		if (!tool_is_services_token(snapshot_string(
 			    snap, snap->aliases[e->alias_first + i].name)))
 			return false;
 	return true;

@@ -1,12 +1,20 @@
 /*
- * tool_verify.c - `nss-iana verify FILE` and `nss-iana stats [--db FILE]`.
+ * tool_verify.c - `nss-iana verify FILE`: is this a file the compiler
+ * could have written?
  *
- * snapshot_parse() checks what the module needs for safe lookups.  Verify
- * goes further, because it runs once and may take its time: the checksum,
- * every metadata record, the alias runs, the header counts, and that both
- * indexes list every entry exactly where the format says.
- */
-#include <getopt.h>
+ * tool_open_snapshot() has already bounded every record: the header and
+ * section table (snapshot_parse), and each entry's offsets, protocol,
+ * port order and alias run, each alias's strings, each ref and the
+ * buckets' order.  Verify runs once and may take its time, so it adds the
+ * rest, in an order where each check may rely on the ones before: the
+ * file size limit (before anything reads the whole file), the layout the
+ * compiler writes (its exact set of sections, nothing overlapping, zero
+ * reserved fields and padding), the checksum and header counts, every
+ * metadata record, the alias runs, the format's limits, every name a
+ * services(5) token, and both indexes listing every entry where the
+ * format says, in registry order.
+ */#include <getopt.h>
+#include <stdalign.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,36 +24,220 @@
 
 static const char verify_help[] =
 	"Usage: nss-iana verify FILE\n"
-	"Check a snapshot: format and version, section bounds, checksum,\n"
-	"every string and metadata record, alias runs, header counts, and the\n"
-	"name and port indexes.\n"
+	"Check that a snapshot is one the compiler could have written: format\n"
+	"and version, its sections and nothing else, none overlapping, zero\n"
+	"reserved fields, checksum, header counts, every record, string and\n"
+	"metadata record, alias runs, the format's limits, every name one\n"
+	"services(5) token, and the name and port indexes.\n"
 	"\n"
 	"      --help  display this help and exit\n"
 	"\n"
 	"Exit status: 0 sound, 1 invalid (the reason on standard error),\n"
 	"2 usage.\n";
 
-static const char stats_help[] =
-	"Usage: nss-iana stats [--db FILE]\n"
-	"Summarise a snapshot: entries per protocol, ranges, aliases, registry\n"
-	"date, file size, and the registry rows read and skipped.\n"
-	"\n"
-	"      --db=FILE  the snapshot to read (default: $NSS_IANA_DB, else\n"
-	"                 " NSS_IANA_DEFAULT_DB ")\n"
-	"      --help     display this help and exit\n"
-	"\n"
-	"Exit status: 0 ok, 1 unreadable snapshot, 2 usage.\n";
-
 #define FAIL(...) (snprintf(reason, reason_size, __VA_ARGS__), reason)
 
-static bool string_nonempty(const struct snapshot *snap, uint32_t offset)
+/* ---- the layout the compiler writes ---- */
+
+/* A byte range of the file: the header, the table, or a section. */
+struct span {
+	uint64_t start, end;
+	const char *what;
+};
+
+static int compare_spans(const void *a, const void *b)
 {
-	const char *s = snapshot_string(snap, offset);
-	return s && *s;
+	const struct span *x = a, *y = b;
+	return (x->start > y->start) - (x->start < y->start);
 }
 
-/* snapshot_parse has already bounded every offset and range the lookups
- * use; verify adds what only makes the file right, not safe. */
+static const char *section_name(uint32_t id)
+{
+	static const char *const names[NSSIANA_SECTION_MAX_KNOWN + 1] = {
+		"?", "section STRINGS", "section PROTOCOLS", "section ENTRIES",
+		"section ALIASES", "section NAME_BUCKETS", "section NAME_REFS",
+		"section PORT_BUCKETS", "section PORT_REFS",
+	};
+	return id <= NSSIANA_SECTION_MAX_KNOWN ? names[id] : "?";
+}
+
+static const char *check_header_fields(const struct nssiana_header *h,
+				       char *reason, size_t reason_size)
+{
+	if (h->version_minor != NSSIANA_VERSION_MINOR)
+		return FAIL("format 1.%u: this verify knows 1.%u, whose "
+			    "compiler writes nothing more", h->version_minor,
+			    NSSIANA_VERSION_MINOR);
+	if (h->header_size != sizeof *h)
+		return FAIL("header of %u bytes, the compiler writes %zu",
+			    h->header_size, sizeof *h);
+	for (size_t i = 0; i < sizeof h->reserved / sizeof h->reserved[0]; i++)
+		if (h->reserved[i])
+			return FAIL("header reserved field %zu is not zero", i);
+	return NULL;
+}
+
+/* Exactly the known sections, once each (snapshot_parse has bounded each
+ * one inside the file and refused a known one twice), reserved zero. */
+static const char *collect_spans(const struct snapshot *snap, struct span *spans,
+				 char *reason, size_t reason_size)
+{
+	const struct nssiana_header *h = snap->header;
+	const struct nssiana_section *table =
+		(const void *)(snap->base + h->header_size);
+	spans[0] = (struct span){ 0, sizeof *h, "the header" };
+	spans[1] = (struct span){ h->header_size, h->header_size +
+		(uint64_t)h->section_count * sizeof *table, "the section table" };
+	for (uint32_t i = 0; i < h->section_count; i++) {
+		if (table[i].id == 0 || table[i].id > NSSIANA_SECTION_MAX_KNOWN)
+			return FAIL("unknown section id %u", table[i].id);
+		if (table[i].reserved)
+			return FAIL("%s: reserved field is not zero",
+				    section_name(table[i].id));
+		spans[i + 2] = (struct span){ table[i].offset,
+			(uint64_t)table[i].offset + table[i].size,
+			section_name(table[i].id) };
+	}
+	return NULL;
+}
+
+/* Nothing overlaps, and every byte outside the header, the table and the
+ * sections is zero padding. */
+static const char *check_spans(const struct snapshot *snap, struct span *spans,
+			       size_t count, char *reason, size_t reason_size)
+{
+	qsort(spans, count, sizeof *spans, compare_spans);
+	uint64_t covered = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (spans[i].start == spans[i].end)
+			continue; /* an empty section covers nothing */
+		if (spans[i].start < covered)
+			return FAIL("%s overlaps %s", spans[i].what,
+				    spans[i - 1].what);
+		for (uint64_t at = covered; at < spans[i].start; at++)
+			if (snap->base[at])
+				return FAIL("nonzero byte at %llu, outside every section",
+					    (unsigned long long)at);
+		covered = spans[i].end;
+	}
+	for (uint64_t at = covered; at < snap->size; at++)
+		if (snap->base[at])
+			return FAIL("nonzero byte at %llu, outside every section",
+				    (unsigned long long)at);
+	return NULL;
+}
+
+static const char *check_layout(const struct snapshot *snap, char *reason,
+				size_t reason_size)
+{
+	struct span spans[NSSIANA_SECTION_MAX_KNOWN + 2];
+	if (snap->header->section_count != NSSIANA_SECTION_MAX_KNOWN)
+		return FAIL("%u sections, the compiler writes exactly %u",
+			    snap->header->section_count, NSSIANA_SECTION_MAX_KNOWN);
+	const char *result;
+	if ((result = collect_spans(snap, spans, reason, reason_size)) ||
+	    (result = check_spans(snap, spans, snap->header->section_count + 2,
+				  reason, reason_size)))
+		return result;
+	return check_header_fields(snap->header, reason, reason_size);
+}
+
+/* ---- the format's limits ---- */
+
+/* Bytes of the pool string at `offset` with its NUL (the pool ends with
+ * one: snapshot_parse checked). */
+static size_t string_bytes(const struct snapshot *snap, uint32_t offset)
+{
+	return strnlen(snap->strings + offset, snap->strings_size - offset) + 1;
+}
+
+/* What the module needs in the caller's buffer for entry `e`, counting
+ * the worst alignment of the buffer: an entry within the limit is then
+ * answered in a buffer of NSSIANA_MAX_ANSWER_BYTES wherever it starts. */
+static uint64_t answer_bytes(const struct snapshot *snap,
+			     const struct nssiana_entry *e)
+{
+	uint64_t bytes = (alignof(char *) - 1) +
+		((uint64_t)e->alias_count + 1) * sizeof(char *) +
+		string_bytes(snap, e->name) +
+		string_bytes(snap, snap->protocols[e->proto]);
+	for (uint32_t k = 0; k < e->alias_count; k++)
+		bytes += string_bytes(snap, snap->aliases[e->alias_first + k].name);
+	return bytes;
+}
+
+static const char *check_bucket_sizes(const struct snapshot_index *index,
+				      const char *what, char *reason,
+				      size_t reason_size)
+{
+	for (uint32_t b = 0; b <= index->bucket_mask; b++) {
+		uint32_t size = index->buckets[b + 1] - index->buckets[b];
+		if (size > NSSIANA_MAX_BUCKET_ENTRIES)
+			return FAIL("%s index: bucket %u lists %u entries, past "
+				    "the limit of %u", what, b, size,
+				    NSSIANA_MAX_BUCKET_ENTRIES);
+	}
+	return NULL;
+}
+
+static const char *check_limits(const struct snapshot *snap, char *reason,
+				size_t reason_size)
+{
+	uint64_t servents = 0;
+	for (uint32_t i = 0; i < snap->entry_count; i++) {
+		const struct nssiana_entry *e = &snap->entries[i];
+		if (e->alias_count > NSSIANA_MAX_ALIASES)
+			return FAIL("entry %u: %u aliases, past the limit of %u",
+				    i, e->alias_count, NSSIANA_MAX_ALIASES);
+		uint64_t bytes = answer_bytes(snap, e);
+		if (bytes > NSSIANA_MAX_ANSWER_BYTES)
+			return FAIL("entry %u: an answer of %llu bytes, past the "
+				    "limit of %u", i, (unsigned long long)bytes,
+				    NSSIANA_MAX_ANSWER_BYTES);
+		servents += (uint32_t)e->port_last - e->port_first + 1;
+	}
+	if (servents > NSSIANA_MAX_SERVENTS)
+		return FAIL("%llu servents in a walk, past the limit of %u",
+			    (unsigned long long)servents, NSSIANA_MAX_SERVENTS);
+	const char *result;
+	if ((result = check_bucket_sizes(&snap->names, "name", reason, reason_size)))
+		return result;
+	return check_bucket_sizes(&snap->ports, "port", reason, reason_size);
+}
+
+/* ---- names ---- */
+
+/* Every name, alias and protocol is one services(5) token that prints as
+ * itself: what the compiler writes, and what export can write. */
+static const char *check_names(const struct snapshot *snap, char *reason,
+			       size_t reason_size)
+{
+	for (uint32_t p = 0; p < snap->protocol_count; p++)
+		if (!tool_is_services_token(snapshot_string(snap, snap->protocols[p])))
+			return FAIL("protocol %u: not a services(5) token", p);
+	for (uint32_t i = 0; i < snap->entry_count; i++)
+		if (!tool_is_services_token(snapshot_string(snap, snap->entries[i].name)))
+			return FAIL("entry %u: name is not a services(5) token "
+				    "(empty, white space, '#', a control or "
+				    "bidirectional character, or invalid UTF-8)", i);
+	for (uint32_t a = 0; a < snap->alias_count; a++)
+		if (!tool_is_services_token(snapshot_string(snap, snap->aliases[a].name)))
+			return FAIL("alias %u: name is not a services(5) token "
+				    "(empty, white space, '#', a control or "
+				    "bidirectional character, or invalid UTF-8)", a);
+	return NULL;
+}
+
+static const char *check_entry_reserved(const struct snapshot *snap,
+					char *reason, size_t reason_size)
+{
+	for (uint32_t i = 0; i < snap->entry_count; i++)
+		if (snap->entries[i].reserved)
+			return FAIL("entry %u: reserved field is not zero", i);
+	return NULL;
+}
+
+/* Every entry's metadata record, and the alias total. */
 static const char *check_entries(const struct snapshot *snap, char *reason,
 				 size_t reason_size)
 {
@@ -53,8 +245,6 @@ static const char *check_entries(const struct snapshot *snap, char *reason,
 	uint64_t alias_total = 0;
 	for (uint32_t i = 0; i < snap->entry_count; i++) {
 		const struct nssiana_entry *e = &snap->entries[i];
-		if (!string_nonempty(snap, e->name))
-			return FAIL("entry %u: empty name", i);
 		if (!tool_meta_record(snap, e->meta, meta))
 			return FAIL("entry %u: metadata record not inside the string pool", i);
 		alias_total += e->alias_count;
@@ -83,9 +273,7 @@ static const char *check_alias_runs(const struct snapshot *snap, char *reason,
 		}
 	}
 	for (uint32_t a = 0; a < snap->alias_count && !result; a++) {
-		if (!string_nonempty(snap, snap->aliases[a].name))
-			result = FAIL("alias %u: empty name", a);
-		else if (!tool_meta_record(snap, snap->aliases[a].meta, meta))
+		if (!tool_meta_record(snap, snap->aliases[a].meta, meta))
 			result = FAIL("alias %u: metadata record not inside the string pool", a);
 	}
 	free(owned);
@@ -130,7 +318,7 @@ static const char *check_bucket_order(const struct snapshot_index *index,
 static long check_entry_names(const struct snapshot *snap, uint32_t i)
 {
 	const struct nssiana_entry *e = &snap->entries[i];
-	uint32_t seen[1 + UINT16_MAX];
+	uint32_t seen[1 + NSSIANA_MAX_ALIASES]; /* check_limits ran */
 	uint32_t seen_count = 0;
 	for (uint32_t k = 0; k <= e->alias_count; k++) {
 		uint32_t offset = k == 0 ? e->name
@@ -216,9 +404,16 @@ const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 				 size_t reason_size)
 {
 	const char *result;
-	if ((result = check_header(snap, reason, reason_size)) ||
+	if (snap->size > NSSIANA_MAX_FILE_SIZE)
+		return FAIL("%zu bytes, past the limit of %u", snap->size,
+			    NSSIANA_MAX_FILE_SIZE);
+	if ((result = check_layout(snap, reason, reason_size)) ||
+	    (result = check_header(snap, reason, reason_size)) ||
+	    (result = check_entry_reserved(snap, reason, reason_size)) ||
 	    (result = check_entries(snap, reason, reason_size)) ||
 	    (result = check_alias_runs(snap, reason, reason_size)) ||
+	    (result = check_limits(snap, reason, reason_size)) ||
+	    (result = check_names(snap, reason, reason_size)) ||
 	    (result = check_indexes(snap, reason, reason_size)))
 		return result;
 	return NULL;
@@ -259,92 +454,4 @@ int tool_cmd_verify(int argc, char **argv)
 		return tool_usage_error("verify", optind == argc
 					? "missing FILE" : "too many arguments");
 	return verify(argv[optind]);
-}
-
-/* ---- stats ---- */
-
-static void print_protocol_counts(const struct snapshot *snap)
-{
-	printf("Entries by protocol:\n");
-	for (uint32_t p = 0; p < snap->protocol_count; p++) {
-		unsigned long count = 0, ports = 0;
-		for (uint32_t i = 0; i < snap->entry_count; i++) {
-			if (snap->entries[i].proto != p)
-				continue;
-			count++;
-			ports += (unsigned long)snap->entries[i].port_last -
-				 snap->entries[i].port_first + 1;
-		}
-		const char *name = snapshot_string(snap, snap->protocols[p]);
-		printf("  %-18s%lu entries, %lu ports\n", name ? name : "?",
-		       count, ports);
-	}
-}
-
-static void print_stats(const char *path, const struct snapshot *snap)
-{
-	const struct nssiana_header *h = snap->header;
-	unsigned long ranges = 0, range_ports = 0, lines = 0;
-	for (uint32_t i = 0; i < snap->entry_count; i++) {
-		unsigned long span = (unsigned long)snap->entries[i].port_last -
-				     snap->entries[i].port_first + 1;
-		lines += span;
-		if (span > 1) {
-			ranges++;
-			range_ports += span;
-		}
-	}
-	const char *date = tool_registry_date(snap);
-	unsigned long skipped = (unsigned long)h->rows_no_name + h->rows_no_port +
-				h->rows_no_proto + h->rows_bad_name;
-	printf("%-20s%s\n", "Snapshot", path);
-	printf("%-20s%zu bytes\n", "Size", snap->size);
-	printf("%-20s%u.%u\n", "Format", h->version_major, h->version_minor);
-	printf("%-20s%s\n", "Registry date", *date ? date : "unknown");
-	printf("%-20s%u\n", "Entries", snap->entry_count);
-	printf("%-20s%u\n", "Aliases", snap->alias_count);
-	printf("%-20s%lu (%lu ports)\n", "Ranges", ranges, range_ports);
-	printf("%-20s%lu\n", "services(5) lines", lines);
-	printf("%-20s%u\n", "Rows read", h->rows_read);
-	printf("%-20s%lu: %u no name, %u no port, %u no protocol, %u bad name\n",
-	       "Rows skipped", skipped, h->rows_no_name, h->rows_no_port,
-	       h->rows_no_proto, h->rows_bad_name);
-	print_protocol_counts(snap);
-}
-
-int tool_cmd_stats(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *db = NULL;
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'h':
-			fputs(stats_help, stdout);
-			return TOOL_EXIT_OK;
-		default:
-			return tool_bad_option("stats", c, argv);
-		}
-	}
-	if (optind != argc)
-		return tool_usage_error("stats", "unexpected argument '%s'",
-					argv[optind]);
-	const char *path = tool_db_path(db);
-	char err[512];
-	struct tool_snapshot ts;
-	if (tool_open_snapshot(&ts, path, err, sizeof(err)) != 0) {
-		tool_error("%s", err);
-		return TOOL_EXIT_FAILURE;
-	}
-	print_stats(path, &ts.snap);
-	tool_snapshot_close(&ts);
-	return TOOL_EXIT_OK;
 }
