@@ -41,6 +41,8 @@ ALL_LDFLAGS := $(LDFLAGS) $(SAN_$(SAN))
 MODULE_SRCS := nss_iana/nss_services.c nss_iana/snapshot.c
 # Everything the tool needs but its main(); tests link this archive too.
 TOOL_SRCS   := $(filter-out nss_iana/cli.c nss_iana/nss_services.c,$(wildcard nss_iana/*.c))
+# The XML reader's parser: the tool's alone, never the module's.
+TOOL_LIBS   := -lexpat
 
 MODULE := $(BUILD)/libnss_iana.so.2
 TOOL   := $(BUILD)/nss-iana
@@ -64,7 +66,7 @@ $(TOOLLIB): $(call objs,$(TOOL_SRCS))
 	rm -f $@ && ar rcs $@ $^
 
 $(TOOL): $(call objs,nss_iana/cli.c) $(TOOLLIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TOOL_LIBS)
 
 $(SNAPSHOT): $(TOOL) $(CSV)
 	$(TOOL) compile $(CSV) -o $@
@@ -91,7 +93,7 @@ TEST_BINS    := $(UNIT_BINS) $(MODULE_TEST_BINS)
 TEST_PROGS   := $(call test_programs,$(wildcard tests/lib/*.c))
 TEST_HEADERS := $(wildcard tests/lib/*.h)
 TEST_CFLAGS  := $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests -Itests/lib
-CHECK_LINK    = $(TOOLLIB) $(ALL_LDFLAGS) $(CHECK_LIBS) -ldl -lpthread
+CHECK_LINK    = $(TOOLLIB) $(ALL_LDFLAGS) $(TOOL_LIBS) $(CHECK_LIBS) -ldl -lpthread
 
 $(BUILD)/tests/check_%: tests/unit/check_%.c $(TOOLLIB) $(TEST_HEADERS) $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -103,7 +105,7 @@ $(BUILD)/tests/check_%: tests/module/check_%.c $(TOOLLIB) $(TEST_HEADERS) $(HEAD
 
 $(BUILD)/tests/%: tests/lib/%.c $(TOOLLIB) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) -ldl -lpthread
+	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) $(TOOL_LIBS) -ldl -lpthread
 
 tests-build: all $(TEST_BINS) $(TEST_PROGS)
 

@@ -1,0 +1,117 @@
+/*
+ * xml.h - a reader for IANA's XML publication of the registry
+ * (service-names-port-numbers.xml), giving the same fields, with the same
+ * text, as IANA's CSV export of it.
+ *
+ * It reads from memory, with expat, one record at a time.  Each <record>
+ * becomes the 12 fields of the CSV export, named by the CSV's header
+ * ("Service Name", "Port Number", ...).  Each <person> of the <people>
+ * table becomes a record of its own: ID, Name, Organization, URI, Updated.
+ *
+ * Text is rendered as IANA's CSV export renders it (checked field by field
+ * against the 2025 exports, which IANA generates from the XML):
+ *   - <br/> is dropped; the text around it is kept as it is;
+ *   - a line break with spaces or tabs on both sides becomes, with them,
+ *     one space (the XML wraps long lines that way); every other line
+ *     break and indentation is kept;
+ *   - each <paragraph> starts with eight spaces;
+ *   - an <xref> is written "[text]", or "[data]" when it has no text, with
+ *     an "rfc" reference's data upper-cased (rfc9110 gives [RFC9110]);
+ *   - the field is stripped of white space at both ends.
+ * The record's <xref>s of type "person" are the Contact, written side by
+ * side; its other <xref>s are the Reference.  The Assignee is the <xref>s
+ * inside <assignee>, or the Contact when the record has none.  The dates
+ * are the `date` and `updated` attributes, verbatim.
+ *
+ * Elements this reader does not know are skipped, with their text,
+ * outside a field, and read as text inside one, so that a new element
+ * in IANA's schema loses nothing and breaks nothing.
+ *
+ * Bounded for hostile input: a document type declaration (and so any
+ * entity declaration: "billion laughs") is refused, elements nest at most
+ * XML_MAX_DEPTH deep, and a field is at most CSV_MAX_FIELD bytes, before
+ * and after rendering.  Errors carry the line and the column (counted in
+ * characters, from 1) where expat stopped.
+ */
+#ifndef NSS_IANA_XML_H
+#define NSS_IANA_XML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define XML_MAX_DEPTH 32 /* the registry nests 4 deep */
+
+enum xml_record_kind {
+	XML_RECORD_SERVICE, /* a <record>: XML_SERVICE_FIELDS fields */
+	XML_RECORD_PERSON,  /* a <person>: XML_PERSON_FIELDS fields */
+};
+
+enum xml_service_field {
+	XML_SERVICE_NAME,
+	XML_SERVICE_PORT,
+	XML_SERVICE_PROTOCOL,
+	XML_SERVICE_DESCRIPTION,
+	XML_SERVICE_ASSIGNEE,
+	XML_SERVICE_CONTACT,
+	XML_SERVICE_REGISTRATION_DATE,
+	XML_SERVICE_MODIFICATION_DATE,
+	XML_SERVICE_REFERENCE,
+	XML_SERVICE_CODE,
+	XML_SERVICE_UNAUTHORIZED_USE,
+	XML_SERVICE_NOTES,
+	XML_SERVICE_FIELDS
+};
+
+enum xml_person_field {
+	XML_PERSON_ID,
+	XML_PERSON_NAME,
+	XML_PERSON_ORG,
+	XML_PERSON_URI,
+	XML_PERSON_UPDATED,
+	XML_PERSON_FIELDS
+};
+
+/* The CSV export's column names, in enum xml_service_field order, and the
+ * person fields' names (those of the registry page's contact table). */
+extern const char *const xml_service_field_names[XML_SERVICE_FIELDS];
+extern const char *const xml_person_field_names[XML_PERSON_FIELDS];
+
+struct xml_field {
+	const char *text; /* rendered, NUL-terminated, owned by the reader */
+	size_t length;
+	long line;        /* where the element (or attribute) holding it is */
+	long column;
+};
+
+struct xml_record {
+	enum xml_record_kind kind;
+	struct xml_field fields[XML_SERVICE_FIELDS]; /* the kind's count used */
+	size_t field_count;
+	long line;        /* of the <record> or <person> start tag */
+	long column;
+};
+
+struct xml_error {
+	long line;
+	long column;
+	char message[160];
+};
+
+struct xml_reader; /* opaque: it holds the expat parser */
+
+/* True if `data` looks like XML rather than CSV: its first byte after an
+ * optional UTF-8 byte-order mark and white space is '<'. */
+bool xml_looks_like_xml(const char *data, size_t size);
+
+/* A reader of `data` (not copied: it must outlive the reader), or NULL if
+ * memory ran out. */
+struct xml_reader *xml_reader_new(const char *data, size_t size);
+void xml_reader_free(struct xml_reader *reader);
+
+/* Reads the next record.  Returns 1 and points *record at it (valid until
+ * the next call), 0 at the end of the document, -1 on an error (then
+ * *error says where and what; the reader must not be used further). */
+int xml_next(struct xml_reader *reader, const struct xml_record **record,
+	     struct xml_error *error);
+
+#endif
