@@ -17,7 +17,7 @@
 set -eu
 
 # Needed to build the module, the tool and the snapshot.
-BUILD_DEPS="gcc make libc6-dev"
+BUILD_DEPS="gcc make libc6-dev libexpat1-dev"
 # Needed by `make check`, on top of BUILD_DEPS (build-essential: the
 # package build in tests/system/test_deb.sh checks for it).  Add packages here.
 CHECK_DEPS="check pkg-config clang libclang-rt-14-dev valgrind libc6-dbg python3 libnss-db
