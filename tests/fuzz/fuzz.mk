@@ -24,6 +24,7 @@ FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 
 FUZZ_SNAPSHOT_SRCS := tests/fuzz/fuzz_snapshot.c nss_iana/snapshot.c
 FUZZ_CSV_SRCS := tests/fuzz/fuzz_csv.c nss_iana/csv.c nss_iana/registry.c \
 	nss_iana/snapshot_write.c nss_iana/snapshot.c
+FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/xml.c
 
 $(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) nss_iana/nss_services.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -33,7 +34,11 @@ $(FUZZ_BUILD)/fuzz_csv: $(FUZZ_CSV_SRCS) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_CSV_SRCS)
 
-fuzz-build: $(FUZZ_BUILD)/fuzz_snapshot $(FUZZ_BUILD)/fuzz_csv
+$(FUZZ_BUILD)/fuzz_xml: $(FUZZ_XML_SRCS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XML_SRCS) -lexpat
+
+fuzz-build: $(FUZZ_BUILD)/fuzz_snapshot $(FUZZ_BUILD)/fuzz_csv $(FUZZ_BUILD)/fuzz_xml
 
 # One fuzzer: $(1) its name, $(2) extra flags.  The summary line is what
 # the note quotes: executions and the corpus reached.
@@ -51,5 +56,6 @@ endef
 fuzz: fuzz-build
 	$(call fuzz_one,snapshot,)
 	$(call fuzz_one,csv,-dict=../tests/fuzz/csv.dict)
+	$(call fuzz_one,xml,-dict=../tests/fuzz/xml.dict)
 
 .PHONY: fuzz fuzz-build

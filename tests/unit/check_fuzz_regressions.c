@@ -1,7 +1,7 @@
 /*
  * check_fuzz_regressions.c - every seed and every input a fuzzer ever
  * crashed on, replayed through the fuzzers' own harnesses, without
- * libFuzzer: tests/fuzz/{corpus,regressions}/{snapshot,csv}/ *.
+ * libFuzzer: tests/fuzz/{corpus,regressions}/{snapshot,csv,xml}/ *.
  *
  * The harnesses abort on a broken rule; in `make check-asan` an
  * out-of-bounds read aborts too.  Each file is its own test (a loop test,
@@ -11,6 +11,7 @@
 #define FUZZ_NO_MAIN
 #include "fuzz/fuzz_snapshot.c"
 #include "fuzz/fuzz_csv.c"
+#include "fuzz/fuzz_xml.c"
 
 #include <dirent.h>
 
@@ -72,13 +73,14 @@ START_TEST(replay_one_input)
 }
 END_TEST
 
-static int seed_counts[2];
+static int seed_counts[3];
 
-START_TEST(both_fuzzers_have_seeds)
+START_TEST(every_fuzzer_has_seeds)
 {
 	/* A wrong path would make every replay pass by replaying nothing. */
 	ck_assert_int_ge(seed_counts[0], 3);
 	ck_assert_int_ge(seed_counts[1], 3);
+	ck_assert_int_ge(seed_counts[2], 3);
 }
 END_TEST
 
@@ -91,7 +93,9 @@ static Suite *replay_suite(void)
 	add_directory("tests/fuzz/regressions/snapshot", fuzz_snapshot_one);
 	seed_counts[1] = add_directory("tests/fuzz/corpus/csv", fuzz_csv_one);
 	add_directory("tests/fuzz/regressions/csv", fuzz_csv_one);
-	tcase_add_test(replay, both_fuzzers_have_seeds);
+	seed_counts[2] = add_directory("tests/fuzz/corpus/xml", fuzz_xml_one);
+	add_directory("tests/fuzz/regressions/xml", fuzz_xml_one);
+	tcase_add_test(replay, every_fuzzer_has_seeds);
 	tcase_add_loop_test(replay, replay_one_input, 0, input_count);
 	suite_add_tcase(suite, replay);
 	return suite;
