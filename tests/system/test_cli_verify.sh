@@ -7,7 +7,7 @@
 # and every record, index or count that is wrong.  Each file carries a
 # true checksum, so no rejection is the checksum's doing unless it says so.
 set -u
-. tests/cli_lib.sh
+. tests/lib/cli_lib.sh
 GENERATE=$BUILD/tests/hostile_snapshot
 [ -x "$GENERATE" ] || { echo "$0: $GENERATE is not built" >&2; exit 1; }
 
