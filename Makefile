@@ -51,12 +51,19 @@ SNAPSHOT := $(BUILD)/services.db
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
 HEADERS := $(wildcard nss_iana/*.h)
+# Each compilation writes TARGET.d: the headers (and included .c files) it
+# read, so that changing one rebuilds exactly what depends on it; -MP keeps
+# make going when a header is deleted.
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
+# A target built before it had a .d file depends on every header instead.
+.SECONDEXPANSION:
+headers_unless_deps = $$(if $$(wildcard $$@.d),,$$(HEADERS) $$(wildcard tests/lib/*.h))
 
 all: $(MODULE) $(TOOL) $(SNAPSHOT)
 
-$(BUILD)/%.o: %.c $(HEADERS)
+$(BUILD)/%.o: %.c $(headers_unless_deps)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(MODULE): $(call objs,$(MODULE_SRCS)) nss_iana/nss_iana.map
 	$(CC) -shared -Wl,-soname,libnss_iana.so.2 -Wl,--version-script=nss_iana/nss_iana.map \
@@ -91,21 +98,20 @@ UNIT_BINS    := $(call test_programs,$(UNIT_SRCS))
 MODULE_TEST_BINS := $(call test_programs,$(MODULE_TEST_SRCS))
 TEST_BINS    := $(UNIT_BINS) $(MODULE_TEST_BINS)
 TEST_PROGS   := $(call test_programs,$(wildcard tests/lib/*.c))
-TEST_HEADERS := $(wildcard tests/lib/*.h)
 TEST_CFLAGS  := $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests -Itests/lib
 CHECK_LINK    = $(TOOLLIB) $(ALL_LDFLAGS) $(TOOL_LIBS) $(CHECK_LIBS) -ldl -lpthread
 
-$(BUILD)/tests/check_%: tests/unit/check_%.c $(TOOLLIB) $(TEST_HEADERS) $(HEADERS)
+$(BUILD)/tests/check_%: tests/unit/check_%.c $(TOOLLIB) $(headers_unless_deps)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(CHECK_LINK)
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -o $@ $< $(CHECK_LINK)
 
-$(BUILD)/tests/check_%: tests/module/check_%.c $(TOOLLIB) $(TEST_HEADERS) $(HEADERS)
+$(BUILD)/tests/check_%: tests/module/check_%.c $(TOOLLIB) $(headers_unless_deps)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(CHECK_LINK)
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -o $@ $< $(CHECK_LINK)
 
-$(BUILD)/tests/%: tests/lib/%.c $(TOOLLIB) $(HEADERS)
+$(BUILD)/tests/%: tests/lib/%.c $(TOOLLIB) $(headers_unless_deps)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) $(TOOL_LIBS) -ldl -lpthread
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/lib -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) $(TOOL_LIBS) -ldl -lpthread
 
 tests-build: all $(TEST_BINS) $(TEST_PROGS)
 
@@ -157,10 +163,14 @@ uninstall:
 	rmdir $(DESTDIR)$(dir $(DB_PATH)) 2>/dev/null || :
 	$(if $(DESTDIR),,ldconfig)
 
+# Every build directory any target here makes, whatever BUILD says now.
 clean:
-	rm -rf build build-asan build-tsan build-fuzz build-bench
+	rm -rf build $(BUILD) build-asan build-tsan $(FUZZ_BUILD) $(BENCH_BUILD) \
+		$(VALGRIND_BUILD) $(DEB_OUT)
 
 .PHONY: all check check-unit check-asan check-tsan tests-build install uninstall clean
 
 # Areas that own their rules: benchmarks, fuzzers, packaging.
 -include tests/bench/bench.mk tests/fuzz/fuzz.mk tests/robustness.mk debian/deb.mk
+
+-include $(wildcard $(BUILD)/nss_iana/*.d $(BUILD)/tests/*.d)

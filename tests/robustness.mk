@@ -35,10 +35,4 @@ check-valgrind:
 	if [ -n "$$failed" ]; then echo "check-valgrind FAILED:$$failed"; exit 1; fi; \
 	echo "check-valgrind: $(VALGRIND_TESTS): no error, no leak"
 
-# The replay of the fuzzers' seeds and regressions is a Check suite
-# (tests/unit/check_fuzz_regressions.c) that includes the harness sources:
-# make does not see that from the pattern rule, so it is said here.
-$(BUILD)/tests/check_fuzz_regressions: tests/fuzz/fuzz_snapshot.c tests/fuzz/fuzz_csv.c \
-	nss_iana/nss_services.c
-
 .PHONY: check-valgrind

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "testlib.h"
+#include "check_main.h"
 
 #define SERVICES 200
 #define READERS 8
@@ -394,11 +395,4 @@ static Suite *concurrency_suite(void)
 	return suite;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(concurrency_suite());
-	srunner_run_all(runner, CK_NORMAL);
-	int failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(concurrency_suite)

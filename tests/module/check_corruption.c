@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 
 #include "testlib.h"
+#include "check_main.h"
 
 #define FIXTURE "tests/fixtures/semantics.csv"
 #define MAX_WALK 300
@@ -543,11 +544,4 @@ static Suite *corruption_suite(void)
 	return suite;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(corruption_suite());
-	srunner_run_all(runner, CK_NORMAL);
-	int failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(corruption_suite)

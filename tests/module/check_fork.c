@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "testlib.h"
+#include "check_main.h"
 
 #define SERVICES 200
 #define FORKS 200 /* FORK_CHILDREN overrides, for slow runs (valgrind) */
@@ -380,11 +381,4 @@ static Suite *fork_suite(void)
 	return suite;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(fork_suite());
-	srunner_run_all(runner, CK_NORMAL);
-	int failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(fork_suite)

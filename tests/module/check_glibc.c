@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "check_main.h"
 
 #define FIXTURE "tests/fixtures/semantics.csv"
 
@@ -138,11 +139,4 @@ static Suite *glibc_suite(void)
 	return suite;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(glibc_suite());
-	srunner_run_all(runner, CK_NORMAL);
-	int failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(glibc_suite)

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "testlib.h"
+#include "check_main.h"
 
 #define FIXTURE "tests/fixtures/semantics.csv"
 #define POISON 0xa5
@@ -434,11 +435,4 @@ static Suite *nss_suite(void)
 	return suite;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(nss_suite());
-	srunner_run_all(runner, CK_NORMAL);
-	int failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(nss_suite)

@@ -10,6 +10,7 @@
 
 #include "registry.h"
 #include "tool.h"
+#include "check_main.h"
 
 #define HEADER "Service Name,Port Number,Transport Protocol,Description," \
 	"Assignee,Contact,Registration Date,Modification Date,Reference," \
@@ -286,11 +287,4 @@ static Suite *cli_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(cli_suite());
-	srunner_run_all(runner, CK_NORMAL);
-	int failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(cli_suite)

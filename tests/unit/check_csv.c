@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "check_main.h"
 
 /* String literals with NULs or stray bytes need their size given. */
 #define LIT(s) (s), (sizeof(s) - 1)
@@ -484,13 +485,4 @@ static Suite *csv_suite(void)
 	return suite;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(csv_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+CHECK_MAIN(csv_suite)

@@ -16,6 +16,7 @@
 #include <dirent.h>
 
 #include "testlib.h"
+#include "check_main.h"
 
 #define MAX_INPUTS 4096
 
@@ -101,11 +102,4 @@ static Suite *replay_suite(void)
 	return suite;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(replay_suite());
-	srunner_run_all(runner, CK_NORMAL);
-	int failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(replay_suite)

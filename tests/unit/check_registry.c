@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "check_main.h"
 
 #define FIXTURES "tests/fixtures/"
 
@@ -810,13 +811,4 @@ static Suite *registry_suite(void)
 	return suite;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(registry_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+CHECK_MAIN(registry_suite)

@@ -10,6 +10,7 @@
 
 #include "snapshot.h"
 #include "testlib.h"
+#include "check_main.h"
 
 #define FIXTURE "tests/fixtures/semantics.csv"
 
@@ -350,11 +351,4 @@ static Suite *snapshot_suite(void)
 	return suite;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(snapshot_suite());
-	srunner_run_all(runner, CK_NORMAL);
-	int failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(snapshot_suite)
