@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "xml.h"
+#include "check_main.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
 
@@ -411,11 +412,4 @@ static Suite *xml_suite(void)
 	return suite;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(xml_suite());
-	srunner_run_all(runner, CK_NORMAL);
-	int failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+CHECK_MAIN(xml_suite)
