@@ -12,8 +12,10 @@
  * Rejected, each with the line and column of the offending byte: a NUL
  * byte, bytes that are not valid UTF-8, a quote inside an unquoted field,
  * anything but a comma or a line end after a closing quote, a bare CR not
- * followed by LF, a quoted field still open at the end of the input, and a
- * field longer than CSV_MAX_FIELD bytes.
+ * followed by LF, a quoted field still open at the end of the input, a
+ * field longer than CSV_MAX_FIELD bytes, and a record of more than
+ * CSV_MAX_FIELDS fields.  Those two limits bound the memory a record
+ * takes, whatever the input.
  *
  * Lines and columns count from 1.  A column counts bytes of the physical
  * line, so editors that show byte columns agree with it.
@@ -23,44 +25,29 @@
 
 #include <stddef.h>
 
+#include "record.h"
+
 #define CSV_MAX_FIELD (1u << 20) /* 1 MiB: the registry's longest is 1,532 */
+#define CSV_MAX_FIELDS 64        /* the registry has 12 columns */
 
-struct csv_field {
-	const char *text; /* unescaped, NUL-terminated, owned by the reader */
-	size_t length;    /* bytes, not counting the NUL */
-	long line;        /* where the field starts */
-	long column;
-};
+struct csv_reader; /* private to csv.c */
 
-struct csv_error {
-	long line;
-	long column;
-	char message[160]; /* what is wrong, without the position */
-};
+/* A reader of `size` bytes at `data`, which must outlive it.  NULL if
+ * memory ran out. */
+struct csv_reader *csv_open(const char *data, size_t size);
+void csv_close(struct csv_reader *reader);
 
-struct csv_reader {
-	const char *data; /* the input, not owned */
-	size_t size;
-	size_t pos;
-	long line;        /* of data[pos] */
-	size_t line_start; /* offset of the current physical line */
-	/* Reused between records: the fields of the last record read. */
-	struct csv_field *fields;
-	size_t field_count;
-	size_t field_capacity;
-	char *text;       /* unescaped field bytes, NUL after each */
-	size_t text_used;
-	size_t text_capacity;
-};
+/* Reads the next record, whatever its number of fields.  Returns 1 for a
+ * record, 0 at the end of the input, -1 on an error (then *error says
+ * where and what; the reader then stays at the end).  A record's fields
+ * stay valid until the next call.  An empty input has no records; an
+ * empty line is a record of one empty field. */
+int csv_next(struct csv_reader *reader, struct record *record,
+	     struct record_error *error);
 
-void csv_init(struct csv_reader *reader, const char *data, size_t size);
-void csv_free(struct csv_reader *reader);
-
-/* Reads the next record into reader->fields / reader->field_count.
- * Returns 1 for a record, 0 at the end of the input, -1 on an error (then
- * *error says where and what; the reader must not be used further).
- * A record's fields stay valid until the next call.  An empty input has no
- * records; an empty line is a record of one empty field. */
-int csv_next(struct csv_reader *reader, struct csv_error *error);
+/* The reader as a record stream (record.h): the header row, then every
+ * data row, which must have as many fields as the header.  Empty lines
+ * are skipped.  The stream's state is the reader itself. */
+struct record_reader csv_records(struct csv_reader *reader);
 
 #endif

@@ -1,102 +1,21 @@
 /*
  * registry.c - the registry rules declared in registry.h.
  *
- * Every string of a loaded registry lives in one arena (a chain of large
- * blocks, and the input buffer when the registry read the file itself), so
- * freeing a registry is freeing a handful of blocks, and a failed load can
- * drop everything it built in one call.
+ * Rows are kept in registry order, each with its strings in one
+ * allocation.  Alias rows find their targets by binary search in the
+ * serving rows sorted by (name, ports, protocol, row): sorting costs
+ * O(n log n) whatever the names are, so no input can make it slow.
  */
 #include "registry.h"
 
 #include "csv.h"
+#include "text.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#define REGISTRY_MAX_FILE_SIZE ((size_t)256 << 20)
-#define ARENA_BLOCK_SIZE ((size_t)256 << 10)
-
-/* ---- arena ---------------------------------------------------------------- */
-
-struct arena_block {
-	struct arena_block *next;
-	size_t used;
-	size_t size;
-	char data[];
-};
-
-struct arena {
-	struct arena_block *blocks;
-	char *empty; /* one shared "" for every empty field */
-	char *input; /* the file's bytes, when rows are kept in place there */
-};
-
-static void arena_free(struct arena *arena)
-{
-	if (!arena)
-		return;
-	for (struct arena_block *block = arena->blocks, *next; block; block = next) {
-		next = block->next;
-		free(block);
-	}
-	free(arena->input);
-	free(arena);
-}
-
-static char *arena_alloc(struct arena *arena, size_t size)
-{
-	struct arena_block *block = arena->blocks;
-
-	if (!block || block->size - block->used < size) {
-		/* Fields longer than a block get a block of their own. */
-		size_t block_size = size > ARENA_BLOCK_SIZE ? size : ARENA_BLOCK_SIZE;
-		block = malloc(sizeof(*block) + block_size);
-		if (!block)
-			return NULL;
-		block->used = 0;
-		block->size = block_size;
-		block->next = arena->blocks;
-		arena->blocks = block;
-	}
-	block->used += size;
-	return block->data + block->used - size;
-}
-
-static char *arena_copy(struct arena *arena, const char *text, size_t length)
-{
-	char *copy;
-
-	if (length == 0)
-		return arena->empty;
-	copy = arena_alloc(arena, length + 1);
-	if (copy) {
-		memcpy(copy, text, length);
-		copy[length] = '\0';
-	}
-	return copy;
-}
-
-static struct arena *arena_new(void)
-{
-	struct arena *arena = calloc(1, sizeof(*arena));
-
-	if (!arena)
-		return NULL;
-	arena->empty = arena_alloc(arena, 1);
-	if (!arena->empty) {
-		arena_free(arena);
-		return NULL;
-	}
-	arena->empty[0] = '\0';
-	return arena;
-}
 
 /* ---- columns -------------------------------------------------------------- */
 
@@ -130,20 +49,15 @@ static const char *const column_names[COL_COUNT] = {
 
 struct loader {
 	struct registry *reg;
-	struct csv_reader csv;
 	const char *filename;
 	char *err;
 	size_t err_size;
-	long where[COL_COUNT]; /* CSV field index of each column, or -1 */
+	struct record record;  /* the record being read */
+	long where[COL_COUNT]; /* field index of each column, or -1 */
 	size_t header_fields;
-	size_t capacity;       /* of reg->rows */
+	size_t capacity;       /* of reg->rows and alias_targets */
 	/* Parallel to reg->rows: the name an alias row points at, or NULL. */
 	const char **alias_targets;
-	char newest_date[11];
-	/* The input, when the registry owns it and rows are kept in place
-	 * (see copy_record_text), else NULL. */
-	char *writable_input;
-	size_t record_start; /* input offset of the record being read */
 };
 
 __attribute__((format(printf, 4, 5)))
@@ -166,40 +80,36 @@ static int fail(struct loader *loader, long line, long column,
 	return -1;
 }
 
-static int fail_csv(struct loader *loader, const struct csv_error *error)
+static int fail_record(struct loader *loader, const struct record_error *error)
 {
 	return fail(loader, error->line, error->column, "%s", error->message);
-}
-
-static int same_text_ignoring_case(const char *a, const char *b)
-{
-	return strcasecmp(a, b) == 0;
 }
 
 static int column_of_header(const char *text)
 {
 	for (int column = 0; column < COL_COUNT; column++)
-		if (same_text_ignoring_case(text, column_names[column]))
+		if (text_ascii_equal_fold(text, column_names[column]))
 			return column;
-	if (same_text_ignoring_case(text, OLD_UNAUTHORIZED_USE_NAME))
+	if (text_ascii_equal_fold(text, OLD_UNAUTHORIZED_USE_NAME))
 		return COL_META + NSSIANA_META_UNAUTHORIZED_USE;
 	return -1;
 }
 
-static int read_header(struct loader *loader)
+static int read_header(struct loader *loader, const struct record_reader *records)
 {
-	struct csv_error error;
-	int status = csv_next(&loader->csv, &error);
+	const struct record *header = &loader->record;
+	struct record_error error;
+	int status = records->next(records->state, &loader->record, &error);
 
 	if (status < 0)
-		return fail_csv(loader, &error);
+		return fail_record(loader, &error);
 	if (status == 0)
 		return fail(loader, 1, 1, "no header row: the input is empty");
 	for (int column = 0; column < COL_COUNT; column++)
 		loader->where[column] = -1;
-	loader->header_fields = loader->csv.field_count;
-	for (size_t i = 0; i < loader->csv.field_count; i++) {
-		const struct csv_field *field = &loader->csv.fields[i];
+	loader->header_fields = header->count;
+	for (size_t i = 0; i < header->count; i++) {
+		const struct record_field *field = &header->fields[i];
 		int column = column_of_header(field->text);
 		if (column < 0)
 			continue; /* a column this version does not know */
@@ -211,18 +121,19 @@ static int read_header(struct loader *loader)
 	}
 	for (int column = COL_NAME; column <= COL_PROTO; column++)
 		if (loader->where[column] < 0)
-			return fail(loader, loader->csv.fields[0].line, 1,
+			return fail(loader, header->fields[0].line, 1,
 				    "missing required column \"%s\" in the header row",
 				    column_names[column]);
 	return 0;
 }
 
-static const struct csv_field *field_of(const struct loader *loader, int column)
+/* The field of `column` in the current record; absent columns are "". */
+static const struct record_field *field_of(const struct loader *loader, int column)
 {
-	static const struct csv_field absent = { "", 0, 0, 0 };
+	static const struct record_field absent = { "", 0, 0, 0 };
 	long index = loader->where[column];
 
-	return index < 0 ? &absent : &loader->csv.fields[index];
+	return index < 0 ? &absent : &loader->record.fields[index];
 }
 
 /* ---- field rules ---------------------------------------------------------- */
@@ -260,31 +171,18 @@ static int parse_ports(const char *text, uint16_t *first, uint16_t *last)
 	return *p == '\0' ? 0 : -1;
 }
 
-static int is_protocol_byte(unsigned char c)
+static bool is_valid_protocol(const char *text)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-	       c == '+';
+	for (const char *p = text; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789-_.+", *p))
+			return false;
+	return true;
 }
 
-static int is_valid_protocol(const struct csv_field *field)
+static bool is_space(char c)
 {
-	for (size_t i = 0; i < field->length; i++)
-		if (!is_protocol_byte((unsigned char)field->text[i]))
-			return 0;
-	return 1;
-}
-
-/* services(5) splits a line on white space and ends it at '#', so such a
- * name (or one with control bytes) cannot be written as one token. */
-static int is_servable_name(const struct csv_field *field)
-{
-	for (size_t i = 0; i < field->length; i++) {
-		unsigned char c = (unsigned char)field->text[i];
-		if (c <= ' ' || c == 0x7F || c == '#')
-			return 0;
-	}
-	return 1;
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
 /* Matches `pattern` at text, where a space in the pattern stands for any
@@ -294,9 +192,9 @@ static const char *match_phrase(const char *text, const char *pattern)
 {
 	for (; *pattern; pattern++) {
 		if (*pattern == ' ') {
-			if (*text != ' ' && *text != '\n' && *text != '\r' && *text != '\t')
+			if (!is_space(*text))
 				return NULL;
-			while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
+			while (is_space(*text))
 				text++;
 		} else if (*text++ != *pattern) {
 			return NULL;
@@ -306,66 +204,50 @@ static const char *match_phrase(const char *text, const char *pattern)
 }
 
 /* The quoted name after `intro` anywhere in notes, as [*start, *end). */
-static int find_quoted_after(const char *notes, const char *intro,
-			     const char **start, const char **end)
+static bool find_quoted_after(const char *notes, const char *intro,
+			      const char **start, const char **end)
 {
 	for (const char *p = strchr(notes, intro[0]); p; p = strchr(p + 1, intro[0])) {
 		const char *after = match_phrase(p, intro);
-		const char *close;
-		if (!after)
-			continue;
-		close = strchr(after, '"');
-		if (!close)
-			continue;
-		*start = after;
-		*end = close;
-		return 1;
+		const char *close = after ? strchr(after, '"') : NULL;
+		if (close) {
+			*start = after;
+			*end = close;
+			return true;
+		}
 	}
-	return 0;
+	return false;
 }
 
-/* The name an alias row's Assignment Notes point at, or NULL. */
-static const char *alias_target(struct loader *loader, const char *notes, int *failed)
+/* The target an alias row's Assignment Notes name, as [*start, *end). */
+static bool find_alias_target(const char *notes, const char **start, const char **end)
 {
-	static const char *const intros[] = {
-		"This entry is an alias to \"",
-		"This is a duplicate of the \"",
-	};
-	const char *start, *end;
-
-	for (size_t i = 0; i < sizeof(intros) / sizeof(intros[0]); i++) {
-		if (!find_quoted_after(notes, intros[i], &start, &end))
-			continue;
-		const char *copy = arena_copy(loader->reg->arena, start, (size_t)(end - start));
-		if (!copy)
-			*failed = 1;
-		return copy;
-	}
-	return NULL;
+	return find_quoted_after(notes, "This entry is an alias to \"", start, end) ||
+	       find_quoted_after(notes, "This is a duplicate of the \"", start, end);
 }
 
-static int is_date(const char *text, size_t length)
+static bool is_date(const char *text, size_t length)
 {
 	static const char shape[] = "NNNN-NN-NN";
 
 	if (length != 7 && length != 10)
-		return 0;
+		return false;
 	for (size_t i = 0; i < length; i++) {
-		int digit = text[i] >= '0' && text[i] <= '9';
+		bool digit = text[i] >= '0' && text[i] <= '9';
 		if (shape[i] == 'N' ? !digit : text[i] != '-')
-			return 0;
+			return false;
 	}
-	return 1;
+	return true;
 }
 
 /* YYYY-MM sorts before every YYYY-MM-DD of its month as a string, which is
  * the order wanted: a month-only date says less, not more. */
-static void note_date(struct loader *loader, const struct csv_field *field)
+static void note_date(struct loader *loader, const struct record_field *field)
 {
-	/* The comparison first: it is nearly always false, and cheaper. */
-	if (strcmp(field->text, loader->newest_date) > 0 &&
-	    is_date(field->text, field->length))
-		memcpy(loader->newest_date, field->text, field->length + 1);
+	char *newest = loader->reg->date;
+
+	if (is_date(field->text, field->length) && strcmp(field->text, newest) > 0)
+		memcpy(newest, field->text, field->length + 1);
 }
 
 /* ---- rows ----------------------------------------------------------------- */
@@ -374,14 +256,12 @@ static int grow_rows(struct loader *loader)
 {
 	struct registry *reg = loader->reg;
 	size_t capacity = loader->capacity ? loader->capacity * 2 : 1024;
-	struct registry_row *rows;
-	const char **targets;
+	struct registry_row *rows = realloc(reg->rows, capacity * sizeof(*rows));
 
-	rows = realloc(reg->rows, capacity * sizeof(*rows));
 	if (!rows)
 		return -1;
 	reg->rows = rows;
-	targets = realloc(loader->alias_targets, capacity * sizeof(*targets));
+	const char **targets = realloc(loader->alias_targets, capacity * sizeof(*targets));
 	if (!targets)
 		return -1;
 	loader->alias_targets = targets;
@@ -389,127 +269,87 @@ static int grow_rows(struct loader *loader)
 	return 0;
 }
 
-/* The reader keeps a record's fields back to back, each ended by a NUL, in
- * one buffer: one copy of that buffer keeps every field of the row, and
- * keeps its metadata strings contiguous, as the snapshot stores them.
- *
- * When the registry owns the input (a file it read), the copy goes over
- * the record's own bytes, which the reader is done with: a record's fields
- * and NULs are never longer than its raw bytes plus its line end, and
- * read_all leaves a spare byte for a last record without one.  That saves
- * the arena's copy of the whole registry and the fresh pages it needs. */
-static char *copy_record_text(struct loader *loader)
+/* Copies a field to *at and returns the copy. */
+static char *copy_text(char **at, const char *text, size_t length)
 {
-	const struct csv_reader *csv = &loader->csv;
-	char *copy = loader->writable_input
-		? loader->writable_input + loader->record_start
-		: arena_alloc(loader->reg->arena, csv->text_used);
+	char *copy = *at;
 
-	if (copy)
-		memcpy(copy, csv->text, csv->text_used);
+	memcpy(copy, text, length);
+	copy[length] = '\0';
+	*at += length + 1;
 	return copy;
 }
 
-/* The row's copy of the field of `column`: absent columns are "". */
-static char *row_field(const struct loader *loader, char *record, int column)
+/* The row's strings and its alias target, in one allocation. */
+static int copy_row_strings(struct loader *loader, struct registry_row *row,
+			    const char **target)
 {
-	const struct csv_field *field = field_of(loader, column);
+	/* In the order of struct registry_row's strings. */
+	static const int order[2 + NSSIANA_META_FIELDS] = {
+		COL_NAME, COL_PROTO, COL_META + 0, COL_META + 1, COL_META + 2,
+		COL_META + 3, COL_META + 4, COL_META + 5, COL_META + 6,
+		COL_META + 7, COL_META + 8,
+	};
+	static_assert(NSSIANA_META_FIELDS == 9, "one column per metadata field");
+	size_t size = 0;
+	const char *target_start = NULL, *target_end = NULL;
 
-	if (loader->where[column] < 0)
-		return ((struct arena *)loader->reg->arena)->empty;
-	return record + (field->text - loader->csv.text);
+	for (int i = 0; i < 2 + NSSIANA_META_FIELDS; i++)
+		size += field_of(loader, order[i])->length + 1;
+	*target = NULL;
+	if (find_alias_target(field_of(loader, COL_META + NSSIANA_META_ASSIGNMENT_NOTES)->text,
+			      &target_start, &target_end))
+		size += (size_t)(target_end - target_start) + 1;
+	char *at = malloc(size);
+	if (!at)
+		return -1;
+	char *strings[2 + NSSIANA_META_FIELDS];
+	for (int i = 0; i < 2 + NSSIANA_META_FIELDS; i++) {
+		const struct record_field *field = field_of(loader, order[i]);
+		strings[i] = copy_text(&at, field->text, field->length);
+	}
+	row->name = strings[0];
+	row->proto = strings[1];
+	memcpy(row->meta, strings + 2, sizeof(row->meta));
+	if (target_start)
+		*target = copy_text(&at, target_start, (size_t)(target_end - target_start));
+	return 0;
 }
 
 static int add_serving_row(struct loader *loader, uint16_t first, uint16_t last)
 {
 	struct registry *reg = loader->reg;
-	struct registry_row *row;
-	char *record;
-	int failed = 0;
+	const struct record_field *name = field_of(loader, COL_NAME);
 
 	if (reg->count == loader->capacity && grow_rows(loader) < 0)
 		return -1;
-	record = copy_record_text(loader);
-	if (!record)
+	struct registry_row *row = &reg->rows[reg->count];
+	if (copy_row_strings(loader, row, &loader->alias_targets[reg->count]) < 0)
 		return -1;
-	row = &reg->rows[reg->count];
-	row->name = row_field(loader, record, COL_NAME);
-	row->proto = row_field(loader, record, COL_PROTO);
-	for (int i = 0; i < NSSIANA_META_FIELDS; i++)
-		row->meta[i] = row_field(loader, record, COL_META + i);
 	row->port_first = first;
 	row->port_last = last;
-	row->line = loader->csv.fields[0].line;
+	row->line = name->line;
+	row->column = name->column;
 	row->alias_of = -1;
-	loader->alias_targets[reg->count] =
-		alias_target(loader, row->meta[NSSIANA_META_ASSIGNMENT_NOTES], &failed);
-	if (failed)
-		return -1;
 	if (first != last)
 		reg->stats.ranges++;
 	reg->count++;
 	return 0;
 }
 
-static int is_empty_line(const struct csv_reader *csv)
-{
-	return csv->field_count == 1 && csv->fields[0].length == 0;
-}
-
-/* Where a record with too few fields ends: just after its last byte. */
-static void record_end(const struct csv_reader *csv, long *line, long *column)
-{
-	size_t end = csv->pos, line_start;
-
-	*line = csv->line;
-	if (end > 0 && csv->data[end - 1] == '\n') {
-		end--;
-		(*line)--;
-		if (end > 0 && csv->data[end - 1] == '\r')
-			end--;
-	}
-	/* Earlier rows kept in place (copy_record_text) may have turned the
-	 * previous line end into a NUL; the input itself has no NUL. */
-	line_start = end;
-	while (line_start > 0 && csv->data[line_start - 1] != '\n' &&
-	       csv->data[line_start - 1] != '\0')
-		line_start--;
-	if (*line == 1 && line_start == 0 && csv->size >= 3 &&
-	    memcmp(csv->data, "\xEF\xBB\xBF", 3) == 0)
-		line_start = 3;
-	*column = (long)(end - line_start) + 1;
-}
-
-static int check_field_count(struct loader *loader)
-{
-	const struct csv_reader *csv = &loader->csv;
-	long line, column;
-
-	if (csv->field_count > loader->header_fields) {
-		const struct csv_field *extra = &csv->fields[loader->header_fields];
-		return fail(loader, extra->line, extra->column,
-			    "record has %zu fields, the header has %zu",
-			    csv->field_count, loader->header_fields);
-	}
-	if (csv->field_count < loader->header_fields) {
-		record_end(csv, &line, &column);
-		return fail(loader, line, column,
-			    "record has %zu fields, the header has %zu",
-			    csv->field_count, loader->header_fields);
-	}
-	return 0;
-}
-
 static int read_row(struct loader *loader)
 {
 	struct registry_stats *stats = &loader->reg->stats;
-	const struct csv_field *name = field_of(loader, COL_NAME);
-	const struct csv_field *port = field_of(loader, COL_PORT);
-	const struct csv_field *proto = field_of(loader, COL_PROTO);
+	const struct record_field *name = field_of(loader, COL_NAME);
+	const struct record_field *port = field_of(loader, COL_PORT);
+	const struct record_field *proto = field_of(loader, COL_PROTO);
 	uint16_t first = 0, last = 0;
 
-	if (check_field_count(loader) < 0)
-		return -1;
+	if (loader->record.count != loader->header_fields)
+		return fail(loader, loader->record.fields[0].line,
+			    loader->record.fields[0].column,
+			    "record has %zu fields, the header has %zu",
+			    loader->record.count, loader->header_fields);
 	stats->rows_read++;
 	note_date(loader, field_of(loader, COL_META + NSSIANA_META_REGISTRATION_DATE));
 	note_date(loader, field_of(loader, COL_META + NSSIANA_META_MODIFICATION_DATE));
@@ -517,7 +357,7 @@ static int read_row(struct loader *loader)
 		return fail(loader, port->line, port->column,
 			    "malformed port \"%s\": expected N or N-M, 0 <= N <= M <= 65535",
 			    port->text);
-	if (proto->length > 0 && !is_valid_protocol(proto))
+	if (proto->length > 0 && !is_valid_protocol(proto->text))
 		return fail(loader, proto->line, proto->column,
 			    "malformed protocol \"%s\": expected letters, digits, '-', '_', '.', '+'",
 			    proto->text);
@@ -527,7 +367,7 @@ static int read_row(struct loader *loader)
 		stats->no_port++;
 	else if (proto->length == 0)
 		stats->no_proto++;
-	else if (!is_servable_name(name))
+	else if (!text_is_services_token(name->text))
 		stats->bad_name++;
 	else if (add_serving_row(loader, first, last) < 0)
 		return fail(loader, name->line, name->column, "out of memory");
@@ -536,174 +376,168 @@ static int read_row(struct loader *loader)
 
 /* ---- aliases -------------------------------------------------------------- */
 
+/* What an alias row looks for: a name, a port range and a protocol. */
+struct alias_key {
+	const char *name;
+	uint16_t port_first;
+	uint16_t port_last;
+	const char *proto;
+};
+
+static int compare_numbers(long a, long b)
+{
+	return (a > b) - (a < b);
+}
+
+static int compare_key(const struct alias_key *key, const struct registry_row *row,
+		       bool folded)
+{
+	int c = folded ? text_ascii_compare_fold(key->name, row->name)
+		       : strcmp(key->name, row->name);
+
+	if (!c)
+		c = compare_numbers(key->port_first, row->port_first);
+	if (!c)
+		c = compare_numbers(key->port_last, row->port_last);
+	return c ? c : strcmp(key->proto, row->proto);
+}
+
+static struct alias_key key_of_row(const struct registry_row *row)
+{
+	return (struct alias_key){ row->name, row->port_first, row->port_last, row->proto };
+}
+
+struct sort_context {
+	const struct registry_row *rows;
+	bool folded;
+};
+
+/* A total order: equal keys go by row number, so the first of equal keys
+ * is the first row in registry order, whatever the sort's algorithm. */
+static int compare_rows(const void *a, const void *b, void *context)
+{
+	const struct sort_context *sort = context;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	struct alias_key key = key_of_row(&sort->rows[x]);
+	int c = compare_key(&key, &sort->rows[y], sort->folded);
+
+	return c ? c : compare_numbers(x, y);
+}
+
+/* The first row of `sorted` (row numbers) matching key, or -1. */
+static long find_first(const uint32_t *sorted, size_t count,
+		       const struct sort_context *sort, const struct alias_key *key)
+{
+	size_t low = 0, high = count;
+
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		if (compare_key(key, &sort->rows[sorted[middle]], sort->folded) > 0)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	if (low < count && compare_key(key, &sort->rows[sorted[low]], sort->folded) == 0)
+		return sorted[low];
+	return -1;
+}
+
 /* An alias row names its target: the first row, in registry order, that is
  * not an alias row itself and has the target name (exactly, else ignoring
  * ASCII case), the alias row's ports and its protocol.  (Not an alias row,
- * so that resolution does not depend on the order it runs in.)
- *
- * Alias rows are few (188 of the 11,707 serving rows), so the tables are
- * keyed by what aliases look for, not by every row: two open-addressing
- * tables of distinct keys (target, ports, protocol), one comparing names
- * exactly and one ignoring case.  One pass over the rows offers each row to
- * both, and a key keeps the first row offered that matches it.  Every
- * lookup is O(1) however many aliases share a key, and the tables stay in
- * the cache. */
-#define NO_ROW UINT32_MAX
-
-struct key_slot {
-	uint32_t alias; /* an alias row looking for this key, NO_ROW: empty */
-	uint32_t first; /* the first row matching the key, or NO_ROW */
-};
-
-struct key_table {
-	struct key_slot *slots;
-	size_t mask;
-	int folded;
-};
-
-static uint32_t exact_name_hash(const char *name)
-{
-	uint32_t hash = NSSIANA_FNV_OFFSET;
-
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		hash = (hash ^ *p) * NSSIANA_FNV_PRIME;
-	return hash;
-}
-
-static uint32_t key_hash(const struct key_table *table, const char *name,
-			 const struct registry_row *row)
-{
-	uint32_t hash = table->folded ? nssiana_name_hash(name) : exact_name_hash(name);
-
-	hash = (hash ^ row->port_first) * NSSIANA_FNV_PRIME;
-	hash = (hash ^ row->port_last) * NSSIANA_FNV_PRIME;
-	hash ^= exact_name_hash(row->proto);
-	/* Spread the high bits into the ones the mask keeps. */
-	return hash ^ (hash >> 15);
-}
-
-/* The slot of the key (name, row's ports and protocol), or the empty slot
- * where it would go. */
-static struct key_slot *key_slot(const struct key_table *table,
-				 const struct loader *loader, const char *name,
-				 const struct registry_row *row)
-{
-	const struct registry_row *rows = loader->reg->rows;
-	size_t i = key_hash(table, name, row) & table->mask;
-
-	for (;; i = (i + 1) & table->mask) {
-		struct key_slot *slot = &table->slots[i];
-		if (slot->alias == NO_ROW)
-			return slot;
-		const struct registry_row *alias = &rows[slot->alias];
-		const char *target = loader->alias_targets[slot->alias];
-		if (alias->port_first == row->port_first &&
-		    alias->port_last == row->port_last &&
-		    strcmp(alias->proto, row->proto) == 0 &&
-		    (table->folded ? strcasecmp(target, name) : strcmp(target, name)) == 0)
-			return slot;
-	}
-}
-
-static int key_table_init(struct key_table *table, const struct loader *loader,
-			  size_t aliases, int folded)
-{
-	const struct registry *reg = loader->reg;
-	size_t size = 16;
-
-	while (size < aliases * 2)
-		size *= 2;
-	table->slots = malloc(size * sizeof(*table->slots));
-	if (!table->slots)
-		return -1;
-	memset(table->slots, 0xFF, size * sizeof(*table->slots)); /* NO_ROW */
-	table->mask = size - 1;
-	table->folded = folded;
-	for (size_t i = 0; i < reg->count; i++) {
-		const char *target = loader->alias_targets[i];
-		if (target)
-			key_slot(table, loader, target, &reg->rows[i])->alias = (uint32_t)i;
-	}
-	return 0;
-}
-
-/* A key includes the first port, so a row whose first port no alias
- * wants (nearly all of them) need not be hashed at all. */
-struct port_set {
-	uint64_t bits[65536 / 64];
-};
-
-static void port_set_add(struct port_set *set, uint16_t port)
-{
-	set->bits[port / 64] |= (uint64_t)1 << (port % 64);
-}
-
-static int port_set_has(const struct port_set *set, uint16_t port)
-{
-	return (set->bits[port / 64] >> (port % 64)) & 1;
-}
-
-static void offer_rows(struct key_table tables[2], const struct loader *loader)
-{
-	const struct registry *reg = loader->reg;
-	struct port_set wanted = { { 0 } };
-
-	for (size_t i = 0; i < reg->count; i++)
-		if (loader->alias_targets[i])
-			port_set_add(&wanted, reg->rows[i].port_first);
-	for (size_t i = 0; i < reg->count; i++) {
-		const struct registry_row *row = &reg->rows[i];
-		if (loader->alias_targets[i] || !port_set_has(&wanted, row->port_first))
-			continue;
-		/* An exact match is also a match ignoring case: most rows
-		 * stop at an empty slot of the folded table. */
-		struct key_slot *slot = key_slot(&tables[1], loader, row->name, row);
-		if (slot->alias == NO_ROW)
-			continue;
-		if (slot->first == NO_ROW)
-			slot->first = (uint32_t)i;
-		slot = key_slot(&tables[0], loader, row->name, row);
-		if (slot->alias != NO_ROW && slot->first == NO_ROW)
-			slot->first = (uint32_t)i;
-	}
-}
-
+ * so that resolution does not depend on the order it runs in.) */
 static int resolve_aliases(struct loader *loader)
 {
 	struct registry *reg = loader->reg;
-	struct key_table tables[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
-	size_t aliases = 0;
-	int status = -1;
+	uint32_t *exact = malloc((reg->count + 1) * sizeof(*exact));
+	uint32_t *folded = malloc((reg->count + 1) * sizeof(*folded));
+	struct sort_context by_exact = { reg->rows, false }, by_folded = { reg->rows, true };
+	size_t targets = 0;
 
+	if (!exact || !folded) {
+		free(exact);
+		free(folded);
+		return -1;
+	}
 	for (size_t i = 0; i < reg->count; i++)
-		aliases += loader->alias_targets[i] != NULL;
-	if (aliases == 0)
-		return 0;
-	if (reg->count >= NO_ROW ||
-	    key_table_init(&tables[0], loader, aliases, 0) < 0 ||
-	    key_table_init(&tables[1], loader, aliases, 1) < 0)
-		goto out;
-	offer_rows(tables, loader);
+		if (!loader->alias_targets[i])
+			exact[targets] = folded[targets] = (uint32_t)i, targets++;
+	qsort_r(exact, targets, sizeof(*exact), compare_rows, &by_exact);
+	qsort_r(folded, targets, sizeof(*folded), compare_rows, &by_folded);
 	for (size_t i = 0; i < reg->count; i++) {
 		struct registry_row *row = &reg->rows[i];
-		const char *target = loader->alias_targets[i];
-		uint32_t found;
-		if (!target)
+		struct alias_key key = key_of_row(row);
+		if (!loader->alias_targets[i])
 			continue;
-		/* Exactly the name, else the name ignoring ASCII case. */
-		found = key_slot(&tables[0], loader, target, row)->first;
-		if (found == NO_ROW)
-			found = key_slot(&tables[1], loader, target, row)->first;
-		row->alias_of = found == NO_ROW ? -1 : (long)found;
-		if (found != NO_ROW)
+		key.name = loader->alias_targets[i];
+		row->alias_of = find_first(exact, targets, &by_exact, &key);
+		if (row->alias_of < 0)
+			row->alias_of = find_first(folded, targets, &by_folded, &key);
+		if (row->alias_of >= 0)
 			reg->stats.alias_rows++;
 		else
 			reg->stats.unresolved_aliases++;
 	}
-	status = 0;
-out:
-	free(tables[0].slots);
-	free(tables[1].slots);
+	free(exact);
+	free(folded);
+	return 0;
+}
+
+/* ---- the format's limits -------------------------------------------------- */
+
+/* What an answer takes in the caller's buffer, at most (snapshot_format.h,
+ * MAX_ANSWER_BYTES): the worst alignment, the alias pointer array with its
+ * NULL, and the strings with their NULs.  An entry starts at the first
+ * amount, each alias adds the second. */
+static size_t entry_answer_bytes(const struct registry_row *row)
+{
+	return sizeof(char *) - 1 + sizeof(char *) + strlen(row->name) + 1 +
+	       strlen(row->proto) + 1;
+}
+
+static size_t alias_answer_bytes(const struct registry_row *row)
+{
+	return sizeof(char *) + strlen(row->name) + 1;
+}
+
+/* Counts, in registry order, what each row adds to its entry and to the
+ * whole walk, and stops at the first row that passes a limit. */
+static int check_limits(struct loader *loader)
+{
+	const struct registry *reg = loader->reg;
+	size_t *answer = calloc(reg->count + 1, sizeof(*answer));
+	unsigned *aliases = calloc(reg->count + 1, sizeof(*aliases));
+	unsigned long servents = 0;
+	int status = 0;
+
+	if (!answer || !aliases)
+		status = fail(loader, 1, 1, "out of memory");
+	for (size_t i = 0; i < reg->count && status == 0; i++) {
+		const struct registry_row *row = &reg->rows[i];
+		size_t entry = row->alias_of < 0 ? i : (size_t)row->alias_of;
+		if (row->alias_of < 0) {
+			answer[entry] += entry_answer_bytes(row);
+			servents += (unsigned long)row->port_last - row->port_first + 1;
+		} else {
+			answer[entry] += alias_answer_bytes(row);
+			aliases[entry]++;
+		}
+		if (aliases[entry] > NSSIANA_MAX_ALIASES)
+			status = fail(loader, row->line, row->column,
+				      "more than %d aliases of the entry at line %ld",
+				      NSSIANA_MAX_ALIASES, reg->rows[entry].line);
+		else if (answer[entry] > NSSIANA_MAX_ANSWER_BYTES)
+			status = fail(loader, row->line, row->column,
+				      "the entry at line %ld would need more than %d bytes "
+				      "to answer (its name, protocol and aliases)",
+				      reg->rows[entry].line, NSSIANA_MAX_ANSWER_BYTES);
+		else if (servents > NSSIANA_MAX_SERVENTS)
+			status = fail(loader, row->line, row->column,
+				      "more than %u ports served in all (every port of "
+				      "every range counts)", NSSIANA_MAX_SERVENTS);
+	}
+	free(answer);
+	free(aliases);
 	return status;
 }
 
@@ -713,164 +547,61 @@ void registry_free(struct registry *reg)
 {
 	if (!reg)
 		return;
+	for (size_t i = 0; i < reg->count; i++)
+		free(reg->rows[i].name); /* the row's one allocation */
 	free(reg->rows);
-	arena_free(reg->arena);
 	memset(reg, 0, sizeof(*reg));
 }
 
-static int load_records(struct loader *loader)
+static int read_records(struct loader *loader, const struct record_reader *records)
 {
-	struct csv_error error;
+	struct record_error error;
 	int status;
 
-	if (read_header(loader) < 0)
+	if (read_header(loader, records) < 0)
 		return -1;
-	for (;;) {
-		loader->record_start = loader->csv.pos;
-		status = csv_next(&loader->csv, &error);
-		if (status <= 0)
-			break;
-		if (is_empty_line(&loader->csv))
-			continue;
+	while ((status = records->next(records->state, &loader->record, &error)) > 0)
 		if (read_row(loader) < 0)
 			return -1;
-	}
 	if (status < 0)
-		return fail_csv(loader, &error);
-	if (resolve_aliases(loader) < 0)
-		return fail(loader, loader->csv.line, 1, "out of memory");
-	return 0;
+		return fail_record(loader, &error);
+	if (loader->reg->count >= UINT32_MAX || resolve_aliases(loader) < 0)
+		return fail(loader, 1, 1, "out of memory");
+	return check_limits(loader);
 }
 
-/* `writable` is NULL, or `data` itself: malloc'd, with a spare byte past
- * `size`, and from now on owned by the registry (freed with it, also when
- * loading fails). */
-static int load(struct registry *reg, const char *data, size_t size,
-		const char *filename, char *err, size_t err_size, char *writable)
+int registry_read(struct registry *reg, const struct record_reader *records,
+		  const char *filename, char *err, size_t err_size)
 {
 	struct loader loader = {
 		.reg = reg,
 		.filename = filename,
 		.err = err,
 		.err_size = err_size,
-		.writable_input = writable,
 	};
 	int status;
 
 	memset(reg, 0, sizeof(*reg));
 	if (err_size > 0)
 		err[0] = '\0';
-	reg->arena = arena_new();
-	if (!reg->arena) {
-		free(writable);
-		return fail(&loader, 1, 1, "out of memory");
-	}
-	((struct arena *)reg->arena)->input = writable;
-	csv_init(&loader.csv, data, size);
-	status = load_records(&loader);
-	csv_free(&loader.csv);
+	status = read_records(&loader, records);
 	free(loader.alias_targets);
-	if (status < 0) {
+	if (status < 0)
 		registry_free(reg);
-		return -1;
-	}
-	memcpy(reg->date, loader.newest_date, sizeof(reg->date));
-	return 0;
+	return status;
 }
 
 int registry_load(struct registry *reg, const char *data, size_t size,
 		  const char *filename, char *err, size_t err_size)
 {
-	return load(reg, data, size, filename, err, err_size, NULL);
-}
-
-__attribute__((format(printf, 3, 4)))
-static int fail_file(char *err, size_t err_size, const char *format, ...)
-{
-	va_list args;
-
-	if (err_size > 0) {
-		va_start(args, format);
-		vsnprintf(err, err_size, format, args);
-		va_end(args);
-	}
-	return -1;
-}
-
-/* Reads all of fd; also works for pipes and files whose size changes. */
-static int read_all(int fd, size_t size_hint, char **data, size_t *size)
-{
-	size_t capacity = size_hint + 1, used = 0;
-	char *buffer = malloc(capacity);
-
-	if (!buffer)
-		return ENOMEM;
-	for (;;) {
-		ssize_t got;
-		if (used == capacity) {
-			char *grown;
-			if (capacity > REGISTRY_MAX_FILE_SIZE) {
-				free(buffer);
-				return EFBIG;
-			}
-			grown = realloc(buffer, capacity * 2);
-			if (!grown) {
-				free(buffer);
-				return ENOMEM;
-			}
-			buffer = grown;
-			capacity *= 2;
-		}
-		got = read(fd, buffer + used, capacity - used);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			int saved = errno;
-			free(buffer);
-			return saved;
-		}
-		if (got == 0)
-			break;
-		used += (size_t)got;
-	}
-	if (used > REGISTRY_MAX_FILE_SIZE) {
-		free(buffer);
-		return EFBIG;
-	}
-	*data = buffer;
-	*size = used;
-	return 0;
-}
-
-int registry_load_file(struct registry *reg, const char *path,
-		       char *err, size_t err_size)
-{
-	struct stat st;
-	char *data = NULL;
-	size_t size = 0;
-	int fd, status;
+	struct csv_reader *csv = csv_open(data, size);
+	struct loader nomem = { .filename = filename, .err = err, .err_size = err_size };
 
 	memset(reg, 0, sizeof(*reg));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail_file(err, err_size, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		status = errno;
-	} else if (S_ISDIR(st.st_mode)) {
-		status = EISDIR;
-	} else if (S_ISREG(st.st_mode) && (size_t)st.st_size > REGISTRY_MAX_FILE_SIZE) {
-		status = EFBIG;
-	} else {
-		status = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536,
-				  &data, &size);
-	}
-	close(fd);
-	if (status == EFBIG)
-		return fail_file(err, err_size,
-				 "%s: file larger than %zu MiB, refusing to read it",
-				 path, REGISTRY_MAX_FILE_SIZE >> 20);
-	if (status != 0)
-		return fail_file(err, err_size, "%s: %s", path, strerror(status));
-	/* read_all leaves a spare byte past the data, as load() wants. */
-	return load(reg, data, size, path, err, err_size, data);
+	if (!csv)
+		return fail(&nomem, 1, 1, "out of memory");
+	struct record_reader records = csv_records(csv);
+	int status = registry_read(reg, &records, filename, err, err_size);
+	csv_close(csv);
+	return status;
 }

@@ -1,20 +1,23 @@
 /*
- * registry.h - the registry rules: which CSV rows serve, what their port
+ * registry.h - the registry rules: which records serve, what their port
  * and protocol are, and which rows are aliases of others.
  *
- * The header row is matched by column name, so reordered or extra columns
- * are fine; "Service Name", "Port Number" and "Transport Protocol" are
- * required, every metadata column is optional (empty if absent).  Column 11
- * is accepted under both of the names IANA has used for it.
+ * The input is a record stream (record.h): the first record names the
+ * columns, so reordered or extra columns are fine; "Service Name", "Port
+ * Number" and "Transport Protocol" are required, every metadata column is
+ * optional (empty if absent).  Column 11 is accepted under both of the
+ * names IANA has used for it.  Column names are matched ignoring ASCII
+ * case.
  *
  * A row serves when it has a service name, a port (or range) and a
  * protocol.  Rows without one are counted in registry_stats, by the first
  * thing missing in that order.  A name that could not be one token of a
- * services(5) line (empty after the rules, white space, control bytes, '#')
- * is counted as a bad name and not served.  A malformed port (not N or N-M
- * in 0..65535 with N <= M) or protocol (not letters, digits, '-', '_', '.',
- * '+') is an error, wherever it stands, because it means the file is not
- * what we think it is.
+ * services(5) line, or would not print as itself (text.h: white space,
+ * '#', control characters, bidirectional controls), is counted as a bad
+ * name and not served.  A malformed port (not N or N-M in 0..65535 with
+ * N <= M) or protocol (not letters, digits, '-', '_', '.', '+') is an
+ * error, wherever it stands, because it means the file is not what we
+ * think it is.
  *
  * An alias row is a serving row whose Assignment Notes say
  *   This entry is an alias to "TARGET"
@@ -23,6 +26,11 @@
  * (exactly, else ignoring ASCII case) with the same port range and
  * protocol.  If there is none, the row is served as an entry of its own and
  * counted in unresolved_aliases: nothing is lost.
+ *
+ * The snapshot format's limits (snapshot_format.h) that depend on rows
+ * alone are errors at the row that passes them: more than
+ * NSSIANA_MAX_ALIASES aliases of one entry, an answer of more than
+ * NSSIANA_MAX_ANSWER_BYTES, more than NSSIANA_MAX_SERVENTS ports served.
  */
 #ifndef NSS_IANA_REGISTRY_H
 #define NSS_IANA_REGISTRY_H
@@ -30,15 +38,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "record.h"
 #include "snapshot_format.h"
 
 struct registry_row {
+	/* The row's strings, back to back in one allocation that starts at
+	 * `name`: name, proto, then the metadata in enum nssiana_meta_field
+	 * order. */
 	char *name;
 	char *proto;
 	uint16_t port_first;
 	uint16_t port_last;
-	char *meta[NSSIANA_META_FIELDS]; /* enum nssiana_meta_field order */
-	long line;     /* CSV line where the row starts */
+	char *meta[NSSIANA_META_FIELDS];
+	long line;     /* where the row's name starts in the input */
+	long column;
 	long alias_of; /* -1, or the index in rows of the row it aliases */
 };
 
@@ -58,19 +71,17 @@ struct registry {
 	size_t count;
 	struct registry_stats stats;
 	char date[11];     /* newest Registration/Modification Date, or "" */
-	void *arena;       /* owns every string above */
 };
 
-/* Fills *reg from CSV text.  On error returns -1 and writes
+/* Fills *reg from a record stream.  On error returns -1 and writes
  * "FILE:LINE:COL: message" to err; *reg is then empty (nothing to free).
  * `filename` is only used in messages. */
-int registry_load(struct registry *reg, const char *data, size_t size,
+int registry_read(struct registry *reg, const struct record_reader *records,
 		  const char *filename, char *err, size_t err_size);
 
-/* Reads the file at `path` and calls registry_load.  Errors reading it
- * (missing, a directory, unreadable) are reported as "FILE: reason". */
-int registry_load_file(struct registry *reg, const char *path,
-		       char *err, size_t err_size);
+/* registry_read of CSV text (csv.h). */
+int registry_load(struct registry *reg, const char *data, size_t size,
+		  const char *filename, char *err, size_t err_size);
 
 void registry_free(struct registry *reg);
 

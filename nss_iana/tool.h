@@ -60,9 +60,6 @@ struct tool_snapshot {
 	struct snapshot snap;
 	struct snapshot_map map;     /* .addr set when mapped */
 	struct snapshot_image image; /* .data set when built */
-	bool from_csv;
-	/* Only for a CSV: what the registry rules skipped. */
-	unsigned long unresolved_aliases;
 };
 
 /* Maps and validates a snapshot file.  On failure writes

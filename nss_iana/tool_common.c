@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "registry.h"
+#include "pipeline.h"
 #include "tool.h"
 
 const char *const tool_meta_keys[NSSIANA_META_FIELDS] = {
@@ -100,28 +100,13 @@ int tool_open_snapshot(struct tool_snapshot *ts, const char *path,
 int tool_compile_csv(struct tool_snapshot *ts, const char *path,
 		     char *err, size_t err_size)
 {
+	struct compiled compiled;
+
 	memset(ts, 0, sizeof(*ts));
-	struct registry reg;
-	if (registry_load_file(&reg, path, err, err_size) != 0)
+	if (compile_file(path, &compiled, err, err_size) != 0)
 		return -1;
-	ts->from_csv = true;
-	ts->unresolved_aliases = reg.stats.unresolved_aliases;
-	const char *reason = snapshot_build(&reg, &ts->image);
-	registry_free(&reg);
-	if (reason) {
-		snprintf(err, err_size, "%s: %s", path, reason);
-		memset(&ts->image, 0, sizeof(ts->image));
-		return -1;
-	}
-	reason = snapshot_parse(&ts->snap, ts->image.data, ts->image.size);
-	if (reason) {
-		/* The writer and the reader disagree: a bug, not bad input. */
-		snprintf(err, err_size,
-			 "%s: internal error: the compiled snapshot is invalid: %s",
-			 path, reason);
-		tool_snapshot_close(ts);
-		return -1;
-	}
+	ts->image = compiled.image;
+	ts->snap = compiled.snap;
 	return 0;
 }
 

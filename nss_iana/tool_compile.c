@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "registry.h"
+#include "pipeline.h"
 #include "tool.h"
 
 static const char compile_help[] =
@@ -20,10 +20,9 @@ static const char compile_help[] =
 	"and rows skipped by reason.  Errors in the CSV are reported as\n"
 	"FILE:LINE:COL: message.  Exit status: 0 ok, 1 error, 2 usage.\n";
 
-static void print_summary(const char *output, const struct registry *reg,
+static void print_summary(const char *output, const struct registry_stats *st,
 			  const struct snapshot *snap)
 {
-	const struct registry_stats *st = &reg->stats;
 	printf("compiled %s: %lu rows read, %lu entries served, %lu aliases, "
 	       "%lu ranges; skipped %lu no name, %lu no port, "
 	       "%lu no protocol, %lu bad name",
@@ -36,38 +35,23 @@ static void print_summary(const char *output, const struct registry *reg,
 	putchar('\n');
 }
 
-static int compile_file(const char *csv, const char *output)
+static int compile_to(const char *csv, const char *output)
 {
 	char err[512];
-	struct registry reg;
-	if (registry_load_file(&reg, csv, err, sizeof(err)) != 0) {
+	struct compiled compiled;
+	if (compile_file(csv, &compiled, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return TOOL_EXIT_FAILURE;
 	}
-	struct snapshot_image image = {0};
-	const char *reason = snapshot_build(&reg, &image);
-	if (reason) {
-		tool_error("%s: %s", csv, reason);
-		registry_free(&reg);
-		return TOOL_EXIT_FAILURE;
-	}
 	int status = TOOL_EXIT_FAILURE;
-	struct snapshot snap;
-	reason = snapshot_parse(&snap, image.data, image.size);
-	if (reason) {
-		tool_error("%s: internal error: the compiled snapshot is invalid: %s",
-			   csv, reason);
+	int rc = write_file_atomic(output, compiled.image.data, compiled.image.size);
+	if (rc != 0) {
+		tool_error("%s: %s", output, strerror(rc));
 	} else {
-		int rc = write_file_atomic(output, image.data, image.size);
-		if (rc != 0) {
-			tool_error("%s: %s", output, strerror(rc));
-		} else {
-			print_summary(output, &reg, &snap);
-			status = TOOL_EXIT_OK;
-		}
+		print_summary(output, &compiled.stats, &compiled.snap);
+		status = TOOL_EXIT_OK;
 	}
-	snapshot_image_free(&image);
-	registry_free(&reg);
+	compiled_free(&compiled);
 	return status;
 }
 
@@ -98,5 +82,5 @@ int tool_cmd_compile(int argc, char **argv)
 					? "missing CSV" : "too many arguments");
 	if (!output)
 		return tool_usage_error("compile", "missing -o FILE");
-	return compile_file(argv[optind], output);
+	return compile_to(argv[optind], output);
 }

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "registry.h"
+#include "pipeline.h"
 #include "snapshot.h"
 #include "tool.h"
 
@@ -129,35 +129,6 @@ static int fetch(const char *url, struct fetched *f)
 	return 0;
 }
 
-static int read_whole_file(const char *path, char **data, size_t *size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		int e = S_ISDIR(st.st_mode) ? EISDIR : errno ? errno : EINVAL;
-		close(fd);
-		return e;
-	}
-	char *buffer = malloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (buffer && got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buffer + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (!buffer)
-		return ENOMEM;
-	*data = buffer;
-	*size = got;
-	return 0;
-}
-
 /* ---- checks before compiling ---- */
 
 static bool looks_like_html(const char *data, size_t size)
@@ -193,28 +164,16 @@ static const char *precheck(const char *data, size_t size)
 static int compile_new(const char *data, size_t size, const char *display,
 		       struct tool_snapshot *ts)
 {
-	memset(ts, 0, sizeof(*ts));
 	char err[512];
-	struct registry reg;
-	if (registry_load(&reg, data, size, display, err, sizeof(err)) != 0) {
+	struct compiled compiled;
+
+	memset(ts, 0, sizeof(*ts));
+	if (compile_data(data, size, display, &compiled, err, sizeof(err)) != 0) {
 		tool_error("update: the new registry does not compile: %s", err);
 		return -1;
 	}
-	const char *reason = snapshot_build(&reg, &ts->image);
-	registry_free(&reg);
-	if (reason) {
-		tool_error("update: %s: %s", display, reason);
-		memset(&ts->image, 0, sizeof(ts->image));
-		return -1;
-	}
-	reason = snapshot_parse(&ts->snap, ts->image.data, ts->image.size);
-	if (reason) {
-		tool_error("update: internal error: the compiled snapshot is "
-			   "invalid: %s", reason);
-		tool_snapshot_close(ts);
-		return -1;
-	}
-	ts->from_csv = true;
+	ts->image = compiled.image;
+	ts->snap = compiled.snap;
 	return 0;
 }
 
@@ -357,7 +316,9 @@ static int update(const struct update_options *opt)
 	int rc = read_whole_file(path, &data, &size);
 	fetched_cleanup(&fetched);
 	if (rc != 0) {
-		tool_error("update: %s: %s", display, strerror(rc));
+		char err[512];
+		read_error_message(err, sizeof(err), display, rc);
+		tool_error("update: %s", err);
 		return TOOL_EXIT_FAILURE;
 	}
 	int status = TOOL_EXIT_FAILURE;

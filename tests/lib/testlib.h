@@ -13,23 +13,19 @@
 #include <unistd.h>
 
 #include "nss_iana.h"
-#include "registry.h"
-#include "snapshot_write.h"
+#include "pipeline.h"
 
 /* Compiles `csv` into `out` through the same code as `nss-iana compile`. */
 static inline void compile_fixture(const char *csv, const char *out)
 {
-	struct registry reg;
-	struct snapshot_image image;
+	struct compiled compiled;
 	char err[512];
 
-	ck_assert_msg(registry_load_file(&reg, csv, err, sizeof err) == 0,
+	ck_assert_msg(compile_file(csv, &compiled, err, sizeof err) == 0,
 		      "%s", err);
-	const char *why = snapshot_build(&reg, &image);
-	ck_assert_msg(why == NULL, "%s", why);
-	ck_assert_int_eq(write_file_atomic(out, image.data, image.size), 0);
-	snapshot_image_free(&image);
-	registry_free(&reg);
+	ck_assert_int_eq(write_file_atomic(out, compiled.image.data,
+					   compiled.image.size), 0);
+	compiled_free(&compiled);
 }
 
 /* A fresh temporary path under $TMPDIR or /tmp (the file is not created). */

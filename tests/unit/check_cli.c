@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry.h"
+#include "pipeline.h"
 #include "tool.h"
 #include "check_main.h"
 
@@ -115,12 +115,11 @@ struct built {
 static void build(struct built *b, const char *csv)
 {
 	char err[256];
-	struct registry reg;
-	int rc = registry_load(&reg, csv, strlen(csv), "test.csv", err, sizeof(err));
+	struct compiled compiled;
+	int rc = compile_data(csv, strlen(csv), "test.csv", &compiled, err, sizeof(err));
 	ck_assert_msg(rc == 0, "%s", err);
-	ck_assert_ptr_null(snapshot_build(&reg, &b->image));
-	registry_free(&reg);
-	ck_assert_ptr_null(snapshot_parse(&b->snap, b->image.data, b->image.size));
+	b->image = compiled.image;
+	b->snap = compiled.snap;
 }
 
 static char *diff_text(const struct snapshot *a, const struct snapshot *b,

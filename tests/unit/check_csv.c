@@ -17,16 +17,18 @@
  * test can state the whole expected parse in one string. */
 static char *render_all(const char *data, size_t size, int *status)
 {
-	struct csv_reader reader;
-	struct csv_error error;
+	struct csv_reader *reader;
+	struct record record;
+	struct record_error error;
 	size_t capacity = 2 * size + 64, used = 0;
 	char *out = malloc(capacity);
 
 	ck_assert_ptr_nonnull(out);
-	csv_init(&reader, data, size);
-	while ((*status = csv_next(&reader, &error)) > 0) {
-		for (size_t i = 0; i < reader.field_count; i++) {
-			const struct csv_field *field = &reader.fields[i];
+	reader = csv_open(data, size);
+	ck_assert_ptr_nonnull(reader);
+	while ((*status = csv_next(reader, &record, &error)) > 0) {
+		for (size_t i = 0; i < record.count; i++) {
+			const struct record_field *field = &record.fields[i];
 			ck_assert_uint_eq(strlen(field->text), field->length);
 			while (used + field->length + 4 > capacity) {
 				capacity *= 2;
@@ -40,7 +42,7 @@ static char *render_all(const char *data, size_t size, int *status)
 		out[used++] = ']';
 	}
 	out[used] = '\0';
-	csv_free(&reader);
+	csv_close(reader);
 	return out;
 }
 
@@ -59,13 +61,15 @@ static void expect_parse(const char *data, size_t size, const char *expected)
 static void expect_error(const char *data, size_t size, long line, long column,
 			 const char *what)
 {
-	struct csv_reader reader;
-	struct csv_error error;
+	struct csv_reader *reader;
+	struct record record;
+	struct record_error error;
 	int status;
 
 	memset(&error, 0, sizeof(error));
-	csv_init(&reader, data, size);
-	while ((status = csv_next(&reader, &error)) > 0)
+	reader = csv_open(data, size);
+	ck_assert_ptr_nonnull(reader);
+	while ((status = csv_next(reader, &record, &error)) > 0)
 		;
 	ck_assert_int_eq(status, -1);
 	ck_assert_msg(error.line == line && error.column == column,
@@ -73,7 +77,7 @@ static void expect_error(const char *data, size_t size, long line, long column,
 		      error.line, error.column, error.message, line, column);
 	ck_assert_msg(strstr(error.message, what) != NULL,
 		      "message \"%s\" lacks \"%s\"", error.message, what);
-	csv_free(&reader);
+	csv_close(reader);
 }
 
 #define EXPECT_ERROR(literal, line, column, what) \
@@ -137,29 +141,31 @@ END_TEST
 START_TEST(field_positions)
 {
 	static const char data[] = "ab,\"c\nd\",e\r\n\"f\"\"\",g\n";
-	struct csv_reader reader;
-	struct csv_error error;
+	struct csv_reader *reader;
+	struct record record;
+	struct record_error error;
 
-	csv_init(&reader, LIT(data));
-	ck_assert_int_eq(csv_next(&reader, &error), 1);
-	ck_assert_uint_eq(reader.field_count, 3);
-	ck_assert_int_eq(reader.fields[0].line, 1);
-	ck_assert_int_eq(reader.fields[0].column, 1);
-	ck_assert_int_eq(reader.fields[1].line, 1);
-	ck_assert_int_eq(reader.fields[1].column, 4);
-	ck_assert_int_eq(reader.fields[2].line, 2);
-	ck_assert_int_eq(reader.fields[2].column, 4);
-	ck_assert_int_eq(csv_next(&reader, &error), 1);
-	ck_assert_uint_eq(reader.field_count, 2);
-	ck_assert_str_eq(reader.fields[0].text, "f\"");
-	ck_assert_uint_eq(reader.fields[0].length, 2);
-	ck_assert_int_eq(reader.fields[0].line, 3);
-	ck_assert_int_eq(reader.fields[0].column, 1);
-	ck_assert_int_eq(reader.fields[1].line, 3);
-	ck_assert_int_eq(reader.fields[1].column, 7);
-	ck_assert_int_eq(csv_next(&reader, &error), 0);
-	ck_assert_int_eq(csv_next(&reader, &error), 0);
-	csv_free(&reader);
+	reader = csv_open(LIT(data));
+	ck_assert_ptr_nonnull(reader);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 1);
+	ck_assert_uint_eq(record.count, 3);
+	ck_assert_int_eq(record.fields[0].line, 1);
+	ck_assert_int_eq(record.fields[0].column, 1);
+	ck_assert_int_eq(record.fields[1].line, 1);
+	ck_assert_int_eq(record.fields[1].column, 4);
+	ck_assert_int_eq(record.fields[2].line, 2);
+	ck_assert_int_eq(record.fields[2].column, 4);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 1);
+	ck_assert_uint_eq(record.count, 2);
+	ck_assert_str_eq(record.fields[0].text, "f\"");
+	ck_assert_uint_eq(record.fields[0].length, 2);
+	ck_assert_int_eq(record.fields[0].line, 3);
+	ck_assert_int_eq(record.fields[0].column, 1);
+	ck_assert_int_eq(record.fields[1].line, 3);
+	ck_assert_int_eq(record.fields[1].column, 7);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 0);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 0);
+	csv_close(reader);
 }
 END_TEST
 
@@ -167,35 +173,39 @@ START_TEST(columns_count_bytes)
 {
 	/* "é" is two bytes, "€" three: the second field starts at byte 4 / 5. */
 	static const char data[] = "\xC3\xA9,x\n\xE2\x82\xAC,y\n";
-	struct csv_reader reader;
-	struct csv_error error;
+	struct csv_reader *reader;
+	struct record record;
+	struct record_error error;
 
-	csv_init(&reader, LIT(data));
-	ck_assert_int_eq(csv_next(&reader, &error), 1);
-	ck_assert_int_eq(reader.fields[1].column, 4);
-	ck_assert_int_eq(csv_next(&reader, &error), 1);
-	ck_assert_int_eq(reader.fields[1].line, 2);
-	ck_assert_int_eq(reader.fields[1].column, 5);
-	csv_free(&reader);
+	reader = csv_open(LIT(data));
+	ck_assert_ptr_nonnull(reader);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 1);
+	ck_assert_int_eq(record.fields[1].column, 4);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 1);
+	ck_assert_int_eq(record.fields[1].line, 2);
+	ck_assert_int_eq(record.fields[1].column, 5);
+	csv_close(reader);
 }
 END_TEST
 
 START_TEST(byte_order_mark)
 {
 	static const char data[] = "\xEF\xBB\xBFname,port\nx,\xEF\xBB\xBF\n";
-	struct csv_reader reader;
-	struct csv_error error;
+	struct csv_reader *reader;
+	struct record record;
+	struct record_error error;
 
-	csv_init(&reader, LIT(data));
-	ck_assert_int_eq(csv_next(&reader, &error), 1);
-	ck_assert_str_eq(reader.fields[0].text, "name");
+	reader = csv_open(LIT(data));
+	ck_assert_ptr_nonnull(reader);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 1);
+	ck_assert_str_eq(record.fields[0].text, "name");
 	/* Columns on line 1 do not count the mark. */
-	ck_assert_int_eq(reader.fields[0].column, 1);
-	ck_assert_int_eq(reader.fields[1].column, 6);
+	ck_assert_int_eq(record.fields[0].column, 1);
+	ck_assert_int_eq(record.fields[1].column, 6);
 	/* Anywhere else U+FEFF is just a character, kept. */
-	ck_assert_int_eq(csv_next(&reader, &error), 1);
-	ck_assert_str_eq(reader.fields[1].text, "\xEF\xBB\xBF");
-	csv_free(&reader);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 1);
+	ck_assert_str_eq(record.fields[1].text, "\xEF\xBB\xBF");
+	csv_close(reader);
 	/* Errors on line 1 after a mark use the same columns. */
 	EXPECT_ERROR("\xEF\xBB\xBF" "ab\"", 1, 3, "quote");
 }
@@ -217,28 +227,33 @@ END_TEST
 
 START_TEST(many_fields_and_growing_text)
 {
-	/* Enough fields and bytes to make both buffers grow inside one
-	 * record: the published pointers must follow the moves. */
-	enum { FIELDS = 5000 };
-	size_t capacity = FIELDS * 16, used = 0;
+	/* As many fields as a record may have, and enough bytes to make the
+	 * text buffer grow inside one record: the published pointers must
+	 * follow the move. */
+	enum { FIELDS = CSV_MAX_FIELDS, PAD = 200 };
+	size_t capacity = FIELDS * (PAD + 16), used = 0;
 	char *data = malloc(capacity);
-	struct csv_reader reader;
-	struct csv_error error;
-	char expected[32];
+	struct csv_reader *reader;
+	struct record record;
+	struct record_error error;
+	char expected[PAD + 32];
 
 	ck_assert_ptr_nonnull(data);
 	for (int i = 0; i < FIELDS; i++)
-		used += (size_t)sprintf(data + used, i % 2 ? "\"f%d,\"," : "f%d,", i);
+		used += (size_t)sprintf(data + used, i % 2 ? "\"f%d,%0*d\"," : "f%d%0*d,",
+					i, PAD, 0);
 	data[used - 1] = '\n';
-	csv_init(&reader, data, used);
-	ck_assert_int_eq(csv_next(&reader, &error), 1);
-	ck_assert_uint_eq(reader.field_count, FIELDS);
+	reader = csv_open(data, used);
+	ck_assert_ptr_nonnull(reader);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 1);
+	ck_assert_uint_eq(record.count, FIELDS);
 	for (int i = 0; i < FIELDS; i++) {
-		snprintf(expected, sizeof(expected), i % 2 ? "f%d," : "f%d", i);
-		ck_assert_str_eq(reader.fields[i].text, expected);
+		snprintf(expected, sizeof(expected), i % 2 ? "f%d,%0*d" : "f%d%0*d",
+			 i, PAD, 0);
+		ck_assert_str_eq(record.fields[i].text, expected);
 	}
-	ck_assert_int_eq(csv_next(&reader, &error), 0);
-	csv_free(&reader);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 0);
+	csv_close(reader);
 	free(data);
 }
 END_TEST
@@ -332,19 +347,21 @@ static char *long_field(const char *prefix, size_t length, int quoted, size_t *s
 
 START_TEST(field_length_limit)
 {
-	struct csv_reader reader;
-	struct csv_error error;
+	struct csv_reader *reader;
+	struct record record;
+	struct record_error error;
 	size_t size;
 	char *data;
 
 	/* Exactly the limit is fine, quoted or not. */
 	for (int quoted = 0; quoted <= 1; quoted++) {
 		data = long_field("a,", CSV_MAX_FIELD, quoted, &size);
-		csv_init(&reader, data, size);
-		ck_assert_int_eq(csv_next(&reader, &error), 1);
-		ck_assert_uint_eq(reader.fields[1].length, CSV_MAX_FIELD);
-		ck_assert_int_eq(csv_next(&reader, &error), 0);
-		csv_free(&reader);
+		reader = csv_open(data, size);
+	ck_assert_ptr_nonnull(reader);
+		ck_assert_int_eq(csv_next(reader, &record, &error), 1);
+		ck_assert_uint_eq(record.fields[1].length, CSV_MAX_FIELD);
+		ck_assert_int_eq(csv_next(reader, &record, &error), 0);
+		csv_close(reader);
 		free(data);
 	}
 	/* One more byte is an error at that byte. */
@@ -362,19 +379,21 @@ START_TEST(field_length_counts_unescaped_bytes)
 	/* CSV_MAX_FIELD doubled quotes are CSV_MAX_FIELD bytes of field. */
 	size_t size = 2 * (size_t)CSV_MAX_FIELD + 3;
 	char *data = malloc(size + 2);
-	struct csv_reader reader;
-	struct csv_error error;
+	struct csv_reader *reader;
+	struct record record;
+	struct record_error error;
 
 	ck_assert_ptr_nonnull(data);
 	data[0] = '"';
 	memset(data + 1, '"', 2 * (size_t)CSV_MAX_FIELD);
 	data[size - 2] = '"';
 	data[size - 1] = '\n';
-	csv_init(&reader, data, size);
-	ck_assert_int_eq(csv_next(&reader, &error), 1);
-	ck_assert_uint_eq(reader.fields[0].length, CSV_MAX_FIELD);
-	ck_assert_int_eq(reader.fields[0].text[CSV_MAX_FIELD - 1], '"');
-	csv_free(&reader);
+	reader = csv_open(data, size);
+	ck_assert_ptr_nonnull(reader);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 1);
+	ck_assert_uint_eq(record.fields[0].length, CSV_MAX_FIELD);
+	ck_assert_int_eq(record.fields[0].text[CSV_MAX_FIELD - 1], '"');
+	csv_close(reader);
 	/* One pair more: the offending pair starts at byte 2 + 2 * MAX. */
 	memmove(data + 3, data + 1, size - 1);
 	data[1] = data[2] = '"';
@@ -392,24 +411,26 @@ START_TEST(million_rows)
 	static const char row[] = "name,80,tcp,\"a, b\",\n";
 	size_t row_size = sizeof(row) - 1;
 	char *data = malloc(ROWS * row_size);
-	struct csv_reader reader;
-	struct csv_error error;
+	struct csv_reader *reader;
+	struct record record;
+	struct record_error error;
 	long records = 0;
 	int status;
 
 	ck_assert_ptr_nonnull(data);
 	for (size_t i = 0; i < ROWS; i++)
 		memcpy(data + i * row_size, row, row_size);
-	csv_init(&reader, data, ROWS * row_size);
-	while ((status = csv_next(&reader, &error)) > 0) {
-		ck_assert_uint_eq(reader.field_count, 5);
+	reader = csv_open(data, ROWS * row_size);
+	ck_assert_ptr_nonnull(reader);
+	while ((status = csv_next(reader, &record, &error)) > 0) {
+		ck_assert_uint_eq(record.count, 5);
 		records++;
 	}
 	ck_assert_int_eq(status, 0);
 	ck_assert_int_eq(records, ROWS);
-	ck_assert_str_eq(reader.fields[3].text, "a, b");
-	ck_assert_int_eq(reader.fields[0].line, ROWS);
-	csv_free(&reader);
+	ck_assert_str_eq(record.fields[3].text, "a, b");
+	ck_assert_int_eq(record.fields[0].line, ROWS);
+	csv_close(reader);
 	free(data);
 }
 END_TEST
@@ -429,8 +450,9 @@ START_TEST(long_multiline_field)
 	/* Just under the limit, one line break in every 4 bytes. */
 	size_t length = CSV_MAX_FIELD - 4, size = length + 3;
 	char *data = malloc(size);
-	struct csv_reader reader;
-	struct csv_error error;
+	struct csv_reader *reader;
+	struct record record;
+	struct record_error error;
 
 	ck_assert_ptr_nonnull(data);
 	data[0] = '"';
@@ -438,13 +460,14 @@ START_TEST(long_multiline_field)
 		data[1 + i] = i % 4 == 3 ? '\n' : 'y';
 	data[size - 2] = '"';
 	data[size - 1] = ',';
-	csv_init(&reader, data, size);
-	ck_assert_int_eq(csv_next(&reader, &error), 1);
-	ck_assert_uint_eq(reader.field_count, 2);
-	ck_assert_uint_eq(reader.fields[0].length, length);
-	ck_assert_int_eq(memcmp(reader.fields[0].text, data + 1, length), 0);
-	ck_assert_int_eq(reader.fields[1].line, 1 + (long)length / 4);
-	csv_free(&reader);
+	reader = csv_open(data, size);
+	ck_assert_ptr_nonnull(reader);
+	ck_assert_int_eq(csv_next(reader, &record, &error), 1);
+	ck_assert_uint_eq(record.count, 2);
+	ck_assert_uint_eq(record.fields[0].length, length);
+	ck_assert_int_eq(memcmp(record.fields[0].text, data + 1, length), 0);
+	ck_assert_int_eq(record.fields[1].line, 1 + (long)length / 4);
+	csv_close(reader);
 	free(data);
 }
 END_TEST

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pipeline.h"
 #include "registry.h"
 #include "check_main.h"
 
@@ -29,6 +30,24 @@ static struct registry loaded;
 static void free_loaded(void)
 {
 	registry_free(&loaded);
+}
+
+/* Reads a file with the pipeline's reader, then applies the rules to it. */
+static int registry_load_file(struct registry *reg, const char *path,
+			      char *err, size_t err_size)
+{
+	char *data;
+	size_t size;
+	int error = read_whole_file(path, &data, &size);
+
+	memset(reg, 0, sizeof(*reg));
+	if (error) {
+		read_error_message(err, err_size, path, error);
+		return -1;
+	}
+	int status = registry_load(reg, data, size, path, err, err_size);
+	free(data);
+	return status;
 }
 
 static struct registry *load_text(const char *text)
@@ -55,7 +74,6 @@ static void expect_load_error(const char *text, const char *expected)
 		      "error \"%s\", expected it to start with \"%s\"", err, expected);
 	/* "Empty: nothing to free". */
 	ck_assert_ptr_null(reg.rows);
-	ck_assert_ptr_null(reg.arena);
 	ck_assert_uint_eq(reg.count, 0);
 	registry_free(&reg);
 }
@@ -499,7 +517,6 @@ static void expect_file_error(const char *path, const char *reason)
 	ck_assert_int_eq(registry_load_file(&reg, path, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, expected);
 	ck_assert_ptr_null(reg.rows);
-	ck_assert_ptr_null(reg.arena);
 	registry_free(&reg);
 }
 
@@ -521,9 +538,9 @@ START_TEST(file_errors)
 	snprintf(path, sizeof(path), "%s/huge.csv", dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, ((off_t)256 << 20) + 1), 0);
+	ck_assert_int_eq(ftruncate(fd, ((off_t)64 << 20) + 1), 0);
 	close(fd);
-	expect_file_error(path, "file larger than 256 MiB, refusing to read it");
+	expect_file_error(path, "file larger than 64 MiB, refusing to read it");
 	unlink(path);
 
 	/* A parse error in a file is reported with the file's name. */
@@ -718,7 +735,8 @@ END_TEST
 
 START_TEST(million_rows_with_aliases)
 {
-	enum { SERVICES = 400000, SAME_NAME = 100000 };
+	/* 200,000 ports served: under NSSIANA_MAX_SERVENTS. */
+	enum { SERVICES = 100000, SAME_NAME = 100000 };
 	size_t capacity = 100u << 20, used = 0;
 	char *data = malloc(capacity);
 	char err[512];
@@ -726,11 +744,13 @@ START_TEST(million_rows_with_aliases)
 	ck_assert_ptr_nonnull(data);
 	used += (size_t)sprintf(data, SHORT_HEADER);
 	/* Many rows of one name, then aliases that only match it ignoring
-	 * case: the worst case for a lookup that scans rows of a name. */
+	 * case, each on its own port: the worst case for a lookup that scans
+	 * the rows of a name. */
 	for (int i = 0; i < SAME_NAME; i++)
-		used += (size_t)sprintf(data + used, "x,1,tcp,\n");
+		used += (size_t)sprintf(data + used, "x,%d,tcp,\n", i % 65536);
 	for (int i = 0; i < SAME_NAME; i++)
-		used += (size_t)sprintf(data + used, "y%d,1,tcp," ALIAS_TO("X") "\n", i);
+		used += (size_t)sprintf(data + used, "y%d,%d,tcp," ALIAS_TO("X") "\n",
+					i, i % 65536);
 	for (int i = 0; i < SERVICES; i++)
 		used += (size_t)sprintf(data + used, "s%d,%d,udp,\n", i, i % 65536);
 	for (int i = 0; i < SERVICES; i++)
@@ -745,7 +765,9 @@ START_TEST(million_rows_with_aliases)
 	ck_assert_uint_eq(loaded.stats.alias_rows, SAME_NAME + SERVICES);
 	ck_assert_uint_eq(loaded.stats.unresolved_aliases, 0);
 	ck_assert_int_eq(row_at(SAME_NAME)->alias_of, 0);
-	ck_assert_int_eq(row_at(2 * SAME_NAME - 1)->alias_of, 0);
+	/* Port 34,463 has two rows of x (34,463 and 99,999): the first is the
+	 * target. */
+	ck_assert_int_eq(row_at(2 * SAME_NAME - 1)->alias_of, SAME_NAME - 1 - 65536);
 	for (size_t i = 0; i < SERVICES; i += 9973)
 		ck_assert_int_eq(row_at(2 * SAME_NAME + SERVICES + i)->alias_of,
 				 (long)(2 * SAME_NAME + i));

@@ -1,0 +1,160 @@
+/*
+ * pipeline.c - the compile pipeline declared in pipeline.h.
+ */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csv.h"
+
+/* ---- reading a file whole ------------------------------------------------- */
+
+/* Reads fd to its end, growing the buffer; pipes and files whose size
+ * changes while read are fine.  Keeps a byte past the data for a NUL, and
+ * one more so that a file of exactly size_hint bytes meets its end without
+ * growing the buffer. */
+static int read_to_end(int fd, size_t size_hint, char **data, size_t *size)
+{
+	size_t capacity = size_hint + 2, used = 0;
+	char *buffer = malloc(capacity);
+
+	if (!buffer)
+		return ENOMEM;
+	for (;;) {
+		if (used + 1 == capacity) {
+			size_t larger = capacity * 2 > INPUT_MAX_FILE_SIZE + 2
+				? INPUT_MAX_FILE_SIZE + 2 : capacity * 2;
+			char *grown = larger > capacity ? realloc(buffer, larger) : NULL;
+			if (!grown) {
+				free(buffer);
+				return larger > capacity ? ENOMEM : EFBIG;
+			}
+			buffer = grown;
+			capacity = larger;
+		}
+		ssize_t got = read(fd, buffer + used, capacity - 1 - used);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int error = errno;
+			free(buffer);
+			return error;
+		}
+		if (got == 0)
+			break;
+		used += (size_t)got;
+	}
+	if (used > INPUT_MAX_FILE_SIZE) {
+		free(buffer);
+		return EFBIG;
+	}
+	buffer[used] = '\0';
+	*data = buffer;
+	*size = used;
+	return 0;
+}
+
+int read_whole_file(const char *path, char **data, size_t *size)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), error;
+
+	if (fd < 0)
+		return errno;
+	if (fstat(fd, &st) != 0)
+		error = errno;
+	else if (S_ISDIR(st.st_mode))
+		error = EISDIR;
+	else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > INPUT_MAX_FILE_SIZE)
+		error = EFBIG;
+	else
+		error = read_to_end(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536,
+				    data, size);
+	close(fd);
+	return error;
+}
+
+void read_error_message(char *err, size_t err_size, const char *path, int error)
+{
+	if (error == EFBIG)
+		snprintf(err, err_size, "%s: file larger than %zu MiB, refusing to read it",
+			 path, INPUT_MAX_FILE_SIZE >> 20);
+	else
+		snprintf(err, err_size, "%s: %s", path, strerror(error));
+}
+
+/* ---- compiling ------------------------------------------------------------ */
+
+int compile_records(const struct record_reader *records, const char *name,
+		    struct compiled *out, char *err, size_t err_size)
+{
+	struct registry reg;
+	const char *reason;
+
+	memset(out, 0, sizeof(*out));
+	if (registry_read(&reg, records, name, err, err_size) != 0)
+		return -1;
+	out->stats = reg.stats;
+	reason = snapshot_build(&reg, &out->image);
+	registry_free(&reg);
+	if (reason) {
+		snprintf(err, err_size, "%s: %s", name, reason);
+		compiled_free(out);
+		return -1;
+	}
+	reason = snapshot_parse(&out->snap, out->image.data, out->image.size);
+	if (reason) {
+		/* The writer and the reader disagree: a bug, not bad input. */
+		snprintf(err, err_size,
+			 "%s: internal error: the compiled snapshot is invalid: %s",
+			 name, reason);
+		compiled_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int compile_data(const char *data, size_t size, const char *name,
+		 struct compiled *out, char *err, size_t err_size)
+{
+	struct csv_reader *csv = csv_open(data, size);
+
+	memset(out, 0, sizeof(*out));
+	if (!csv) {
+		snprintf(err, err_size, "%s: out of memory", name);
+		return -1;
+	}
+	struct record_reader records = csv_records(csv);
+	int status = compile_records(&records, name, out, err, err_size);
+	csv_close(csv);
+	return status;
+}
+
+int compile_file(const char *path, struct compiled *out,
+		 char *err, size_t err_size)
+{
+	char *data;
+	size_t size;
+	int error = read_whole_file(path, &data, &size);
+
+	memset(out, 0, sizeof(*out));
+	if (error) {
+		read_error_message(err, err_size, path, error);
+		return -1;
+	}
+	int status = compile_data(data, size, path, out, err, err_size);
+	free(data);
+	return status;
+}
+
+void compiled_free(struct compiled *compiled)
+{
+	snapshot_image_free(&compiled->image);
+	memset(compiled, 0, sizeof(*compiled));
+}

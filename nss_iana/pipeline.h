@@ -1,0 +1,60 @@
+/*
+ * pipeline.h - the one way from an input file to a snapshot in memory:
+ * read the file whole, read its records (csv.h), apply the registry rules
+ * (registry.h), build the snapshot (snapshot_write.h), and check the
+ * result with the module's own validation (snapshot.h).  Every command
+ * and test that compiles goes through here.
+ */
+#ifndef NSS_IANA_PIPELINE_H
+#define NSS_IANA_PIPELINE_H
+
+#include <stddef.h>
+
+#include "record.h"
+#include "registry.h"
+#include "snapshot.h"
+#include "snapshot_write.h"
+
+/* The largest input read: 64 MiB.  The registry's CSV is 1.1 MiB and its
+ * XML export 3.7 MiB, so this leaves ample room for growth while bounding
+ * what a wrong file (or a server answering something else) can cost; it
+ * is also `update`'s download limit.  A compiled snapshot is at most
+ * NSSIANA_MAX_FILE_SIZE (16 MiB) in any case. */
+#define INPUT_MAX_FILE_SIZE ((size_t)64 << 20)
+
+/* Reads the whole file at `path` (a regular file, a pipe, a FIFO or a
+ * character device; not a directory) into *data, malloc'd, with a NUL
+ * after its *size bytes.  Returns 0, or an errno value: EISDIR, EFBIG for
+ * more than INPUT_MAX_FILE_SIZE bytes (refused before reading if the size
+ * is known), or the open, fstat or read error. */
+int read_whole_file(const char *path, char **data, size_t *size);
+
+/* The message for a read_whole_file error on `path`: "PATH: reason". */
+void read_error_message(char *err, size_t err_size, const char *path, int error);
+
+struct compiled {
+	struct snapshot_image image; /* the snapshot's bytes, malloc'd */
+	struct snapshot snap;        /* parsed from image */
+	struct registry_stats stats; /* what the registry rules counted */
+};
+
+/* Compiles the registry file at `path`.  Returns 0, or -1 with err set to
+ * "FILE:LINE:COL: message" for input the rules or the format's limits
+ * refuse, or "FILE: reason" when the file cannot be read or the snapshot
+ * cannot be built.  *out is then empty. */
+int compile_file(const char *path, struct compiled *out,
+		 char *err, size_t err_size);
+
+/* The same for registry text already in memory; `name` is the file name
+ * used in messages. */
+int compile_data(const char *data, size_t size, const char *name,
+		 struct compiled *out, char *err, size_t err_size);
+
+/* The same from any record stream (record.h): the entry point of every
+ * input format's reader. */
+int compile_records(const struct record_reader *records, const char *name,
+		    struct compiled *out, char *err, size_t err_size);
+
+void compiled_free(struct compiled *compiled);
+
+#endif
