@@ -29,7 +29,7 @@ bench-programs: $(BENCH_PROGS)
 # module's map-and-validate step on its own.
 $(BUILD)/bench/bench-lookup: tests/bench/lookup.c $(TOOLLIB) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) -ldl
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) $(TOOL_LIBS) -ldl -lpthread
 
 $(BUILD)/bench/lib/libnss_floor.so.2: tests/bench/floor.c tests/bench/floor.map
 	@mkdir -p $(dir $@)

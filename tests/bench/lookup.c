@@ -16,6 +16,17 @@
  *                                        verify, then ns per module call
  *   bench-lookup validate SNAPSHOT       ns to map and validate, in a fresh
  *                                        process (the module's first-use cost)
+ *   bench-lookup resident KIND KEY PROTO KiB of $NSS_IANA_DB resident in
+ *                                        this process after one lookup
+ *                                        (KIND name or port), from smaps
+ *   bench-lookup threads N QUERIES MIN_MS libc BACKEND
+ *   bench-lookup threads N QUERIES MIN_MS direct LIB PREFIX
+ *                                        aggregate hits per second of N
+ *                                        threads: through libc with
+ *                                        services forced to BACKEND by
+ *                                        __nss_configure_lookup, or the
+ *                                        module's entry points called
+ *                                        directly (dlopen)
  *
  * QUERIES is a tab-separated file written by bench.py:
  *   N <name> <proto|-> <expect>     getservbyname_r
@@ -27,6 +38,8 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <netdb.h>
 #include <nss.h>
 #include <stdbool.h>
@@ -495,6 +508,145 @@ static int time_validate(const char *path)
 	return 0;
 }
 
+/* ---- resident snapshot after one lookup --------------------------------- */
+
+/* KiB resident, summed over this process's mappings of `path`. */
+static long resident_kib(const char *path)
+{
+	FILE *fp = fopen("/proc/self/smaps", "r");
+	char line[PATH_MAX + 256];
+	unsigned long start, end;
+	long total = 0, kib;
+	bool ours = false;
+	size_t length = strlen(path);
+	if (!fp)
+		die("cannot read /proc/self/smaps");
+	while (fgets(line, sizeof line, fp)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			size_t n = strlen(line);
+			ours = n >= length && strcmp(line + n - length, path) == 0;
+		} else if (ours && sscanf(line, "Rss: %ld kB", &kib) == 1) {
+			total += kib;
+		}
+	}
+	fclose(fp);
+	return total;
+}
+
+static int measure_resident(const char *kind, const char *key, const char *proto)
+{
+	char path[PATH_MAX];
+	const char *db = getenv("NSS_IANA_DB");
+	struct servent s;
+	struct query q = { .kind = strcmp(kind, "port") ? BY_NAME : BY_PORT };
+	snprintf(q.key, sizeof q.key, "%s", key);
+	snprintf(q.proto, sizeof q.proto, "%s", strcmp(proto, "-") ? proto : "");
+	q.port = atoi(key);
+	if (!libc_lookup(&q, &s))
+		die("the lookup found nothing");
+	if (!db || !realpath(db, path))
+		die("NSS_IANA_DB is not a file");
+	printf("resident.%s %ld\n", q.kind == BY_NAME ? "byname" : "byport",
+	       resident_kib(path));
+	return 0;
+}
+
+/* ---- aggregate throughput of N threads ---------------------------------- */
+
+struct thread_run {
+	const struct module *module; /* NULL: through libc */
+	double seconds;
+	pthread_barrier_t *start;
+	size_t ops;
+	double elapsed_ns;
+};
+
+static enum nss_status thread_lookup(const struct thread_run *run,
+				     const struct query *q, struct servent *s,
+				     char *buffer, size_t size)
+{
+	struct servent *found = NULL;
+	int err;
+	if (run->module && q->kind == BY_NAME)
+		return run->module->byname(q->key, proto_or_null(q), s, buffer, size, &err);
+	if (run->module)
+		return run->module->byport(htons((uint16_t)q->port), proto_or_null(q),
+					   s, buffer, size, &err);
+	if (q->kind == BY_NAME)
+		getservbyname_r(q->key, proto_or_null(q), s, buffer, size, &found);
+	else
+		getservbyport_r(htons((uint16_t)q->port), proto_or_null(q), s,
+				buffer, size, &found);
+	return found ? NSS_STATUS_SUCCESS : NSS_STATUS_NOTFOUND;
+}
+
+/* Passes over the hits by name and by port, each thread with its own
+ * buffer, until its time is up. */
+static void *thread_main(void *arg)
+{
+	struct thread_run *run = arg;
+	char buffer[ANSWER_BUFFER];
+	struct servent s;
+	pthread_barrier_wait(run->start);
+	uint64_t start = now_ns(), limit = (uint64_t)(run->seconds * 1e9), elapsed;
+	do {
+		for (size_t i = 0; i < queries.count; i++) {
+			const struct query *q = &queries.items[i];
+			if (q->kind == BY_GAI || !q->hit)
+				continue;
+			thread_lookup(run, q, &s, buffer, sizeof buffer);
+			run->ops++;
+		}
+		elapsed = now_ns() - start;
+	} while (elapsed < limit);
+	run->elapsed_ns = (double)elapsed;
+	return NULL;
+}
+
+/* Lookups per second of `count` threads together, in one batch. */
+static double threads_batch(const struct module *m, int count, double seconds)
+{
+	pthread_t ids[256];
+	struct thread_run runs[256];
+	pthread_barrier_t start;
+	double per_second = 0;
+	pthread_barrier_init(&start, NULL, (unsigned)count);
+	for (int i = 0; i < count; i++) {
+		runs[i] = (struct thread_run){ m, seconds, &start, 0, 0 };
+		if (pthread_create(&ids[i], NULL, thread_main, &runs[i]) != 0)
+			die("pthread_create");
+	}
+	for (int i = 0; i < count; i++) {
+		pthread_join(ids[i], NULL);
+		per_second += runs[i].ops / (runs[i].elapsed_ns / 1e9);
+	}
+	pthread_barrier_destroy(&start);
+	return per_second;
+}
+
+static int time_threads(int count, double min_ms, char **how)
+{
+	struct module m;
+	bool direct = strcmp(how[0], "direct") == 0;
+	if (count < 1 || count > 256)
+		die("threads: 1..256");
+	if (direct)
+		load_module(how[1], how[2], &m);
+	else if (__nss_configure_lookup("services", how[1]) != 0)
+		die("__nss_configure_lookup failed");
+	threads_batch(direct ? &m : NULL, count, min_ms / 4e3); /* warm */
+	double best = 0;
+	for (int batch = 0; batch < BATCHES; batch++) {
+		double got = threads_batch(direct ? &m : NULL, count,
+					   min_ms / 1e3 / BATCHES);
+		if (got > best)
+			best = got; /* load from elsewhere only ever slows it */
+	}
+	printf("threads.%s.%d %.0f\n", direct ? "direct" : "libc", count, best);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -518,6 +670,12 @@ int main(int argc, char **argv)
 		       run_direct(argv[2], argv[3], atof(argv[5]), argc == 6);
 	if (!strcmp(mode, "validate") && argc == 3)
 		return time_validate(argv[2]);
+	if (!strcmp(mode, "resident") && argc == 5)
+		return measure_resident(argv[2], argv[3], argv[4]);
+	if (!strcmp(mode, "threads") && (argc == 7 || argc == 8) &&
+	    (argc == 7) == !strcmp(argv[5], "libc"))
+		return load_queries(argv[3]),
+		       time_threads(atoi(argv[2]), atof(argv[4]), argv + 5);
 	die("unknown mode or wrong arguments");
 	return 2;
 }
