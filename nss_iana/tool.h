@@ -86,12 +86,6 @@ extern const char *const tool_meta_keys[NSSIANA_META_FIELDS];
 /* Labels for people ("Description", "Assignee", ...). */
 extern const char *const tool_meta_labels[NSSIANA_META_FIELDS];
 
-/* True if `s` can be one token of a services(5) line and prints as
- * itself: not empty, valid UTF-8, no white space, no control character
- * (C0, DEL, C1), no '#', no bidirectional control (U+061C, U+200E,
- * U+200F, U+202A-U+202E, U+2066-U+2069).  NULL is not a token. */
-bool tool_is_services_token(const char *s);
-
 /* ASCII case-insensitive equality, whatever the locale. */
 bool tool_ascii_equal_fold(const char *a, const char *b);
 

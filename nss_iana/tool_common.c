@@ -217,38 +217,6 @@ static int utf8_sequence_length(const unsigned char *s)
 	return length;
 }
 
-/* Bidirectional controls and C1 controls: a name holding one prints as
- * something else (U+202E turns "gnp\u202Eexe" into "gnpexe" read
- * backwards). */
-static bool hidden_control(const unsigned char *s, int length)
-{
-	unsigned int code = length == 2 ? (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu)
-		: length == 3 ? (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 |
-				(s[2] & 0x3fu)
-		: 0;
-	return (code >= 0x80 && code <= 0x9f) || code == 0x061c ||
-	       code == 0x200e || code == 0x200f ||
-	       (code >= 0x202a && code <= 0x202e) ||
-	       (code >= 0x2066 && code <= 0x2069);
-}
-
-bool tool_is_services_token(const char *text)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	if (s == NULL || *s == '\0')
-		return false;
-	while (*s) {
-		int length = utf8_sequence_length(s);
-		if (length == 0 || hidden_control(s, length))
-			return false;
-		/* nss_files splits a line on white space and cuts it at '#' */
-		if (*s <= ' ' || *s == 0x7f || *s == '#')
-			return false;
-		s += length;
-	}
-	return true;
-}
-
 void tool_json_string(FILE *out, const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text;

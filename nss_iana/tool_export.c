@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "tool.h"
 
 static const char export_help[] =
@@ -33,12 +34,12 @@ static const char export_help[] =
 static bool entry_exportable(const struct snapshot *snap,
 			     const struct nssiana_entry *e)
 {
-	if (!tool_is_services_token(snapshot_string(snap, e->name)) ||
-	    !tool_is_services_token(snapshot_entry_proto(snap, e)) ||
+	if (!text_is_services_token(snapshot_string(snap, e->name)) ||
+	    !text_is_services_token(snapshot_entry_proto(snap, e)) ||
 	    (uint64_t)e->alias_first + e->alias_count > snap->alias_count)
 		return false;
 	for (uint32_t i = 0; i < e->alias_count; i++)
-		if (!tool_is_services_token(snapshot_string(
+		if (!text_is_services_token(snapshot_string(
 			    snap, snap->aliases[e->alias_first + i].name)))
 			return false;
 	return true;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "tool.h"
 
 static const char verify_help[] =
@@ -213,15 +214,15 @@ static const char *check_names(const struct snapshot *snap, char *reason,
 			       size_t reason_size)
 {
 	for (uint32_t p = 0; p < snap->protocol_count; p++)
-		if (!tool_is_services_token(snapshot_string(snap, snap->protocols[p])))
+		if (!text_is_services_token(snapshot_string(snap, snap->protocols[p])))
 			return FAIL("protocol %u: not a services(5) token", p);
 	for (uint32_t i = 0; i < snap->entry_count; i++)
-		if (!tool_is_services_token(snapshot_string(snap, snap->entries[i].name)))
+		if (!text_is_services_token(snapshot_string(snap, snap->entries[i].name)))
 			return FAIL("entry %u: name is not a services(5) token "
 				    "(empty, white space, '#', a control or "
 				    "bidirectional character, or invalid UTF-8)", i);
 	for (uint32_t a = 0; a < snap->alias_count; a++)
-		if (!tool_is_services_token(snapshot_string(snap, snap->aliases[a].name)))
+		if (!text_is_services_token(snapshot_string(snap, snap->aliases[a].name)))
 			return FAIL("alias %u: name is not a services(5) token "
 				    "(empty, white space, '#', a control or "
 				    "bidirectional character, or invalid UTF-8)", a);
