@@ -4,7 +4,8 @@
 # values were worked out by hand from tests/fixtures/cli_small*.csv (see
 # the comments) and are also checked against tests/lib/cli_reference.py.
 set -u
-. tests/lib/cli_lib.sh
+. tests/lib/lib.sh
+use_tool
 
 SMALL=$FIX/cli_small.csv   # 23 rows; see the counts below
 SMALL2=$FIX/cli_small_v2.csv
@@ -316,4 +317,4 @@ expect_err "cli_bad_port.csv:5:5:" "diff reports the CSV error"
 run diff "$W/no-such.db" "$W/small.db"
 expect_status 1 "diff with a missing file"
 
-cli_finish
+finish

@@ -4,7 +4,8 @@
 # holds.  Mutations are random but seeded, so a failure reproduces; under
 # BUILD=build-asan the sanitizers also catch any read outside the file.
 set -u
-. tests/lib/cli_lib.sh
+. tests/lib/lib.sh
+use_tool
 
 "$TOOL" compile "$FIX/cli_small.csv" -o "$W/good.db" >/dev/null || fail "compile"
 
@@ -57,4 +58,4 @@ for offset in 0 8 12 16 24 40 64 100 $((size / 2)) $((size - 1)); do
 	expect_status 1 "verify with byte $offset changed"
 done
 
-cli_finish
+finish

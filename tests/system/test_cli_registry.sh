@@ -5,7 +5,8 @@
 # csv module and the registry rules written again) and, for the 2025 file
 # whose SHA-256 the README of ../shared/iana/ publishes, its statistics.
 set -u
-. tests/lib/cli_lib.sh
+. tests/lib/lib.sh
+use_tool
 
 CSV=${CSV:-../shared/iana/service-names-port-numbers.csv}
 OLD_CSV=$(dirname "$CSV")/history/service-names-port-numbers-2024.csv
@@ -121,4 +122,4 @@ else
 	echo "$0: no $OLD_CSV: the 2024 -> 2025 diff is not checked"
 fi
 
-cli_finish
+finish

@@ -8,7 +8,8 @@
 # nscd is simulated: pidof and nscd in PATH are stand-ins that record how
 # they were called, so the test neither needs nor disturbs a real nscd.
 set -u
-. tests/lib/cli_lib.sh
+. tests/lib/lib.sh
+use_tool
 
 CSV=${CSV:-../shared/iana/service-names-port-numbers.csv}
 OLD_CSV=$(dirname "$CSV")/history/service-names-port-numbers-2024.csv
@@ -210,4 +211,4 @@ else
 	echo "$0: no $CSV and $OLD_CSV: the real registry update is not checked"
 fi
 
-cli_finish
+finish

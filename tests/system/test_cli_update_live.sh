@@ -6,23 +6,20 @@
 # 2025 registry, and then, without restarting, finds an entry that only
 # the 2025 registry has.
 set -u
-. tests/lib/cli_lib.sh
+. tests/lib/lib.sh
+use_tool
 
 CSV=${CSV:-../shared/iana/service-names-port-numbers.csv}
 OLD_CSV=$(dirname "$CSV")/history/service-names-port-numbers-2024.csv
 MODULE_DIR=${MODULE_DIR:-$PWD/$BUILD}
-skip() { echo "$0: skipped: $*" >&2; exit 77; }
 if [ ! -r "$CSV" ] || [ ! -r "$OLD_CSV" ]; then skip "needs $CSV and $OLD_CSV"; fi
 [ -z "${SAN:-}" ] || skip "a sanitized module cannot be loaded into an unsanitized python3"
-[ -f "$MODULE_DIR/libnss_iana.so.2" ] || { echo "$0: no $MODULE_DIR/libnss_iana.so.2" >&2; exit 1; }
-if [ "$(id -u)" -ne 0 ] || ! unshare -m true 2>/dev/null; then
-	echo "$0: must run as root with unshare -m (a private mount namespace)" >&2
-	exit 1
-fi
+[ -f "$MODULE_DIR/libnss_iana.so.2" ] || fatal "no $MODULE_DIR/libnss_iana.so.2"
+need_namespaces
 
 # An entry the 2025 registry adds, from the independent reading.
 added=$($REFERENCE diff "$OLD_CSV" "$CSV" | sed -n 's/^added \([^ ]*\) \([0-9]*\)\/\([a-z]*\)$/\1 \2 \3/p' | head -n 1)
-[ -n "$added" ] || { echo "$0: the reference finds no added entry" >&2; exit 1; }
+[ -n "$added" ] || fatal "the reference finds no added entry"
 # shellcheck disable=SC2086 # three words on purpose
 set -- $added
 added_name=$1 added_port=$2 added_proto=$3
@@ -98,4 +95,4 @@ if wait "$resolver"; then pass; else
 fi
 echo "$0: $(cat "$W/resolver.out")"
 
-cli_finish
+finish

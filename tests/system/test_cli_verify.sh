@@ -7,9 +7,10 @@
 # and every record, index or count that is wrong.  Each file carries a
 # true checksum, so no rejection is the checksum's doing unless it says so.
 set -u
-. tests/lib/cli_lib.sh
+. tests/lib/lib.sh
+use_tool
 GENERATE=$BUILD/tests/hostile_snapshot
-[ -x "$GENERATE" ] || { echo "$0: $GENERATE is not built" >&2; exit 1; }
+[ -x "$GENERATE" ] || fatal "$GENERATE is not built"
 
 # case, expected exit status, extended regex the message must match ('-': none)
 while read -r case want pattern; do
@@ -84,4 +85,4 @@ expect_equal "$listed" "$known" "cases listed in $0 against the generator's"
 run verify "$W/registry.db"
 expect_status 0 "verify the compiled registry"
 
-cli_finish
+finish

@@ -16,18 +16,15 @@
 # CSV (the registry, for that build).
 set -u
 
-skip() { echo "test_deb: SKIP: $*" >&2; exit 77; }
-fail() { echo "test_deb: FAIL: $*" >&2; exit 1; }
-
-[ "$(id -u)" -eq 0 ] || skip "needs root for unshare -m, mount and chroot"
+. tests/lib/lib.sh
+need_namespaces
 for tool in unshare chroot mount dpkg dpkg-deb; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"
 done
 
-unshare -m true 2>/dev/null || skip "unshare -m is not permitted here (no CAP_SYS_ADMIN?)"
 
 repo=$(pwd)
-tmp=$(mktemp -d) || fail "mktemp"
+tmp=$(mktemp -d) || fatal "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 
 build_package() {
@@ -42,18 +39,18 @@ build_package() {
 	tar -C "$repo" --exclude=./.git --exclude=./build --exclude='./build-*' \
 		--exclude=./debian/libnss-iana --exclude=./debian/.debhelper \
 		--exclude=./data/service-names-port-numbers.csv -cf - . |
-		tar -C "$tmp/src" -xf - || fail "copying the source tree"
+		tar -C "$tmp/src" -xf - || fatal "copying the source tree"
 	if ! (cd "$tmp/src" && CSV=$csv DEB_BUILD_OPTIONS=nocheck \
 		dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then
 		tail -n 40 "$tmp/build.log" >&2
-		fail "dpkg-buildpackage -us -uc -b failed"
+		fatal "dpkg-buildpackage -us -uc -b failed"
 	fi
 	for f in "$tmp"/libnss-iana_*.deb; do DEB=$f; done
-	[ -f "$DEB" ] || fail "dpkg-buildpackage made no libnss-iana_*.deb"
+	[ -f "$DEB" ] || fatal "dpkg-buildpackage made no libnss-iana_*.deb"
 }
 
 if [ -n "${DEB:-}" ]; then
-	[ -f "$DEB" ] || fail "DEB=$DEB: no such file"
+	[ -f "$DEB" ] || fatal "DEB=$DEB: no such file"
 else
 	build_package
 fi
@@ -61,7 +58,7 @@ echo "package: $(basename "$DEB")"
 
 if command -v lintian >/dev/null 2>&1; then
 	lintian --fail-on error "$DEB" >"$tmp/lintian.log" 2>&1 ||
-		{ cat "$tmp/lintian.log" >&2; fail "lintian reports errors"; }
+		{ cat "$tmp/lintian.log" >&2; fatal "lintian reports errors"; }
 	echo "lintian: no errors ($(grep -c '^[WI]:' "$tmp/lintian.log") warnings and infos)"
 else
 	echo "lintian: not installed, not run"
@@ -89,19 +86,19 @@ rpc:            db files
 netgroup:       nis
 EOF
 
-cp "$repo/tests/fixtures/cli_small.csv" "$tmp/small.csv" || fail "no tests/fixtures/cli_small.csv"
+cp "$repo/tests/fixtures/cli_small.csv" "$tmp/small.csv" || fatal "no tests/fixtures/cli_small.csv"
 
 # An older version of the package to upgrade from: the same files, version
 # 0.9, and a snapshot of a small fixture registry instead of IANA's.
 make_old_package() {
 	old=$tmp/old
-	dpkg-deb -R "$DEB" "$old" || fail "dpkg-deb -R"
+	dpkg-deb -R "$DEB" "$old" || fatal "dpkg-deb -R"
 	sed -i 's/^Version: .*/Version: 0.9/' "$old/DEBIAN/control"
 	"$old/usr/bin/nss-iana" compile "$tmp/small.csv" \
 		-o "$old/usr/share/nss-iana/services.db" >/dev/null ||
-		fail "the packaged nss-iana cannot compile a fixture"
+		fatal "the packaged nss-iana cannot compile a fixture"
 	(cd "$old" && find usr lib -type f -exec md5sum {} + >DEBIAN/md5sums)
-	dpkg-deb --root-owner-group -b "$old" "$tmp/old.deb" >/dev/null || fail "dpkg-deb -b"
+	dpkg-deb --root-owner-group -b "$old" "$tmp/old.deb" >/dev/null || fatal "dpkg-deb -b"
 }
 make_old_package
 
@@ -110,7 +107,7 @@ cat >"$tmp/inside.sh" <<'INSIDE'
 set -u
 tmp=$1 deb=$2
 root=$tmp/root
-fail() { echo "test_deb: FAIL: $*" >&2; exit 1; }
+. "$3/tests/lib/lib.sh"
 # A clean environment: an LD_LIBRARY_PATH or NSS_IANA_DB from the test
 # suite would make glibc load another module or the module read another file.
 in_root() {
@@ -118,21 +115,20 @@ in_root() {
 		LC_ALL=C.UTF-8 chroot "$root" "$@"
 }
 
-mount --make-rprivate / || fail "mount --make-rprivate /"
+mount --make-rprivate / || fatal "mount --make-rprivate /"
 mkdir "$tmp/layer" "$root" && mount -t tmpfs tmpfs "$tmp/layer" &&
-	mkdir "$tmp/layer/upper" "$tmp/layer/work" || fail "tmpfs for the overlay"
+	mkdir "$tmp/layer/upper" "$tmp/layer/work" || fatal "tmpfs for the overlay"
 if ! mount -t overlay overlay \
 	-o "lowerdir=/,upperdir=$tmp/layer/upper,workdir=$tmp/layer/work" "$root"; then
-	echo "test_deb: SKIP: cannot mount an overlay of / here" >&2
-	exit 77
+	skip "cannot mount an overlay of / here"
 fi
 mount -t proc proc "$root/proc" && mount --rbind /dev "$root/dev" ||
-	fail "proc and dev in the throwaway root"
+	fatal "proc and dev in the throwaway root"
 
 # A known starting point: no libnss-iana, the test nsswitch.conf, and no
 # services source but the module: /etc/services empty, no nss_db file.
 if in_root dpkg -s libnss-iana >/dev/null 2>&1; then
-	in_root dpkg -P libnss-iana >/dev/null 2>&1 || fail "purging a previous libnss-iana"
+	in_root dpkg -P libnss-iana >/dev/null 2>&1 || fatal "purging a previous libnss-iana"
 fi
 # Whatever a `make install` on the host left (the default PREFIX is
 # /usr/local, whose bin comes first in PATH) would answer in the package's
@@ -147,101 +143,101 @@ cp "$tmp/nsswitch.conf" "$root/etc/nsswitch.conf"
 rm -f "$root/var/lib/misc/services.db"
 mkdir -p "$root/nss-iana-test" && cp "$deb" "$root/nss-iana-test/pkg.deb" &&
 	cp "$tmp/small.csv" "$root/nss-iana-test/small.csv" &&
-	cp "$tmp/old.deb" "$root/nss-iana-test/old.deb" || fail "copying into the root"
+	cp "$tmp/old.deb" "$root/nss-iana-test/old.deb" || fatal "copying into the root"
 # man-db's trigger rebuilds its index on every dpkg run; not needed here.
 rm -f "$root/var/lib/man-db/auto-update"
 
 in_root getent services https >/dev/null &&
-	fail "https resolves before the package is installed: the test cannot tell who answers"
+	fatal "https resolves before the package is installed: the test cannot tell who answers"
 
 echo "== dpkg -i of an older version, then an upgrade to this one"
-in_root dpkg -i /nss-iana-test/old.deb || fail "dpkg -i (older version)"
+in_root dpkg -i /nss-iana-test/old.deb || fatal "dpkg -i (older version)"
 grep -Eq '^services:[[:space:]]+db iana files$' "$root/etc/nsswitch.conf" ||
-	fail "postinst did not put iana before files: $(grep '^services' "$root/etc/nsswitch.conf")"
+	fatal "postinst did not put iana before files: $(grep '^services' "$root/etc/nsswitch.conf")"
 cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.db" ||
-	fail "the older package did not install its snapshot"
+	fatal "the older package did not install its snapshot"
 cp "$root/etc/nsswitch.conf" "$tmp/enabled.conf"
-in_root dpkg -i /nss-iana-test/pkg.deb || fail "dpkg -i (upgrade)"
-cmp -s "$root/etc/nsswitch.conf" "$tmp/enabled.conf" || fail "the upgrade changed nsswitch.conf"
-out=$(in_root getent services https) || fail "getent services https: no answer from the module"
+in_root dpkg -i /nss-iana-test/pkg.deb || fatal "dpkg -i (upgrade)"
+cmp -s "$root/etc/nsswitch.conf" "$tmp/enabled.conf" || fatal "the upgrade changed nsswitch.conf"
+out=$(in_root getent services https) || fatal "getent services https: no answer from the module"
 echo "getent services https: $out"
 set -- $out
-[ "$1" = https ] && [ "$2" = 443/tcp ] || fail "getent services https answered '$out'"
+[ "$1" = https ] && [ "$2" = 443/tcp ] || fatal "getent services https answered '$out'"
 cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.db" ||
-	fail "the upgrade did not replace the older package's snapshot with its own"
+	fatal "the upgrade did not replace the older package's snapshot with its own"
 in_root nss-iana verify /var/lib/nss-iana/services.db >/dev/null ||
-	fail "nss-iana verify rejects the installed snapshot"
+	fatal "nss-iana verify rejects the installed snapshot"
 [ ! -e "$root/etc/systemd/system/timers.target.wants/nss-iana-update.timer" ] ||
-	fail "the update timer was enabled by installation"
-[ -f "$root/lib/systemd/system/nss-iana-update.timer" ] || fail "no update timer unit"
+	fatal "the update timer was enabled by installation"
+[ -f "$root/lib/systemd/system/nss-iana-update.timer" ] || fatal "no update timer unit"
 if [ -x "$root/bin/systemctl" ]; then
 	state=$(in_root systemctl is-enabled nss-iana-update.timer 2>&1)
-	[ "$state" = disabled ] || fail "systemctl is-enabled nss-iana-update.timer: '$state', not disabled"
+	[ "$state" = disabled ] || fatal "systemctl is-enabled nss-iana-update.timer: '$state', not disabled"
 	in_root systemd-analyze verify /lib/systemd/system/nss-iana-update.service \
-		/lib/systemd/system/nss-iana-update.timer || fail "systemd-analyze verify rejects the units"
+		/lib/systemd/system/nss-iana-update.timer || fatal "systemd-analyze verify rejects the units"
 fi
 in_root man -w nss-iana >/dev/null && in_root man -w libnss_iana >/dev/null ||
-	fail "man nss-iana or man libnss_iana finds no page"
+	fatal "man nss-iana or man libnss_iana finds no page"
 
 echo "== a snapshot nss-iana update installed survives reinstalling; a corrupt one does not"
 in_root nss-iana update --force --file /nss-iana-test/small.csv >/dev/null ||
-	fail "nss-iana update --file in the throwaway root"
+	fatal "nss-iana update --file in the throwaway root"
 cp "$root/var/lib/nss-iana/services.db" "$tmp/updated.db"
 cmp -s "$tmp/updated.db" "$root/usr/share/nss-iana/services.db" &&
-	fail "nss-iana update did not change the snapshot"
-in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fail "dpkg -i over the installed package"
+	fatal "nss-iana update did not change the snapshot"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i over the installed package"
 cmp -s "$root/var/lib/nss-iana/services.db" "$tmp/updated.db" ||
-	fail "reinstalling replaced the snapshot nss-iana update had installed"
+	fatal "reinstalling replaced the snapshot nss-iana update had installed"
 printf 'not a snapshot\n' >"$root/var/lib/nss-iana/services.db"
-in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fail "dpkg -i over the installed package"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i over the installed package"
 cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.db" ||
-	fail "reinstalling kept a corrupt snapshot"
+	fatal "reinstalling kept a corrupt snapshot"
 
 echo "== an administrator's edit, then an upgrade that must not undo it"
 echo "# local: site policy, keep" >>"$root/etc/nsswitch.conf"
 in_root sh /usr/libexec/nss-iana/nss-iana-disable /etc/nsswitch.conf >/dev/null ||
-	fail "nss-iana-disable"
+	fatal "nss-iana-disable"
 cp "$root/etc/nsswitch.conf" "$tmp/edited.conf"
 { cat "$tmp/nsswitch.conf"; echo "# local: site policy, keep"; } | cmp -s - "$tmp/edited.conf" ||
-	fail "enable then disable did not give back the original nsswitch.conf"
-in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fail "dpkg -i over the installed package"
+	fatal "enable then disable did not give back the original nsswitch.conf"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i over the installed package"
 cmp -s "$root/etc/nsswitch.conf" "$tmp/edited.conf" ||
-	fail "reinstalling put iana back after the administrator took it out"
+	fatal "reinstalling put iana back after the administrator took it out"
 in_root sh /usr/libexec/nss-iana/nss-iana-enable /etc/nsswitch.conf >/dev/null ||
-	fail "nss-iana-enable"
+	fatal "nss-iana-enable"
 
 echo "== dpkg -r"
-in_root dpkg -r libnss-iana || fail "dpkg -r"
+in_root dpkg -r libnss-iana || fatal "dpkg -r"
 cmp "$root/etc/nsswitch.conf" "$tmp/edited.conf" ||
-	fail "after removal nsswitch.conf is not the original plus the administrator's line"
+	fatal "after removal nsswitch.conf is not the original plus the administrator's line"
 [ ! -e "$root/usr/lib/x86_64-linux-gnu/libnss_iana.so.2" ] &&
-	[ ! -e "$root/usr/bin/nss-iana" ] || fail "dpkg -r left the module or the tool"
-in_root getent services https >/dev/null && fail "https still resolves after removal"
+	[ ! -e "$root/usr/bin/nss-iana" ] || fatal "dpkg -r left the module or the tool"
+in_root getent services https >/dev/null && fatal "https still resolves after removal"
 
 echo "== dpkg -i after dpkg -r (config-files state), then dpkg -r again"
-in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fail "dpkg -i after removal"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i after removal"
 grep -Eq '^services:[[:space:]]+db iana files$' "$root/etc/nsswitch.conf" ||
-	fail "installing again after a removal did not enable iana"
-in_root getent services https >/dev/null || fail "https does not resolve after reinstalling"
-in_root dpkg -r libnss-iana >/dev/null || fail "dpkg -r"
-cmp "$root/etc/nsswitch.conf" "$tmp/edited.conf" || fail "second removal: nsswitch.conf differs"
+	fatal "installing again after a removal did not enable iana"
+in_root getent services https >/dev/null || fatal "https does not resolve after reinstalling"
+in_root dpkg -r libnss-iana >/dev/null || fatal "dpkg -r"
+cmp "$root/etc/nsswitch.conf" "$tmp/edited.conf" || fatal "second removal: nsswitch.conf differs"
 
 echo "== dpkg -P"
-in_root dpkg -P libnss-iana || fail "dpkg -P"
-cmp -s "$root/etc/nsswitch.conf" "$tmp/edited.conf" || fail "purge changed nsswitch.conf"
-[ ! -e "$root/var/lib/nss-iana" ] || fail "purge left /var/lib/nss-iana"
-[ ! -e "$root/etc/nsswitch.conf.nss-iana.bak" ] || fail "purge left nsswitch.conf.nss-iana.bak"
-in_root dpkg -s libnss-iana >/dev/null 2>&1 && fail "dpkg still knows libnss-iana after purge"
+in_root dpkg -P libnss-iana || fatal "dpkg -P"
+cmp -s "$root/etc/nsswitch.conf" "$tmp/edited.conf" || fatal "purge changed nsswitch.conf"
+[ ! -e "$root/var/lib/nss-iana" ] || fatal "purge left /var/lib/nss-iana"
+[ ! -e "$root/etc/nsswitch.conf.nss-iana.bak" ] || fatal "purge left nsswitch.conf.nss-iana.bak"
+in_root dpkg -s libnss-iana >/dev/null 2>&1 && fatal "dpkg still knows libnss-iana after purge"
 
 echo "== a system without /etc/nsswitch.conf: install and purge still work"
 rm -f "$root/etc/nsswitch.conf"
-in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null 2>&1 || fail "dpkg -i without nsswitch.conf"
-in_root dpkg -P libnss-iana >/dev/null 2>&1 || fail "dpkg -P without nsswitch.conf"
-[ ! -e "$root/etc/nsswitch.conf" ] || fail "the package created an nsswitch.conf"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null 2>&1 || fatal "dpkg -i without nsswitch.conf"
+in_root dpkg -P libnss-iana >/dev/null 2>&1 || fatal "dpkg -P without nsswitch.conf"
+[ ! -e "$root/etc/nsswitch.conf" ] || fatal "the package created an nsswitch.conf"
 exit 0
 INSIDE
 
-unshare -m sh "$tmp/inside.sh" "$tmp" "$DEB"
+TEST_NAME=test_deb.sh unshare -m sh "$tmp/inside.sh" "$tmp" "$DEB" "$repo"
 status=$?
 [ "$status" -eq 0 ] && echo "test_deb: install, getent, upgrade, remove, purge: ok"
 exit "$status"

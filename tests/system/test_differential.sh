@@ -12,7 +12,7 @@
 # misses.  The full enumerations are compared too.
 set -eu
 . tests/lib/lib.sh
-need_root_namespace
+need_namespaces
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -73,15 +73,15 @@ queries=$(wc -l <"$work/queries")
 hits=$(grep -vc '^-$' "$work/files.answers" || true)
 walk=$(wc -l <"$work/files.walk")
 echo "differential: $queries queries ($hits answered by files), $walk enumerated lines"
-[ "$hits" -gt 20000 ] || fail "files answered only $hits queries: the setup is wrong"
-[ "$walk" -gt 11000 ] || fail "files enumerated only $walk lines"
+[ "$hits" -gt 20000 ] || fatal "files answered only $hits queries: the setup is wrong"
+[ "$walk" -gt 11000 ] || fatal "files enumerated only $walk lines"
 if ! cmp -s "$work/files.answers" "$work/iana.answers"; then
 	paste -d'|' "$work/queries" "$work/files.answers" "$work/iana.answers" |
 		awk -F'|' '$2 != $3' | head -20
-	fail "$(paste -d'|' "$work/files.answers" "$work/iana.answers" | awk -F'|' '$1 != $2' | wc -l) answers differ"
+	fatal "$(paste -d'|' "$work/files.answers" "$work/iana.answers" | awk -F'|' '$1 != $2' | wc -l) answers differ"
 fi
 cmp -s "$work/files.walk" "$work/iana.walk" || {
 	diff "$work/files.walk" "$work/iana.walk" | head -20
-	fail "enumerations differ"
+	fatal "enumerations differ"
 }
 echo "differential: 0 differences"

@@ -6,7 +6,7 @@
 # IANA's published assignments.
 set -eu
 . tests/lib/lib.sh
-need_root_namespace
+need_namespaces
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -15,7 +15,7 @@ db="$work/services.db"
 export NSS_IANA_DB="$db" LD_LIBRARY_PATH="$MODULE_DIR"
 
 expect() { # WHAT EXPECTED ACTUAL
-	[ "$3" = "$2" ] || fail "$1: expected '$2', got '$3'"
+	[ "$3" = "$2" ] || fatal "$1: expected '$2', got '$3'"
 	echo "ok: $1 -> $3"
 }
 squeeze() { tr -s ' \t' ' '; }
@@ -48,7 +48,7 @@ expect "getent -s services:iana services | wc -l" "$expected_lines" \
 	"$(getent -s services:iana services | wc -l)"
 
 ! getent -s services:iana services no-such-service-here >/dev/null ||
-	fail "a missing name was found"
+	fatal "a missing name was found"
 
 # Through /etc/nsswitch.conf, as every program sees it.
 printf 'services: iana files\n' >"$work/nsswitch.conf"
@@ -72,5 +72,5 @@ NSS_IANA_DB="$work/missing.db"
 expect "fallback to files when the snapshot is missing" "https 443/tcp" \
 	"$(in_namespace getent services https | squeeze)"
 ! in_namespace getent services 5443/tcp >/dev/null ||
-	fail "5443/tcp answered without the module"
+	fatal "5443/tcp answered without the module"
 echo "ok: 5443/tcp unknown once the module is unavailable"

@@ -9,10 +9,10 @@
 # snapshot byte for byte.
 set -u
 . tests/lib/lib.sh
-need_root_namespace
+need_namespaces
 TOOL=$PWD/$BUILD/nss-iana
-[ -x "$TOOL" ] || fail "build first: $TOOL"
-command -v setpriv >/dev/null || fail "setpriv (util-linux) is missing"
+[ -x "$TOOL" ] || fatal "build first: $TOOL"
+command -v setpriv >/dev/null || fatal "setpriv (util-linux) is missing"
 export LD_LIBRARY_PATH="$MODULE_DIR"
 
 MEMORY_KB=1048576 # 1 GiB of address space: the 1,000,000-row case needs ~400 MB
@@ -23,7 +23,7 @@ trap 'rm -rf "$work"' EXIT
 out=$work/out/services.db
 mkdir "$work/out"
 printf 'Service Name,Port Number,Transport Protocol\nprevious,1111,tcp\n' >"$work/previous.csv"
-"$TOOL" compile "$work/previous.csv" -o "$work/previous.db" >/dev/null || fail "compile previous.db"
+"$TOOL" compile "$work/previous.csv" -o "$work/previous.db" >/dev/null || fatal "compile previous.db"
 HEADER='Service Name,Port Number,Transport Protocol,Description'
 
 # compile CSV: the tool, capped; sets $status and $errors.
@@ -33,19 +33,19 @@ compile() {
 		>"$work/stdout" 2>"$work/stderr"
 	status=$?
 	errors=$(cat "$work/stderr")
-	[ "$status" -lt 124 ] || fail "$1: killed or timed out (status $status): $errors"
+	[ "$status" -lt 124 ] || fatal "$1: killed or timed out (status $status): $errors"
 	leftovers=$(find "$work/out" -type f ! -name services.db)
-	[ -z "$leftovers" ] || fail "$1: left behind: $leftovers"
+	[ -z "$leftovers" ] || fatal "$1: left behind: $leftovers"
 }
 
 # expect_error CSV LINE: a non-zero exit, the error at CSV:LINE:COL, and
 # the previous snapshot untouched.
 expect_error() {
 	compile "$1"
-	[ "$status" -ne 0 ] || fail "$1: compiled, but should not have"
+	[ "$status" -ne 0 ] || fatal "$1: compiled, but should not have"
 	echo "$errors" | grep -qE "^(nss-iana: )?$(basename_re "$1"):$2:[0-9]+: ." ||
-		fail "$1: expected an error at line $2, got: $errors"
-	cmp -s "$out" "$work/previous.db" || fail "$1: the previous snapshot changed"
+		fatal "$1: expected an error at line $2, got: $errors"
+	cmp -s "$out" "$work/previous.db" || fatal "$1: the previous snapshot changed"
 	echo "ok: $(basename "$1"): $(echo "$errors" | head -n 1 | cut -c1-110)"
 }
 
@@ -54,8 +54,8 @@ basename_re() { printf '%s' "$1" | sed 's/[].[\*^$/]/\\&/g'; }
 # expect_compiled CSV: exit 0, and a snapshot that verifies.
 expect_compiled() {
 	compile "$1"
-	[ "$status" -eq 0 ] || fail "$1: failed: $errors"
-	"$TOOL" verify "$out" >/dev/null || fail "$1: the snapshot does not verify"
+	[ "$status" -eq 0 ] || fatal "$1: failed: $errors"
+	"$TOOL" verify "$out" >/dev/null || fatal "$1: the snapshot does not verify"
 	case_name=$(basename "$1")
 }
 
@@ -63,7 +63,7 @@ expect_compiled() {
 # ANSWER from the snapshot just compiled.
 answers() {
 	got=$(NSS_IANA_DB=$out getent -s services:iana services "$1" | tr -s ' \t' ' ')
-	[ "$got" = "$2" ] || fail "$case_name: getent services $1: expected '$2', got '$got'"
+	[ "$got" = "$2" ] || fatal "$case_name: getent services $1: expected '$2', got '$got'"
 	echo "ok: $case_name: $1 -> $got"
 }
 
@@ -115,22 +115,22 @@ answers 4433/tcp "tcpsvc 4433/tcp"
 echo "$HEADER" >"$c/header_only.csv"
 expect_compiled "$c/header_only.csv"
 [ -z "$(NSS_IANA_DB=$out getent -s services:iana services previous)" ] ||
-	fail "header only: the old snapshot is still served"
+	fatal "header only: the old snapshot is still served"
 echo "ok: header_only.csv: an empty snapshot"
 
 : >"$c/empty.csv"
 compile "$c/empty.csv"
 [ "$status" -ne 0 ] && echo "$errors" | grep -qE "empty\.csv:[0-9]+:[0-9]+: ." ||
-	fail "empty file: expected a FILE:LINE:COL error, got status $status: $errors"
-cmp -s "$out" "$work/previous.db" || fail "empty file: the previous snapshot changed"
+	fatal "empty file: expected a FILE:LINE:COL error, got status $status: $errors"
+cmp -s "$out" "$work/previous.db" || fatal "empty file: the previous snapshot changed"
 echo "ok: empty.csv: $errors"
 
 # Not readable as a CSV: "FILE: reason", nothing written.
 mkdir "$c/a_directory.csv"
 compile "$c/a_directory.csv"
 [ "$status" -ne 0 ] && echo "$errors" | grep -qF "a_directory.csv: " ||
-	fail "directory: status $status: $errors"
-cmp -s "$out" "$work/previous.db" || fail "directory: the previous snapshot changed"
+	fatal "directory: status $status: $errors"
+cmp -s "$out" "$work/previous.db" || fatal "directory: the previous snapshot changed"
 echo "ok: a directory: $errors"
 
 # Unreadable: root reads anything, so the tool runs as nobody.
@@ -142,9 +142,9 @@ setpriv --reuid=65534 --regid=65534 --clear-groups \
 status=$?
 errors=$(cat "$work/stderr")
 [ "$status" -ne 0 ] && echo "$errors" | grep -qF "unreadable.csv: " ||
-	fail "unreadable: status $status: $errors"
-cmp -s "$out" "$work/previous.db" || fail "unreadable: the previous snapshot changed"
-[ -z "$(find "$work/out" -type f ! -name services.db)" ] || fail "unreadable: left a file"
+	fatal "unreadable: status $status: $errors"
+cmp -s "$out" "$work/previous.db" || fatal "unreadable: the previous snapshot changed"
+[ -z "$(find "$work/out" -type f ! -name services.db)" ] || fatal "unreadable: left a file"
 echo "ok: unreadable: $errors"
 
 # ---- a full disk ----------------------------------------------------------
@@ -165,7 +165,7 @@ echo "files: $(ls -A "$work/small" | tr '\n' ' ')"
 NAMESPACE
 )
 echo "$full" | sed 's/^/  full disk: /'
-echo "$full" | grep -qE '^status=[1-9]' || fail "full disk: the compile did not fail"
-echo "$full" | grep -qxF "previous intact" || fail "full disk: the previous snapshot changed"
-echo "$full" | grep -qxF "files: services.db " || fail "full disk: files left behind"
+echo "$full" | grep -qE '^status=[1-9]' || fatal "full disk: the compile did not fatal"
+echo "$full" | grep -qxF "previous intact" || fatal "full disk: the previous snapshot changed"
+echo "$full" | grep -qxF "files: services.db " || fatal "full disk: files left behind"
 echo "ok: full disk: failed, previous snapshot intact, nothing left behind"

@@ -7,12 +7,12 @@
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 fixtures=$repo/tests/fixtures
+. "$repo/tests/lib/lib.sh"
+need_namespaces
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
 
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
+ok() { pass; echo "ok: $*"; }
 check() { # check DESCRIPTION COMMAND...
 	what=$1; shift
 	if "$@"; then ok "$what"; else fail "$what"; fi
@@ -37,7 +37,7 @@ roundtrip() {
 	original=$fixtures/nsswitch_$name.conf
 	dir=$tmp/rt-$name; mkdir -p "$dir"; conf=$dir/nsswitch.conf
 	cp -- "$original" "$conf"; chmod 0640 "$conf"
-	[ "$(id -u)" = 0 ] && chown nobody:adm "$conf"
+	chown nobody:adm "$conf"
 	owner_before=$(mode_owner "$conf")
 	ino_before=$(inode "$conf")
 
@@ -129,17 +129,6 @@ for script in run_enable run_disable; do
 		ok "$script: two operands is a usage error"
 	fi
 done
-dir=$tmp/ro; mkdir -p "$dir"
-cp -- "$fixtures/nsswitch_debian.conf" "$dir/nsswitch.conf"
-if [ "$(id -u)" != 0 ]; then
-	chmod 0 "$dir/nsswitch.conf"
-	if run_enable "$dir/nsswitch.conf" >"$tmp/err" 2>&1; then
-		fail "unreadable file accepted"
-	else
-		ok "unreadable file is an error"
-	fi
-	chmod 0644 "$dir/nsswitch.conf"
-fi
 
 # ---- make install / make uninstall into a DESTDIR ----------------------------
 unset MAKEFLAGS MFLAGS MAKELEVEL
@@ -164,12 +153,10 @@ else
 	# The installed module answers from the installed snapshot: its
 	# compiled-in path /var/lib/nss-iana is the DESTDIR's, seen through a
 	# bind mount in a private mount namespace (the host is not touched).
-	if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
-		answer=$(unshare -m sh -c 'mount --bind "$1/var/lib" /var/lib &&
-			LD_LIBRARY_PATH="$1$2" getent -s services:iana services https' sh "$dest" "$libdir")
-		check "installed module answers https 443/tcp" \
-			sh -c 'echo "$1" | grep -q -E "^https[[:space:]]+443/tcp"' sh "$answer"
-	fi
+	answer=$(unshare -m sh -c 'mount --bind "$1/var/lib" /var/lib &&
+		LD_LIBRARY_PATH="$1$2" getent -s services:iana services https' sh "$dest" "$libdir")
+	check "installed module answers https 443/tcp" \
+		sh -c 'echo "$1" | grep -q -E "^https[[:space:]]+443/tcp"' sh "$answer"
 
 	check_logged "make uninstall DESTDIR" "$tmp/uninstall.log" mk DESTDIR="$dest" uninstall
 	check "module removed" [ ! -e "$dest$libdir/libnss_iana.so.2" ]
@@ -193,5 +180,4 @@ else
 	check "nothing left but directories" [ -z "$(find "$dest" ! -type d)" ]
 fi
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "all passed"
+finish

@@ -8,15 +8,12 @@
 # Environment: BUILD (where nss-iana was built; the cross-checks against
 # the tool are skipped, with a note, if it is not there).
 set -u
-BUILD=${BUILD:-build}
-failures=0
+. tests/lib/lib.sh
 
-fail() { echo "test_man: FAIL: $*" >&2; failures=$((failures + 1)); }
+command -v groff >/dev/null 2>&1 || skip "groff is not installed"
+command -v man >/dev/null 2>&1 || skip "man (man-db) is not installed"
 
-command -v groff >/dev/null 2>&1 || { echo "test_man: SKIP: groff is not installed" >&2; exit 77; }
-command -v man >/dev/null 2>&1 || { echo "test_man: SKIP: man (man-db) is not installed" >&2; exit 77; }
-
-tmp=$(mktemp -d) || exit 1
+tmp=$(mktemp -d) || fatal "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 
 pages="man/nss-iana.1 man/libnss_iana.8"
@@ -121,5 +118,5 @@ else
 	echo "test_man: note: $tool not built, pages not compared with the tool" >&2
 fi
 
-[ "$failures" -eq 0 ] || exit 1
-echo "test_man: $pages: no groff warnings, render with man -l, match the tool"
+[ "$failures" -eq 0 ] && echo "test_man: $pages: no groff warnings, render with man -l, match the tool"
+finish

@@ -10,8 +10,8 @@
 #     cache is invalidated (`nscd -i services`) or the answer expires.
 set -eu
 . tests/lib/lib.sh
-need_root_namespace
-command -v nscd >/dev/null || fail "nscd is not installed (install/setup.sh check installs it)"
+need_namespaces
+command -v nscd >/dev/null || fatal "nscd is not installed (install/setup.sh check installs it)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -52,17 +52,17 @@ unshare -m sh -eu -c '
 	echo "after compile -o over it: $(ask)"
 	nscd -i services
 	echo "after nscd -i services: $(ask)"
-' sh "$work" "$BUILD" >"$work/log" 2>&1 || { cat "$work/log"; fail "the namespace script failed"; }
+' sh "$work" "$BUILD" >"$work/log" 2>&1 || { cat "$work/log"; fatal "the namespace script failed"; }
 cat "$work/log"
 echo "-- nss-iana update said:"; cat "$work/update.out"
 
 grep -q '^first answer: cached-svc 1111/tcp$' "$work/log" ||
-	fail "nscd did not answer from the module"
-grep -qi 'nscd' "$work/update.out" || fail "nss-iana update did not say it invalidated nscd"
+	fatal "nscd did not answer from the module"
+grep -qi 'nscd' "$work/update.out" || fatal "nss-iana update did not say it invalidated nscd"
 grep -q '^after nss-iana update: cached-svc 2222/tcp$' "$work/log" ||
-	fail "after nss-iana update nscd still answers from its cache"
+	fatal "after nss-iana update nscd still answers from its cache"
 grep -q '^after compile -o over it: cached-svc 2222/tcp$' "$work/log" ||
-	fail "nscd was expected to keep its cached answer until invalidated"
+	fatal "nscd was expected to keep its cached answer until invalidated"
 grep -q '^after nscd -i services: cached-svc 3333/tcp$' "$work/log" ||
-	fail "nscd -i services did not bring the new snapshot's answer"
+	fatal "nscd -i services did not bring the new snapshot's answer"
 echo "ok: nscd caches services; nss-iana update invalidates it"

@@ -15,24 +15,24 @@
 #           not found and rootservice is: the default file was read.
 set -u
 . tests/lib/lib.sh
-need_root_namespace
-command -v setpriv >/dev/null || fail "setpriv (util-linux) is missing"
+need_namespaces
+command -v setpriv >/dev/null || fatal "setpriv (util-linux) is missing"
 HELPER=$PWD/$BUILD/tests/setuid_query
 MODULE=$PWD/$BUILD/libnss_iana.so.2
 TOOL=$PWD/$BUILD/nss-iana
-[ -x "$HELPER" ] && [ -f "$MODULE" ] && [ -x "$TOOL" ] || fail "build first: $HELPER, $MODULE"
+[ -x "$HELPER" ] && [ -f "$MODULE" ] && [ -x "$TOOL" ] || fatal "build first: $HELPER, $MODULE"
 # The default path compiled into the module (Makefile DB_PATH).
 DB_PATH=${DB_PATH:-/var/lib/nss-iana/services.db}
 strings -a "$MODULE" 2>/dev/null | grep -qxF "$DB_PATH" ||
-	grep -qaF "$DB_PATH" "$MODULE" || fail "$MODULE does not default to $DB_PATH; set DB_PATH"
+	grep -qaF "$DB_PATH" "$MODULE" || fatal "$MODULE does not default to $DB_PATH; set DB_PATH"
 
 work=$(mktemp -d)
 chmod 755 "$work" # nobody runs the programs in it
 trap 'rm -rf "$work"' EXIT
 printf 'Service Name,Port Number,Transport Protocol\nuserservice,4242,tcp\n' >"$work/user.csv"
 printf 'Service Name,Port Number,Transport Protocol\nrootservice,4343,tcp\n' >"$work/root.csv"
-"$TOOL" compile "$work/user.csv" -o "$work/user.db" >/dev/null || fail "compile user.db"
-"$TOOL" compile "$work/root.csv" -o "$work/root.db" >/dev/null || fail "compile root.db"
+"$TOOL" compile "$work/user.csv" -o "$work/user.db" >/dev/null || fatal "compile user.db"
+"$TOOL" compile "$work/root.csv" -o "$work/root.db" >/dev/null || fatal "compile root.db"
 
 # Everything below runs as root inside the namespace; its mounts vanish
 # with it.  Output: one line per run, "plain: ..." and "setuid: ...".
@@ -71,7 +71,7 @@ NAMESPACE
 )
 echo "$out"
 expect() {
-	echo "$out" | grep -qxF "$1" || fail "expected the line '$1'"
+	echo "$out" | grep -qxF "$1" || fatal "expected the line '$1'"
 }
 # NSS status: 1 success, 0 not found.
 expect "plain: secure=0 env=1 status=1 name=userservice port=4242"
