@@ -95,19 +95,25 @@ int compile_records(const struct record_reader *records, const char *name,
 		    struct compiled *out, char *err, size_t err_size)
 {
 	struct registry reg;
+	struct build_error error;
 	const char *reason;
 
 	memset(out, 0, sizeof(*out));
 	if (registry_read(&reg, records, name, err, err_size) != 0)
 		return -1;
 	out->stats = reg.stats;
-	reason = snapshot_build(&reg, &out->image);
-	registry_free(&reg);
-	if (reason) {
-		snprintf(err, err_size, "%s: %s", name, reason);
+	if (snapshot_build(&reg, &out->image, &error) != 0) {
+		if (error.row >= 0)
+			snprintf(err, err_size, "%s:%ld:%ld: %s", name,
+				 reg.rows[error.row].line, reg.rows[error.row].column,
+				 error.message);
+		else
+			snprintf(err, err_size, "%s: %s", name, error.message);
+		registry_free(&reg);
 		compiled_free(out);
 		return -1;
 	}
+	registry_free(&reg);
 	reason = snapshot_parse(&out->snap, out->image.data, out->image.size);
 	if (reason) {
 		/* The writer and the reader disagree: a bug, not bad input. */

@@ -2,15 +2,16 @@
  * snapshot_write.c - registry to snapshot bytes (snapshot_format.h), and
  * the atomic write that puts them on disk.
  *
- * Determinism: the output depends only on the registry's rows in order.
- * The hash table here only finds duplicate strings; nothing is ever emitted
- * in hash table order.
+ * Plain code for a weekly job.  Duplicate strings are found by sorting,
+ * the indexes are built by counting, so the cost is O(n log n) whatever
+ * the input.  The output depends only on the registry's rows in order.
  */
 #include "snapshot_write.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,515 +21,453 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* calloc, but with the zeros written.  calloc leaves fresh pages unmapped,
- * and each table here is read (a probe, a counter) before it is written,
- * so each of its pages would fault twice: mapped to the zero page on the
- * read, copied on the write.  explicit_bzero, because the compiler turns
- * malloc + memset back into calloc. */
-static void *zeroed(size_t count, size_t size)
-{
-	void *memory = count && size > SIZE_MAX / count ? NULL : malloc(count * size);
+/* The section table follows the header; the strings come first after it. */
+#define STRINGS_OFFSET (sizeof(struct nssiana_header) + \
+			NSSIANA_SECTION_MAX_KNOWN * sizeof(struct nssiana_section))
+static_assert(STRINGS_OFFSET % NSSIANA_SECTION_ALIGN == 0, "strings start aligned");
 
-	if (memory)
-		explicit_bzero(memory, count * size);
-	return memory;
-}
+/* Index buckets grow (doubling) up to this many to keep each bucket within
+ * NSSIANA_MAX_BUCKET_ENTRIES: their table then takes 16 MiB, the whole of
+ * NSSIANA_MAX_FILE_SIZE. */
+#define MAX_BUCKET_COUNT ((uint32_t)1 << 22)
 
-/* ---- a growable byte array ---------------------------------------------- */
-
-struct bytes {
-	unsigned char *data;
-	size_t size;
-	size_t capacity;
-	bool failed; /* an allocation failed; later appends do nothing */
+/* One string (or metadata record) of the pool, in the order first used. */
+struct item {
+	const char *bytes;
+	uint32_t size;    /* with the final NUL */
+	uint32_t *offset; /* where its pool offset goes */
+	size_t row;       /* the registry row it comes from */
 };
-
-static bool reserve(struct bytes *b, size_t extra)
-{
-	if (b->failed)
-		return false;
-	if (b->size + extra <= b->capacity)
-		return true;
-	size_t capacity = b->capacity ? b->capacity : 4096;
-	while (capacity < b->size + extra)
-		capacity *= 2;
-	unsigned char *data = realloc(b->data, capacity);
-	if (data == NULL) {
-		b->failed = true;
-		return false;
-	}
-	b->data = data;
-	b->capacity = capacity;
-	return true;
-}
-
-static void append(struct bytes *b, const void *data, size_t size)
-{
-	if (size && reserve(b, size)) {
-		memcpy(b->data + b->size, data, size);
-		b->size += size;
-	}
-}
-
-static void append_u32(struct bytes *b, uint32_t value)
-{
-	append(b, &value, sizeof value);
-}
-
-static void pad_to(struct bytes *b, size_t alignment)
-{
-	static const unsigned char zeros[NSSIANA_SECTION_ALIGN];
-	append(b, zeros, -b->size & (alignment - 1));
-}
-
-/* ---- the string pool, each item stored once ----------------------------- */
-
-struct pool_slot {
-	uint32_t offset_plus_one; /* 0: empty slot */
-	uint32_t size;
-	uint32_t hash; /* kept so that growing never rehashes the strings */
-};
-
-/* The pool's buffer becomes the file: it starts with room for the header
- * and the section table, and the strings section comes first, so the
- * largest section is never copied. */
-#define POOL_BASE (sizeof(struct nssiana_header) + \
-		   NSSIANA_SECTION_MAX_KNOWN * sizeof(struct nssiana_section))
-static_assert(POOL_BASE % NSSIANA_SECTION_ALIGN == 0, "strings start aligned");
-static_assert(NSSIANA_SECTION_STRINGS == 1, "strings are the first section");
-
-struct pool {
-	struct bytes bytes; /* POOL_BASE bytes of room, then the strings */
-	struct pool_slot *slots;
-	size_t slot_count; /* a power of two */
-	size_t used;
-};
-
-#define HASH_MULTIPLIER 0x9E3779B97F4A7C15u
-
-static uint64_t hash_word(uint64_t hash, uint64_t word)
-{
-	/* The rotation carries high bits down, where the table's mask looks. */
-	return ((hash << 5 | hash >> 59) ^ word) * HASH_MULTIPLIER;
-}
-
-/* Eight bytes per step: the pool hashes every name and metadata record of
- * the registry, about a megabyte.  Only the writer uses this hash (it only
- * finds duplicates), so it is not part of the format. */
-static uint32_t hash_bytes(const unsigned char *data, size_t size)
-{
-	uint64_t hash = size, word = 0;
-	size_t i = 0;
-
-	for (; i + 8 <= size; i += 8) {
-		memcpy(&word, data + i, sizeof word);
-		hash = hash_word(hash, word);
-	}
-	if (i < size) {
-		word = 0;
-		if (size >= 8) /* the last eight bytes, some hashed twice */
-			memcpy(&word, data + size - 8, sizeof word);
-		else
-			for (; i < size; i++)
-				word = word << 8 | data[i];
-		hash = hash_word(hash, word);
-	}
-	hash ^= hash >> 32;
-	return (uint32_t)(hash ^ hash >> 15);
-}
-
-static struct pool_slot *pool_find(const struct pool_slot *slots, size_t count,
-				   const unsigned char *pool_bytes,
-				   const void *data, size_t size, uint32_t hash)
-{
-	size_t mask = count - 1;
-	size_t i = hash & mask;
-	for (; slots[i].offset_plus_one; i = (i + 1) & mask)
-		if (slots[i].hash == hash && slots[i].size == size &&
-		    memcmp(pool_bytes + slots[i].offset_plus_one - 1, data, size) == 0)
-			break;
-	return (struct pool_slot *)&slots[i];
-}
-
-/* The strings in the pool are distinct: each one goes to the first empty
- * slot of its probe sequence, no comparison needed. */
-static void pool_place(struct pool_slot *slots, size_t count,
-		       struct pool_slot slot)
-{
-	size_t mask = count - 1;
-	size_t i = slot.hash & mask;
-	while (slots[i].offset_plus_one)
-		i = (i + 1) & mask;
-	slots[i] = slot;
-}
-
-static bool pool_grow_to(struct pool *pool, size_t count)
-{
-	struct pool_slot *slots = zeroed(count, sizeof *slots);
-	if (slots == NULL)
-		return false;
-	for (size_t i = 0; i < pool->slot_count; i++)
-		if (pool->slots[i].offset_plus_one)
-			pool_place(slots, count, pool->slots[i]);
-	free(pool->slots);
-	pool->slots = slots;
-	pool->slot_count = count;
-	return true;
-}
-
-static bool pool_grow(struct pool *pool)
-{
-	return pool_grow_to(pool, pool->slot_count ? pool->slot_count * 2 : 4096);
-}
-
-/* Sizes the table for `strings` distinct strings at once: growing step by
- * step costs a rehash and fresh zeroed pages each time. */
-static bool pool_presize(struct pool *pool, size_t strings)
-{
-	size_t count = 4096;
-
-	while (count < strings * 2 && count < ((size_t)1 << 30))
-		count *= 2;
-	return pool_grow_to(pool, count);
-}
-
-/* Stores `size` bytes, which end with a NUL, once: a plain string, or a
- * metadata record of several strings.  Returns the offset, or UINT32_MAX
- * when memory runs out or the pool outgrows 32-bit offsets. */
-static uint32_t pool_add(struct pool *pool, const void *data, size_t size)
-{
-	if ((pool->used + 1) * 2 > pool->slot_count && !pool_grow(pool))
-		return UINT32_MAX;
-	uint32_t hash = hash_bytes(data, size);
-	struct pool_slot *slot = pool_find(pool->slots, pool->slot_count,
-					   pool->bytes.data + POOL_BASE, data, size, hash);
-	if (slot->offset_plus_one)
-		return slot->offset_plus_one - 1;
-	if (pool->bytes.size - POOL_BASE + size >= UINT32_MAX - 1)
-		return UINT32_MAX;
-	uint32_t offset = pool->bytes.size - POOL_BASE;
-	append(&pool->bytes, data, size);
-	if (pool->bytes.failed)
-		return UINT32_MAX;
-	*slot = (struct pool_slot){ offset + 1, size, hash };
-	pool->used++;
-	return offset;
-}
-
-static uint32_t pool_add_string(struct pool *pool, const char *s)
-{
-	return pool_add(pool, s ? s : "", s ? strlen(s) + 1 : 1);
-}
-
-/* The size of the metadata record if its strings already lie back to back
- * in memory, as the registry stores the fields of one CSV record; else 0. */
-static size_t contiguous_meta_size(char *const *meta)
-{
-	const char *end = meta[0];
-
-	for (int i = 0; i < NSSIANA_META_FIELDS; i++) {
-		if (meta[i] != end)
-			return 0;
-		end += strlen(end) + 1;
-	}
-	return (size_t)(end - meta[0]);
-}
-
-static uint32_t pool_add_meta(struct pool *pool, char *const *meta,
-			      struct bytes *scratch)
-{
-	size_t in_place = meta[0] ? contiguous_meta_size(meta) : 0;
-
-	if (in_place)
-		return pool_add(pool, meta[0], in_place);
-	scratch->size = 0;
-	for (int i = 0; i < NSSIANA_META_FIELDS; i++) {
-		const char *field = meta[i] ? meta[i] : "";
-		append(scratch, field, strlen(field) + 1);
-	}
-	if (scratch->failed)
-		return UINT32_MAX;
-	return pool_add(pool, scratch->data, scratch->size);
-}
-
-/* ---- building the sections ---------------------------------------------- */
 
 struct builder {
 	const struct registry *reg;
-	struct pool pool;
-	struct bytes scratch;
-	struct bytes protocols;   /* uint32 string offsets */
-	struct bytes entries;     /* struct nssiana_entry */
-	struct bytes aliases;     /* struct nssiana_alias */
-	struct bytes name_index[2]; /* buckets, refs */
-	struct bytes port_index[2];
+	struct build_error *error;
 	uint32_t *entry_of_row;   /* row -> entry, for alias rows' targets */
+	size_t *row_of_entry;
+	struct nssiana_entry *entries;
+	struct nssiana_alias *aliases;
 	uint32_t entry_count;
 	uint32_t alias_total;
+	uint32_t *entry_proto;    /* each entry's protocol, as a pool offset */
+	uint32_t protocols[NSSIANA_MAX_PROTOCOLS];
+	uint32_t protocol_count;
+	uint32_t date;
+	uint32_t empty;           /* the offset of "": 0, the first item */
+	struct item *items;
+	size_t item_count;
+	char *strings;            /* the pool */
+	uint32_t strings_size;
+	uint64_t *row_bytes;      /* what each row added to the file */
+	uint32_t *index[4];       /* name buckets, refs, port buckets, refs */
+	uint32_t index_size[4];   /* in uint32s */
 };
 
-/* Every entry names a protocol, nearly always one of the first few seen:
- * comparing with those is cheaper than hashing the name into the pool,
- * where a known protocol's name already is. */
-static bool known_protocol(const struct builder *b, const char *proto,
-			   uint8_t *index)
+__attribute__((format(printf, 3, 4)))
+static int fail(struct builder *b, long row, const char *format, ...)
 {
-	const uint32_t *known = (const uint32_t *)b->protocols.data;
-	const char *strings = (const char *)b->pool.bytes.data + POOL_BASE;
-	size_t count = b->protocols.size / sizeof(uint32_t);
+	va_list args;
 
-	for (size_t i = 0; i < count && i < 4 && proto; i++)
-		if (strcmp(strings + known[i], proto) == 0) {
-			*index = i;
-			return true;
-		}
-	return false;
+	b->error->row = row;
+	va_start(args, format);
+	vsnprintf(b->error->message, sizeof(b->error->message), format, args);
+	va_end(args);
+	return -1;
 }
 
-static const char *protocol_index(struct builder *b, const char *proto,
-				  uint8_t *index)
+static int out_of_memory(struct builder *b)
 {
-	if (known_protocol(b, proto, index))
-		return NULL;
-
-	uint32_t offset = pool_add_string(&b->pool, proto);
-	const uint32_t *known = (const uint32_t *)b->protocols.data;
-	size_t count = b->protocols.size / sizeof(uint32_t);
-
-	if (offset == UINT32_MAX)
-		return "out of memory";
-	for (size_t i = 0; i < count; i++)
-		if (known[i] == offset) {
-			*index = i;
-			return NULL;
-		}
-	if (count == NSSIANA_MAX_PROTOCOLS)
-		return "more than 256 different protocols";
-	append_u32(&b->protocols, offset);
-	*index = count;
-	return NULL;
+	return fail(b, -1, "out of memory");
 }
 
-/* Row number -> entry number, then each entry's alias count. */
-static const char *number_entries(struct builder *b, uint32_t *alias_counts)
+/* ---- entries and aliases -------------------------------------------------- */
+
+/* Row number -> entry number, and each entry's alias count. */
+static int number_entries(struct builder *b)
 {
 	const struct registry *reg = b->reg;
 
 	for (size_t row = 0; row < reg->count; row++)
-		if (reg->rows[row].alias_of < 0)
+		if (reg->rows[row].alias_of < 0) {
+			b->row_of_entry[b->entry_count] = row;
 			b->entry_of_row[row] = b->entry_count++;
+		}
 	for (size_t row = 0; row < reg->count; row++) {
 		long target = reg->rows[row].alias_of;
 		if (target < 0)
 			continue;
 		if ((size_t)target >= reg->count || reg->rows[target].alias_of >= 0)
-			return "an alias row must alias a row that is not an alias";
-		uint32_t entry = b->entry_of_row[target];
-		if (alias_counts[entry] == UINT16_MAX)
-			return "more than 65535 aliases of one entry";
-		alias_counts[entry]++;
+			return fail(b, (long)row, "an alias row must alias a row that is not an alias");
+		struct nssiana_entry *entry = &b->entries[b->entry_of_row[target]];
+		if (entry->alias_count == UINT16_MAX)
+			return fail(b, (long)row, "more than 65535 aliases of one entry");
+		entry->alias_count++;
 		b->alias_total++;
 	}
-	return NULL;
+	return 0;
 }
 
-static const char *build_entries(struct builder *b, const uint32_t *alias_counts)
+static void fill_entries(struct builder *b)
 {
 	uint32_t alias_first = 0;
 
-	reserve(&b->entries, (size_t)b->entry_count * sizeof(struct nssiana_entry));
-
-	for (size_t row = 0; row < b->reg->count; row++) {
-		const struct registry_row *r = &b->reg->rows[row];
-		if (r->alias_of >= 0)
-			continue;
-		struct nssiana_entry entry = {
-			.name = pool_add_string(&b->pool, r->name),
-			.meta = pool_add_meta(&b->pool, r->meta, &b->scratch),
-			.alias_first = alias_first,
-			.port_first = r->port_first,
-			.port_last = r->port_last,
-			.alias_count = alias_counts[b->entry_of_row[row]],
-		};
-		const char *why = protocol_index(b, r->proto, &entry.proto);
-		if (why)
-			return why;
-		if (entry.name == UINT32_MAX || entry.meta == UINT32_MAX)
-			return "string pool over 4 GiB, or out of memory";
-		alias_first += entry.alias_count;
-		append(&b->entries, &entry, sizeof entry);
+	for (uint32_t e = 0; e < b->entry_count; e++) {
+		const struct registry_row *row = &b->reg->rows[b->row_of_entry[e]];
+		b->entries[e].alias_first = alias_first;
+		b->entries[e].port_first = row->port_first;
+		b->entries[e].port_last = row->port_last;
+		alias_first += b->entries[e].alias_count;
 	}
-	return NULL;
 }
 
-/* Alias records go in entry order, each entry's in row order. */
-static const char *build_aliases(struct builder *b)
+/* ---- the string pool ------------------------------------------------------ */
+
+static void add_item(struct builder *b, const char *bytes, size_t size,
+		     uint32_t *offset, size_t row)
 {
-	const struct nssiana_entry *entries = (const void *)b->entries.data;
-	uint32_t *next = zeroed(b->entry_count + 1, sizeof *next);
-	struct nssiana_alias *aliases = zeroed(b->alias_total + 1, sizeof *aliases);
-	const char *why = NULL;
-
-	if (next == NULL || aliases == NULL) {
-		why = "out of memory";
-		goto out;
-	}
-	for (uint32_t e = 0; e < b->entry_count; e++)
-		next[e] = entries[e].alias_first;
-	for (size_t row = 0; row < b->reg->count && !why; row++) {
-		const struct registry_row *r = &b->reg->rows[row];
-		if (r->alias_of < 0)
-			continue;
-		struct nssiana_alias alias = {
-			pool_add_string(&b->pool, r->name),
-			pool_add_meta(&b->pool, r->meta, &b->scratch),
-		};
-		if (alias.name == UINT32_MAX || alias.meta == UINT32_MAX)
-			why = "string pool over 4 GiB, or out of memory";
-		aliases[next[b->entry_of_row[r->alias_of]]++] = alias;
-	}
-	append(&b->aliases, aliases, b->alias_total * sizeof *aliases);
-out:
-	free(next);
-	free(aliases);
-	return why;
+	b->items[b->item_count++] = (struct item){ bytes, (uint32_t)size, offset, row };
 }
+
+static void add_string(struct builder *b, const char *s, uint32_t *offset, size_t row)
+{
+	add_item(b, s, strlen(s) + 1, offset, row);
+}
+
+/* A row's metadata strings lie back to back (registry.h), which is the
+ * record the format stores. */
+static void add_meta(struct builder *b, const struct registry_row *r,
+		     uint32_t *offset, size_t row)
+{
+	const char *last = r->meta[NSSIANA_META_FIELDS - 1];
+
+	add_item(b, r->meta[0], (size_t)(last + strlen(last) + 1 - r->meta[0]), offset, row);
+}
+
+/* Every string in the order the pool stores them: "", the date, then each
+ * entry's name, metadata and protocol, then each alias row's name and
+ * metadata, in row order.  An entry's alias records are the run that
+ * starts at its alias_first, in row order. */
+static int list_items(struct builder *b)
+{
+	const struct registry *reg = b->reg;
+	uint32_t *next_alias = malloc((b->entry_count + 1) * sizeof(*next_alias));
+
+	if (!next_alias)
+		return out_of_memory(b);
+	add_item(b, "", 1, &b->empty, 0);
+	add_string(b, reg->date, &b->date, 0);
+	for (uint32_t e = 0; e < b->entry_count; e++) {
+		size_t row = b->row_of_entry[e];
+		add_string(b, reg->rows[row].name, &b->entries[e].name, row);
+		add_meta(b, &reg->rows[row], &b->entries[e].meta, row);
+		add_string(b, reg->rows[row].proto, &b->entry_proto[e], row);
+		next_alias[e] = b->entries[e].alias_first;
+	}
+	for (size_t row = 0; row < reg->count; row++) {
+		if (reg->rows[row].alias_of < 0)
+			continue;
+		uint32_t at = next_alias[b->entry_of_row[reg->rows[row].alias_of]]++;
+		add_string(b, reg->rows[row].name, &b->aliases[at].name, row);
+		add_meta(b, &reg->rows[row], &b->aliases[at].meta, row);
+	}
+	free(next_alias);
+	return 0;
+}
+
+static int compare_items(const void *x, const void *y, void *context)
+{
+	const struct item *items = context;
+	const struct item *a = &items[*(const uint32_t *)x];
+	const struct item *b = &items[*(const uint32_t *)y];
+
+	if (a->size != b->size)
+		return a->size < b->size ? -1 : 1;
+	int c = memcmp(a->bytes, b->bytes, a->size);
+	if (c)
+		return c;
+	/* Equal items by first use: a total order. */
+	return (a > b) - (a < b);
+}
+
+static bool same_bytes(const struct item *a, const struct item *b)
+{
+	return a->size == b->size && memcmp(a->bytes, b->bytes, a->size) == 0;
+}
+
+/* For each item, the first item with the same bytes: sorting puts equal
+ * items together, first use first. */
+static uint32_t *first_of_each(const struct builder *b)
+{
+	uint32_t *order = malloc((b->item_count + 1) * sizeof(*order));
+	uint32_t *first = malloc((b->item_count + 1) * sizeof(*first));
+
+	if (!order || !first) {
+		free(order);
+		free(first);
+		return NULL;
+	}
+	for (size_t i = 0; i < b->item_count; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, b->item_count, sizeof(*order), compare_items, b->items);
+	for (size_t i = 0; i < b->item_count; i++)
+		first[order[i]] = i > 0 && same_bytes(&b->items[order[i - 1]], &b->items[order[i]])
+			? first[order[i - 1]] : order[i];
+	free(order);
+	return first;
+}
+
+/* Lays the pool out in order of first use, each distinct item once. */
+static int build_pool(struct builder *b)
+{
+	uint32_t *first = first_of_each(b);
+	uint64_t size = 0;
+
+	if (!first)
+		return out_of_memory(b);
+	for (size_t i = 0; i < b->item_count; i++)
+		if (first[i] == i)
+			size += b->items[i].size;
+	b->strings = size <= UINT32_MAX ? malloc(size) : NULL;
+	if (!b->strings) {
+		free(first);
+		return size <= UINT32_MAX ? out_of_memory(b)
+					  : fail(b, -1, "string pool over 4 GiB");
+	}
+	for (size_t i = 0; i < b->item_count; i++) {
+		struct item *item = &b->items[i];
+		if (first[i] == i) {
+			*item->offset = b->strings_size;
+			memcpy(b->strings + b->strings_size, item->bytes, item->size);
+			b->strings_size += item->size;
+			b->row_bytes[item->row] += item->size;
+		} else {
+			*item->offset = *b->items[first[i]].offset;
+		}
+	}
+	free(first);
+	return 0;
+}
+
+/* PROTOCOLS lists each protocol once, in order of first use. */
+static int number_protocols(struct builder *b)
+{
+	for (uint32_t e = 0; e < b->entry_count; e++) {
+		uint32_t p = 0;
+		while (p < b->protocol_count && b->protocols[p] != b->entry_proto[e])
+			p++;
+		if (p == NSSIANA_MAX_PROTOCOLS)
+			return fail(b, (long)b->row_of_entry[e],
+				    "more than %d different protocols", NSSIANA_MAX_PROTOCOLS);
+		if (p == b->protocol_count)
+			b->protocols[b->protocol_count++] = b->entry_proto[e];
+		b->entries[e].proto = (uint8_t)p;
+	}
+	return 0;
+}
+
+/* ---- the bucket indexes ------------------------------------------------- */
+
+/* A key (name hash or port) under which an entry is listed. */
+struct index_key {
+	uint32_t key;
+	uint32_t entry;
+};
+
+/* One ref of a bucket index: the entry, under its bucket, for its key. */
+struct index_ref {
+	uint32_t bucket;
+	uint32_t entry;
+	uint32_t key;
+};
+
+struct index_plan {
+	uint32_t bucket_count;  /* to start with: a power of two */
+	uint32_t most_buckets;  /* past which more buckets cannot help */
+	int section;            /* 0: the name index, 2: the port index */
+};
 
 static uint32_t bucket_count_for(size_t keys)
 {
 	uint32_t count = 1;
-	while (count < keys && count < (1u << 30))
+
+	while (count < keys && count < ((uint32_t)1 << 30))
 		count *= 2;
 	return count;
 }
 
-/* (bucket, entry) pairs, generated in entry order, become a bucket index
- * by a stable counting sort: each bucket keeps registry order. */
-struct pairs {
-	uint32_t *bucket;
-	uint32_t *entry;
-	size_t count;
-	size_t capacity;
-};
-
-static bool add_pair(struct pairs *p, uint32_t bucket, uint32_t entry)
+/* The refs of `keys` for bucket_count buckets, each entry once per bucket
+ * (an entry's keys come together, so the last entry listed in a bucket
+ * tells). */
+static struct index_ref *list_refs(const struct index_key *keys, size_t count,
+				   uint32_t bucket_count, size_t *ref_count)
 {
-	if (p->count == p->capacity) {
-		size_t capacity = p->capacity ? p->capacity * 2 : 4096;
-		uint32_t *buckets = realloc(p->bucket, capacity * sizeof *buckets);
-		if (buckets)
-			p->bucket = buckets;
-		uint32_t *entries = realloc(p->entry, capacity * sizeof *entries);
-		if (entries)
-			p->entry = entries;
-		if (!buckets || !entries)
-			return false;
-		p->capacity = capacity;
+	uint32_t *last = calloc(bucket_count, sizeof(*last));
+	struct index_ref *refs = malloc((count + 1) * sizeof(*refs));
+	size_t used = 0;
+
+	if (!last || !refs) {
+		free(last);
+		free(refs);
+		return NULL;
 	}
-	p->bucket[p->count] = bucket;
-	p->entry[p->count] = entry;
-	p->count++;
+	for (size_t i = 0; i < count; i++) {
+		uint32_t bucket = keys[i].key & (bucket_count - 1);
+		if (last[bucket] == keys[i].entry + 1)
+			continue;
+		last[bucket] = keys[i].entry + 1;
+		refs[used++] = (struct index_ref){ bucket, keys[i].entry, keys[i].key };
+	}
+	free(last);
+	*ref_count = used;
+	return refs;
+}
+
+/* BUCKETS and REFS by a counting sort, which keeps each bucket's entries
+ * in registry order.  Returns the first bucket with more than
+ * NSSIANA_MAX_BUCKET_ENTRIES entries, or UINT32_MAX. */
+static uint32_t count_into_buckets(const struct index_ref *refs, size_t ref_count,
+				   uint32_t bucket_count, uint32_t *buckets,
+				   uint32_t *out)
+{
+	uint32_t overfull = UINT32_MAX;
+
+	memset(buckets, 0, ((size_t)bucket_count + 1) * sizeof(*buckets));
+	for (size_t i = 0; i < ref_count; i++)
+		buckets[refs[i].bucket + 1]++;
+	for (uint32_t bucket = 0; bucket < bucket_count; bucket++) {
+		if (buckets[bucket + 1] > NSSIANA_MAX_BUCKET_ENTRIES && overfull == UINT32_MAX)
+			overfull = bucket;
+		buckets[bucket + 1] += buckets[bucket];
+	}
+	for (size_t i = 0; i < ref_count; i++)
+		out[buckets[refs[i].bucket]++] = refs[i].entry;
+	/* The scatter moved each start to the next bucket's: move them back. */
+	memmove(buckets + 1, buckets, (size_t)bucket_count * sizeof(*buckets));
+	buckets[0] = 0;
+	return overfull;
+}
+
+/* True if every ref of `bucket` has the same key (then in *key): more
+ * buckets would not split it. */
+static bool one_key_in(const struct index_ref *refs, size_t ref_count,
+		       uint32_t bucket, uint32_t *key)
+{
+	bool seen = false;
+
+	for (size_t i = 0; i < ref_count; i++) {
+		if (refs[i].bucket != bucket)
+			continue;
+		if (seen && *key != refs[i].key)
+			return false;
+		*key = refs[i].key;
+		seen = true;
+	}
 	return true;
 }
 
-/* Counts and refs are built in place in the two (empty) sections.  The
- * scatter uses the starts as cursors, which leaves starts[b] at the start
- * of bucket b + 1: shifting them back by one restores them. */
-static const char *emit_index(struct pairs *p, uint32_t bucket_count,
-			      struct bytes out[2])
+/* Refuses the entry that would be one too many in `bucket`.  A port
+ * bucket is stuck only when it holds one port. */
+static int refuse_bucket(struct builder *b, const struct index_plan *plan,
+			 const uint32_t *buckets, const uint32_t *refs,
+			 uint32_t bucket, uint32_t key)
 {
-	size_t starts_size = ((size_t)bucket_count + 1) * sizeof(uint32_t);
+	uint32_t entry = refs[buckets[bucket] + NSSIANA_MAX_BUCKET_ENTRIES];
+	size_t row = b->row_of_entry[entry];
 
-	if (p->count >= UINT32_MAX || out[0].size || out[1].size ||
-	    !reserve(&out[0], starts_size) ||
-	    !reserve(&out[1], (p->count + 1) * sizeof(uint32_t)))
-		return "out of memory";
-	uint32_t *starts = (uint32_t *)out[0].data;
-	uint32_t *refs = (uint32_t *)out[1].data;
-
-	explicit_bzero(starts, starts_size); /* see zeroed() */
-	for (size_t i = 0; i < p->count; i++)
-		starts[p->bucket[i] + 1]++;
-	for (uint32_t bucket = 0; bucket < bucket_count; bucket++)
-		starts[bucket + 1] += starts[bucket];
-	for (size_t i = 0; i < p->count; i++)
-		refs[starts[p->bucket[i]]++] = p->entry[i];
-	memmove(starts + 1, starts, (size_t)bucket_count * sizeof *starts);
-	starts[0] = 0;
-	out[0].size = starts_size;
-	out[1].size = p->count * sizeof *refs;
-	return NULL;
+	if (plan->section == 2)
+		return fail(b, (long)row, "more than %d entries on port %u",
+			    NSSIANA_MAX_BUCKET_ENTRIES, (unsigned)key);
+	return fail(b, (long)row, "more than %d entries whose names hash alike "
+		    "(the same name ignoring case, or an FNV-1a collision) with \"%s\"",
+		    NSSIANA_MAX_BUCKET_ENTRIES, b->reg->rows[row].name);
 }
 
-/* Adds (bucket, entry) unless this entry is already the last one listed
- * for the bucket: keys of one entry are added together, so that is enough
- * to list each entry once per bucket. */
-static bool add_key(struct pairs *p, uint32_t *last_entry_of_bucket,
-		    uint32_t bucket, uint32_t entry)
+/* A bucket index of `keys`, with as many buckets as keep every bucket
+ * within NSSIANA_MAX_BUCKET_ENTRIES: the count starts at the plan's and
+ * doubles while that helps. */
+static int build_index(struct builder *b, const struct index_key *keys, size_t count,
+		       const struct index_plan *plan)
 {
-	if (last_entry_of_bucket[bucket] == entry + 1)
-		return true;
-	last_entry_of_bucket[bucket] = entry + 1;
-	return add_pair(p, bucket, entry);
+	for (uint32_t bucket_count = plan->bucket_count;; bucket_count *= 2) {
+		size_t ref_count = 0;
+		struct index_ref *refs = list_refs(keys, count, bucket_count, &ref_count);
+		uint32_t *buckets = malloc(((size_t)bucket_count + 1) * sizeof(*buckets));
+		uint32_t *out = malloc((ref_count + 1) * sizeof(*out));
+		if (!refs || !buckets || !out) {
+			free(refs);
+			free(buckets);
+			free(out);
+			return out_of_memory(b);
+		}
+		uint32_t overfull = count_into_buckets(refs, ref_count, bucket_count, buckets, out);
+		uint32_t key = overfull;
+		bool stuck = overfull != UINT32_MAX &&
+			(one_key_in(refs, ref_count, overfull, &key) ||
+			 bucket_count >= plan->most_buckets);
+		int status = stuck ? refuse_bucket(b, plan, buckets, out, overfull, key) : 0;
+		free(refs);
+		if (overfull == UINT32_MAX) {
+			b->index[plan->section] = buckets;
+			b->index_size[plan->section] = bucket_count + 1;
+			b->index[plan->section + 1] = out;
+			b->index_size[plan->section + 1] = (uint32_t)ref_count;
+			return 0;
+		}
+		free(buckets);
+		free(out);
+		if (stuck)
+			return status;
+	}
 }
 
-static const char *build_name_index(struct builder *b)
+static int build_name_index(struct builder *b)
 {
-	const struct nssiana_entry *entries = (const void *)b->entries.data;
-	const struct nssiana_alias *aliases = (const void *)b->aliases.data;
-	const char *strings = (const char *)b->pool.bytes.data + POOL_BASE;
+	size_t count = (size_t)b->entry_count + b->alias_total, used = 0;
+	struct index_key *keys = malloc((count + 1) * sizeof(*keys));
 	/* About one bucket per distinct name: most names have a tcp and a udp
 	 * entry, so this keeps chains near two entries while halving what
 	 * every process validates. */
-	uint32_t buckets = bucket_count_for((b->entry_count + b->alias_total + 1) / 2);
-	uint32_t *last = zeroed(buckets, sizeof *last);
-	struct pairs pairs = { 0 };
-	const char *why = last ? NULL : "out of memory";
+	struct index_plan plan = { bucket_count_for((count + 1) / 2),
+				   MAX_BUCKET_COUNT, 0 };
 
-	for (uint32_t e = 0; e < b->entry_count && !why; e++) {
-		const struct nssiana_entry *entry = &entries[e];
-		uint32_t hash = nssiana_name_hash(strings + entry->name);
-		if (!add_key(&pairs, last, hash & (buckets - 1), e))
-			why = "out of memory";
-		for (uint32_t a = 0; a < entry->alias_count && !why; a++) {
-			hash = nssiana_name_hash(strings + aliases[entry->alias_first + a].name);
-			if (!add_key(&pairs, last, hash & (buckets - 1), e))
-				why = "out of memory";
+	if (!keys)
+		return out_of_memory(b);
+	for (uint32_t e = 0; e < b->entry_count; e++) {
+		const struct nssiana_entry *entry = &b->entries[e];
+		keys[used++] = (struct index_key){ nssiana_name_hash(b->strings + entry->name), e };
+		for (uint32_t a = 0; a < entry->alias_count; a++) {
+			uint32_t name = b->aliases[entry->alias_first + a].name;
+			keys[used++] = (struct index_key){ nssiana_name_hash(b->strings + name), e };
 		}
 	}
-	if (!why)
-		why = emit_index(&pairs, buckets, b->name_index);
-	free(last);
-	free(pairs.bucket);
-	free(pairs.entry);
-	return why;
+	int status = build_index(b, keys, used, &plan);
+	free(keys);
+	return status;
 }
 
-static const char *build_port_index(struct builder *b)
+static int build_port_index(struct builder *b)
 {
-	const struct nssiana_entry *entries = (const void *)b->entries.data;
-	uint32_t buckets = bucket_count_for(b->entry_count);
-	uint32_t *last = zeroed(buckets, sizeof *last);
-	struct pairs pairs = { 0 };
-	const char *why = last ? NULL : "out of memory";
+	size_t count = 0, used = 0;
+	struct index_plan plan = { bucket_count_for(b->entry_count), 65536, 2 };
 
-	for (uint32_t e = 0; e < b->entry_count && !why; e++)
-		for (uint32_t port = entries[e].port_first;
-		     port <= entries[e].port_last && !why; port++)
-			if (!add_key(&pairs, last, port & (buckets - 1), e))
-				why = "out of memory";
-	if (!why)
-		why = emit_index(&pairs, buckets, b->port_index);
-	free(last);
-	free(pairs.bucket);
-	free(pairs.entry);
-	return why;
+	for (uint32_t e = 0; e < b->entry_count; e++)
+		count += (size_t)b->entries[e].port_last - b->entries[e].port_first + 1;
+	if (count > NSSIANA_MAX_SERVENTS)
+		return fail(b, -1, "more than %u ports served in all", NSSIANA_MAX_SERVENTS);
+	struct index_key *keys = malloc((count + 1) * sizeof(*keys));
+	if (!keys)
+		return out_of_memory(b);
+	for (uint32_t e = 0; e < b->entry_count; e++)
+		for (uint32_t port = b->entries[e].port_first; port <= b->entries[e].port_last; port++)
+			keys[used++] = (struct index_key){ port, e };
+	int status = build_index(b, keys, used, &plan);
+	free(keys);
+	return status;
 }
 
 /* ---- the file ----------------------------------------------------------- */
 
 static void fill_header(const struct builder *b, struct nssiana_header *header,
-			uint32_t date)
+			size_t file_size)
 {
 	const struct registry_stats *stats = &b->reg->stats;
 
@@ -537,8 +476,9 @@ static void fill_header(const struct builder *b, struct nssiana_header *header,
 	header->version_major = NSSIANA_VERSION_MAJOR;
 	header->version_minor = NSSIANA_VERSION_MINOR;
 	header->header_size = sizeof *header;
+	header->file_size = (uint32_t)file_size;
 	header->section_count = NSSIANA_SECTION_MAX_KNOWN;
-	header->registry_date = date;
+	header->registry_date = b->date;
 	header->rows_read = stats->rows_read;
 	header->rows_no_name = stats->no_name;
 	header->rows_no_port = stats->no_port;
@@ -546,121 +486,131 @@ static void fill_header(const struct builder *b, struct nssiana_header *header,
 	header->rows_bad_name = stats->bad_name;
 }
 
-static const char *assemble(struct builder *b, uint32_t date,
-			    struct snapshot_image *image)
+/* The row with which the file outgrows NSSIANA_MAX_FILE_SIZE: what does
+ * not belong to a row (header, indexes, padding) counts from the start. */
+static int refuse_file_size(struct builder *b, size_t file_size)
 {
-	const struct bytes *sections[NSSIANA_SECTION_MAX_KNOWN + 1] = {
-		[NSSIANA_SECTION_ENTRIES] = &b->entries,
-		[NSSIANA_SECTION_ALIASES] = &b->aliases,
-		[NSSIANA_SECTION_PROTOCOLS] = &b->protocols,
-		[NSSIANA_SECTION_NAME_BUCKETS] = &b->name_index[0],
-		[NSSIANA_SECTION_NAME_REFS] = &b->name_index[1],
-		[NSSIANA_SECTION_PORT_BUCKETS] = &b->port_index[0],
-		[NSSIANA_SECTION_PORT_REFS] = &b->port_index[1],
+	uint64_t rows_total = 0, size;
+	size_t row = 0;
+
+	for (size_t r = 0; r < b->reg->count; r++)
+		rows_total += b->row_bytes[r];
+	size = file_size - rows_total;
+	while (row + 1 < b->reg->count && size + b->row_bytes[row] <= NSSIANA_MAX_FILE_SIZE)
+		size += b->row_bytes[row++];
+	return fail(b, b->reg->count ? (long)row : -1,
+		    "the snapshot would be %zu bytes, over the format's limit of %u",
+		    file_size, NSSIANA_MAX_FILE_SIZE);
+}
+
+/* The sections in id order (STRINGS first), each at a multiple of 8. */
+static int assemble(struct builder *b, struct snapshot_image *image)
+{
+	const void *data[NSSIANA_SECTION_MAX_KNOWN + 1] = {
+		[NSSIANA_SECTION_STRINGS] = b->strings,
+		[NSSIANA_SECTION_PROTOCOLS] = b->protocols,
+		[NSSIANA_SECTION_ENTRIES] = b->entries,
+		[NSSIANA_SECTION_ALIASES] = b->aliases,
+		[NSSIANA_SECTION_NAME_BUCKETS] = b->index[0],
+		[NSSIANA_SECTION_NAME_REFS] = b->index[1],
+		[NSSIANA_SECTION_PORT_BUCKETS] = b->index[2],
+		[NSSIANA_SECTION_PORT_REFS] = b->index[3],
+	};
+	const size_t size[NSSIANA_SECTION_MAX_KNOWN + 1] = {
+		[NSSIANA_SECTION_STRINGS] = b->strings_size,
+		[NSSIANA_SECTION_PROTOCOLS] = b->protocol_count * sizeof(uint32_t),
+		[NSSIANA_SECTION_ENTRIES] = b->entry_count * sizeof(struct nssiana_entry),
+		[NSSIANA_SECTION_ALIASES] = b->alias_total * sizeof(struct nssiana_alias),
+		[NSSIANA_SECTION_NAME_BUCKETS] = b->index_size[0] * sizeof(uint32_t),
+		[NSSIANA_SECTION_NAME_REFS] = b->index_size[1] * sizeof(uint32_t),
+		[NSSIANA_SECTION_PORT_BUCKETS] = b->index_size[2] * sizeof(uint32_t),
+		[NSSIANA_SECTION_PORT_REFS] = b->index_size[3] * sizeof(uint32_t),
 	};
 	struct nssiana_section table[NSSIANA_SECTION_MAX_KNOWN];
 	struct nssiana_header header;
-	size_t offset = b->pool.bytes.size; /* header, table, strings */
+	size_t offset = STRINGS_OFFSET;
 
-	table[0] = (struct nssiana_section){ NSSIANA_SECTION_STRINGS, POOL_BASE,
-					     b->pool.bytes.size - POOL_BASE, 0 };
-	for (uint32_t id = 2; id <= NSSIANA_SECTION_MAX_KNOWN; id++) {
+	for (uint32_t id = 1; id <= NSSIANA_SECTION_MAX_KNOWN; id++) {
 		offset += -offset & (NSSIANA_SECTION_ALIGN - 1);
-		table[id - 1] = (struct nssiana_section){ id, offset,
-							  sections[id]->size, 0 };
-		offset += sections[id]->size;
+		table[id - 1] = (struct nssiana_section){ id, (uint32_t)offset,
+							  (uint32_t)size[id], 0 };
+		offset += size[id];
 	}
-	if (offset > UINT32_MAX)
-		return "snapshot would be larger than 4 GiB";
-	fill_header(b, &header, date);
-	header.file_size = offset;
-	/* The pool's buffer, which already holds the strings, becomes the file. */
-	struct bytes file = b->pool.bytes;
-	b->pool.bytes = (struct bytes){ 0 };
-	reserve(&file, offset - file.size); /* once: no copies as it grows */
-	for (uint32_t id = 2; id <= NSSIANA_SECTION_MAX_KNOWN; id++) {
-		pad_to(&file, NSSIANA_SECTION_ALIGN);
-		append(&file, sections[id]->data, sections[id]->size);
-	}
-	if (file.failed) {
-		free(file.data);
-		return "out of memory";
-	}
-	memcpy(file.data, &header, sizeof header);
-	memcpy(file.data + sizeof header, table, sizeof table);
-	uint32_t checksum = snapshot_checksum(file.data, file.size);
-	memcpy(file.data + offsetof(struct nssiana_header, checksum),
-	       &checksum, sizeof checksum);
-	image->data = file.data;
-	image->size = file.size;
-	return NULL;
-}
-
-static bool any_failed(const struct builder *b)
-{
-	return b->pool.bytes.failed || b->scratch.failed || b->protocols.failed ||
-	       b->entries.failed || b->aliases.failed ||
-	       b->name_index[0].failed || b->name_index[1].failed ||
-	       b->port_index[0].failed || b->port_index[1].failed;
+	for (uint32_t e = 0; e < b->entry_count; e++)
+		b->row_bytes[b->row_of_entry[e]] += sizeof(struct nssiana_entry);
+	for (size_t row = 0; row < b->reg->count; row++)
+		if (b->reg->rows[row].alias_of >= 0)
+			b->row_bytes[row] += sizeof(struct nssiana_alias);
+	if (offset > NSSIANA_MAX_FILE_SIZE)
+		return refuse_file_size(b, offset);
+	unsigned char *file = calloc(1, offset);
+	if (!file)
+		return out_of_memory(b);
+	fill_header(b, &header, offset);
+	memcpy(file, &header, sizeof header);
+	memcpy(file + sizeof header, table, sizeof table);
+	for (uint32_t id = 1; id <= NSSIANA_SECTION_MAX_KNOWN; id++)
+		if (size[id])
+			memcpy(file + table[id - 1].offset, data[id], size[id]);
+	uint32_t checksum = snapshot_checksum(file, offset);
+	memcpy(file + offsetof(struct nssiana_header, checksum), &checksum, sizeof checksum);
+	image->data = file;
+	image->size = offset;
+	return 0;
 }
 
 static void builder_free(struct builder *b)
 {
-	free(b->pool.bytes.data);
-	free(b->pool.slots);
-	free(b->scratch.data);
-	free(b->protocols.data);
-	free(b->entries.data);
-	free(b->aliases.data);
-	for (int i = 0; i < 2; i++) {
-		free(b->name_index[i].data);
-		free(b->port_index[i].data);
-	}
 	free(b->entry_of_row);
+	free(b->row_of_entry);
+	free(b->entries);
+	free(b->aliases);
+	free(b->entry_proto);
+	free(b->items);
+	free(b->strings);
+	free(b->row_bytes);
+	for (int i = 0; i < 4; i++)
+		free(b->index[i]);
 }
 
-const char *snapshot_build(const struct registry *reg,
-			   struct snapshot_image *image)
+static int build(struct builder *b, struct snapshot_image *image)
 {
-	struct builder b = { .reg = reg };
-	uint32_t *alias_counts = NULL;
-	const char *why = NULL;
+	size_t rows = b->reg->count;
+
+	if (rows >= UINT32_MAX / 2)
+		return fail(b, -1, "more rows than a snapshot can hold");
+	b->entry_of_row = calloc(rows + 1, sizeof(*b->entry_of_row));
+	b->row_of_entry = calloc(rows + 1, sizeof(*b->row_of_entry));
+	b->entries = calloc(rows + 1, sizeof(*b->entries));
+	b->aliases = calloc(rows + 1, sizeof(*b->aliases));
+	b->entry_proto = calloc(rows + 1, sizeof(*b->entry_proto));
+	b->items = calloc(3 * rows + 2, sizeof(*b->items));
+	b->row_bytes = calloc(rows + 1, sizeof(*b->row_bytes));
+	if (!b->entry_of_row || !b->row_of_entry || !b->entries || !b->aliases ||
+	    !b->entry_proto || !b->items || !b->row_bytes)
+		return out_of_memory(b);
+	if (number_entries(b) < 0)
+		return -1;
+	fill_entries(b);
+	if (list_items(b) < 0 || build_pool(b) < 0 || number_protocols(b) < 0 ||
+	    build_name_index(b) < 0 || build_port_index(b) < 0)
+		return -1;
+	return assemble(b, image);
+}
+
+int snapshot_build(const struct registry *reg, struct snapshot_image *image,
+		   struct build_error *error)
+{
+	struct builder b = { .reg = reg, .error = error };
+	int status;
 
 	image->data = NULL;
 	image->size = 0;
-	if (reg->count >= UINT32_MAX)
-		return "more rows than a snapshot can hold";
-	b.entry_of_row = zeroed(reg->count + 1, sizeof *b.entry_of_row);
-	alias_counts = zeroed(reg->count + 1, sizeof *alias_counts);
-	if (b.entry_of_row == NULL || alias_counts == NULL)
-		why = "out of memory";
-	/* A row adds a name and a metadata record, and nearly every service
-	 * has a tcp and a udp row sharing both: about one string per row. */
-	if (!why && !pool_presize(&b.pool, reg->count + 16))
-		why = "out of memory";
-	if (!why && reserve(&b.pool.bytes, POOL_BASE)) {
-		memset(b.pool.bytes.data, 0, POOL_BASE);
-		b.pool.bytes.size = POOL_BASE;
-	} else if (!why) {
-		why = "out of memory";
-	}
-	/* Offset 0 must be the empty string. */
-	if (!why && pool_add_string(&b.pool, "") != 0)
-		why = "out of memory";
-	uint32_t date = why ? 0 : pool_add_string(&b.pool, reg->date);
-	if (!why && date == UINT32_MAX)
-		why = "out of memory";
-	if (!why && !(why = number_entries(&b, alias_counts)) &&
-	    !(why = build_entries(&b, alias_counts)) &&
-	    !(why = build_aliases(&b)) &&
-	    !(why = build_name_index(&b)) && !(why = build_port_index(&b)) &&
-	    any_failed(&b))
-		why = "out of memory";
-	if (!why)
-		why = assemble(&b, date, image);
-	free(alias_counts);
+	error->row = -1;
+	error->message[0] = '\0';
+	status = build(&b, image);
 	builder_free(&b);
-	return why;
+	return status;
 }
 
 void snapshot_image_free(struct snapshot_image *image)
@@ -672,42 +622,20 @@ void snapshot_image_free(struct snapshot_image *image)
 
 /* ---- checksum ----------------------------------------------------------- */
 
-/* Slicing-by-8: table[k][n] is the CRC of byte n followed by k zero bytes,
- * so eight input bytes cost eight independent lookups instead of a chain of
- * eight dependent ones.  Same CRC-32/IEEE as the bytewise loop. */
-static uint32_t crc_table[8][256];
-
-static void crc32_init_tables(void)
+/* CRC-32/IEEE (zlib's), a byte at a time from a 256-entry table. */
+static uint32_t crc32_update(uint32_t crc, const unsigned char *data, size_t size)
 {
-	for (uint32_t n = 0; n < 256; n++) {
-		uint32_t c = n;
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		crc_table[0][n] = c;
-	}
-	for (uint32_t n = 0; n < 256; n++)
-		for (int k = 1; k < 8; k++) {
-			uint32_t c = crc_table[k - 1][n];
-			crc_table[k][n] = crc_table[0][c & 0xff] ^ (c >> 8);
+	static uint32_t table[256];
+
+	if (table[1] == 0)
+		for (uint32_t n = 0; n < 256; n++) {
+			uint32_t c = n;
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+			table[n] = c;
 		}
-}
-
-static uint32_t crc32_update(uint32_t crc, const unsigned char *data,
-			     size_t size)
-{
-	if (crc_table[0][1] == 0)
-		crc32_init_tables();
-	for (; size >= 8; data += 8, size -= 8) {
-		uint64_t word;
-		memcpy(&word, data, sizeof word); /* little-endian: see the format */
-		word ^= crc;
-		crc = crc_table[7][word & 0xff] ^ crc_table[6][(word >> 8) & 0xff] ^
-		      crc_table[5][(word >> 16) & 0xff] ^ crc_table[4][(word >> 24) & 0xff] ^
-		      crc_table[3][(word >> 32) & 0xff] ^ crc_table[2][(word >> 40) & 0xff] ^
-		      crc_table[1][(word >> 48) & 0xff] ^ crc_table[0][word >> 56];
-	}
-	for (; size > 0; data++, size--)
-		crc = crc_table[0][(crc ^ *data) & 0xff] ^ (crc >> 8);
+	for (size_t i = 0; i < size; i++)
+		crc = table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
 	return crc;
 }
 
@@ -715,16 +643,15 @@ uint32_t snapshot_checksum(const unsigned char *data, size_t size)
 {
 	static const unsigned char zero[4];
 	size_t at = offsetof(struct nssiana_header, checksum);
-	uint32_t crc = 0xffffffffu;
+	uint32_t crc = 0xFFFFFFFFu;
 
 	if (size < at + sizeof zero)
-		return crc32_update(crc, data, size) ^ 0xffffffffu;
+		return crc32_update(crc, data, size) ^ 0xFFFFFFFFu;
 	crc = crc32_update(crc, data, at);
 	crc = crc32_update(crc, zero, sizeof zero);
 	crc = crc32_update(crc, data + at + sizeof zero, size - at - sizeof zero);
-	return crc ^ 0xffffffffu;
+	return crc ^ 0xFFFFFFFFu;
 }
-
 /* ---- the atomic write --------------------------------------------------- */
 
 static int write_all(int fd, const unsigned char *data, size_t size)

@@ -15,10 +15,20 @@ struct snapshot_image {
 	size_t size;
 };
 
-/* Builds the snapshot of `reg`.  Returns NULL, or an English reason (the
- * registry does not fit the format: too many protocols, over 4 GiB, ...). */
-const char *snapshot_build(const struct registry *reg,
-			   struct snapshot_image *image);
+/* Why a registry does not fit the format. */
+struct build_error {
+	long row;          /* the index in reg->rows of the row at fault, or -1 */
+	char message[160]; /* an English reason, without the position */
+};
+
+/* Builds the snapshot of `reg`.  Returns 0, or -1 with *error filled when
+ * the registry does not fit the format (snapshot_format.h: more than 256
+ * protocols, more than NSSIANA_MAX_BUCKET_ENTRIES entries that no number
+ * of buckets can separate, a file over NSSIANA_MAX_FILE_SIZE, ...).  An
+ * index's buckets are doubled as long as that keeps a bucket within its
+ * limit, so the registry's usual layout is kept whenever it fits. */
+int snapshot_build(const struct registry *reg, struct snapshot_image *image,
+		   struct build_error *error);
 void snapshot_image_free(struct snapshot_image *image);
 
 /* CRC-32 (zlib/IEEE) of a snapshot with its checksum field read as zero. */
