@@ -92,10 +92,11 @@ static int append(struct csv_reader *reader, size_t from, size_t count,
 		  size_t field_start, struct record_error *error)
 {
 	size_t needed = reader->text_used + count + 1;
+	size_t have = reader->text_used - field_start;
 
-	if (reader->text_used - field_start + count > CSV_MAX_FIELD)
-		return fail_at(reader, from, error, "field longer than %u bytes",
-			       CSV_MAX_FIELD);
+	if (have + count > CSV_MAX_FIELD) /* at the first byte too many */
+		return fail_at(reader, from + (CSV_MAX_FIELD - have), error,
+			       "field longer than %u bytes", CSV_MAX_FIELD);
 	if (needed > reader->text_capacity) {
 		size_t capacity = reader->text_capacity ? reader->text_capacity : 4096;
 		while (capacity < needed)
@@ -117,8 +118,23 @@ static void start_new_line(struct csv_reader *reader, size_t next_line_start)
 	reader->line_start = next_line_start;
 }
 
-/* At a byte that is not a quote, comma or line end: takes it (a whole
- * UTF-8 sequence if it starts one) into the field, or fails. */
+/* Where the run of plain ASCII bytes at data[pos] ends: at a byte that
+ * ends or quotes a field, a NUL, a control byte that might be CR, or
+ * non-ASCII. */
+static size_t plain_run_end(const struct csv_reader *reader, size_t pos)
+{
+	while (pos < reader->size) {
+		unsigned char c = (unsigned char)reader->data[pos];
+		if (c == ',' || c == '"' || c == '\n' || c == '\r' || c == '\0' || c >= 0x80)
+			break;
+		pos++;
+	}
+	return pos;
+}
+
+/* At a byte that is not a quote or line end (a comma only inside quotes):
+ * takes it into the field with the plain bytes after it, or the whole
+ * UTF-8 sequence it starts, or fails. */
 static int take_ordinary(struct csv_reader *reader, size_t field_start,
 			 struct record_error *error)
 {
@@ -127,7 +143,10 @@ static int take_ordinary(struct csv_reader *reader, size_t field_start,
 
 	if (*at == '\0')
 		return fail_at(reader, reader->pos, error, "NUL byte");
-	length = text_utf8_length(at, reader->size - reader->pos);
+	if (*at < 0x80)
+		length = plain_run_end(reader, reader->pos + 1) - reader->pos;
+	else
+		length = text_utf8_length(at, reader->size - reader->pos);
 	if (length == 0)
 		return fail_at(reader, reader->pos, error,
 			       "invalid UTF-8 (byte 0x%02X)", *at);

@@ -15,8 +15,11 @@ TOOL=$PWD/$BUILD/nss-iana
 command -v setpriv >/dev/null || fatal "setpriv (util-linux) is missing"
 export LD_LIBRARY_PATH="$MODULE_DIR"
 
-MEMORY_KB=1048576 # 1 GiB of address space: the 1,000,000-row case needs ~400 MB
+# Address space and time for each compile, unless a case sets tighter ones.
+MEMORY_KB=1048576
 SECONDS_LIMIT=120
+FLOOD=$PWD/$BUILD/tests/fnv_flood
+[ -x "$FLOOD" ] || fail "build first: $FLOOD"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -146,6 +149,72 @@ errors=$(cat "$work/stderr")
 cmp -s "$out" "$work/previous.db" || fatal "unreadable: the previous snapshot changed"
 [ -z "$(find "$work/out" -type f ! -name services.db)" ] || fatal "unreadable: left a file"
 echo "ok: unreadable: $errors"
+
+# ---- bounded on any input --------------------------------------------------
+# Each case below once cost seconds to minutes and gigabytes.  The compiler
+# now reads a record of at most 64 fields, resolves aliases by sorting
+# (O(n log n) whatever the names), and refuses what passes a limit of the
+# format where it is passed.  The time limit only catches a hang; the
+# memory caps are a small multiple of the input.
+
+# with_limits SECONDS KB CASE...: runs expect_* under those limits.
+with_limits() {
+	saved_seconds=$SECONDS_LIMIT saved_memory=$MEMORY_KB
+	SECONDS_LIMIT=$1 MEMORY_KB=$2
+	shift 2
+	"$@"
+	SECONDS_LIMIT=$saved_seconds MEMORY_KB=$saved_memory
+}
+
+# Hash flooding: 40,000 alias rows on one port whose targets all have one
+# FNV-1a hash, which made linear probing quadratic (20-38 s).  The aliases
+# resolve by sorting; unresolved, they are 40,000 entries on port 80,
+# which no bucket can hold: refused at the 65th.  The same names as
+# entries on 40,000 ports fill one name bucket: refused likewise.  The
+# control, the same rows on their own ports, compiles.
+"$FLOOD" 40000 >"$work/flood_names"
+awk -v header="$HEADER,Assignment Notes" 'BEGIN { print header }
+	{ printf "a%d,%d,tcp,,\"This entry is an alias to \"\"%s\"\".\"\n", NR, port ? port : NR, $0 }' \
+	port=80 "$work/flood_names" >"$c/alias_flood.csv"
+with_limits 30 262144 expect_error "$c/alias_flood.csv" 66
+echo "$errors" | grep -q "more than 64 entries on port 80" || fail "alias flood: $errors"
+awk -v header="$HEADER" 'BEGIN { print header } { printf "%s,%d,tcp,x\n", $0, NR }' \
+	"$work/flood_names" >"$c/name_flood.csv"
+with_limits 30 262144 expect_error "$c/name_flood.csv" 66
+echo "$errors" | grep -q "names hash alike" || fail "name flood: $errors"
+awk -v header="$HEADER,Assignment Notes" 'BEGIN { print header }
+	{ printf "a%d,%d,tcp,,\"This entry is an alias to \"\"%s\"\".\"\n", NR, NR, $0 }' \
+	"$work/flood_names" >"$c/flood_control.csv"
+with_limits 30 262144 expect_compiled "$c/flood_control.csv"
+echo "ok: flood_control.csv: compiled"
+
+# A 64 MB line of commas: stopped at the 65th field, reading no further.
+{ echo "$HEADER"; head -c 64000000 /dev/zero | tr '\0' ,; echo; } >"$c/comma_line.csv"
+with_limits 60 262144 expect_error "$c/comma_line.csv" 2
+echo "$errors" | grep -q "comma_line.csv:2:65: record has more than 64 fields" ||
+	fail "comma line: $errors"
+rm -f "$c/comma_line.csv"
+
+# Expansion: every port of a range is an entry of a getservent walk.
+# 4,000 rows of 0-65535 (79 KB) made a 66 MB snapshot, 16,384 rows a
+# 1.07 GB one; four rows reach NSSIANA_MAX_SERVENTS, the fifth is refused.
+for rows in 4000 16384; do
+	awk -v header="$HEADER" -v rows=$rows 'BEGIN { print header
+		for (i = 0; i < rows; i++) printf "r%d,0-65535,tcp,all ports\n", i }' \
+		>"$c/ranges_$rows.csv"
+	with_limits 30 65536 expect_error "$c/ranges_$rows.csv" 6
+	echo "$errors" | grep -q "more than 262144 ports served" || fail "ranges: $errors"
+done
+
+# Names that would print as something else: skipped and counted as bad
+# names, as names with spaces are; the rest of the file is served.
+printf '%s\nev\342\200\256il,7,tcp,RLO\nc\302\205one,8,tcp,NEL\ngood,9,tcp,fine\n' "$HEADER" \
+	>"$c/hidden_controls.csv"
+expect_compiled "$c/hidden_controls.csv"
+grep -q "2 bad name" "$work/stdout" || fail "hidden controls: $(cat "$work/stdout")"
+answers 7/tcp ""
+answers 8/tcp ""
+answers good "good 9/tcp"
 
 # ---- a full disk ----------------------------------------------------------
 # A 64 KiB tmpfs holds the previous snapshot but not one of 2,000 rows.

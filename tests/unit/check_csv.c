@@ -374,6 +374,27 @@ START_TEST(field_length_limit)
 }
 END_TEST
 
+START_TEST(field_count_limit)
+{
+	/* CSV_MAX_FIELDS fields are a record; one more is an error where it
+	 * starts, on whatever line. */
+	char data[3 * CSV_MAX_FIELDS + 8];
+	size_t used = 0;
+
+	for (int i = 0; i < CSV_MAX_FIELDS - 1; i++)
+		data[used++] = ',';
+	data[used++] = '\n';
+	expect_parse(data, used, "[" "|||||||||||||||||||||||||||||||" "||||||||||||||||||||||||||||||||" "]");
+	used = 0;
+	data[used++] = 'x';
+	data[used++] = '\n';
+	for (int i = 0; i < CSV_MAX_FIELDS; i++)
+		data[used++] = ',';
+	data[used++] = 'y';
+	expect_error(data, used, 2, CSV_MAX_FIELDS + 1, "more than 64 fields");
+}
+END_TEST
+
 START_TEST(field_length_counts_unescaped_bytes)
 {
 	/* CSV_MAX_FIELD doubled quotes are CSV_MAX_FIELD bytes of field. */
@@ -499,6 +520,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(rejected, unterminated_quote_reports_where_it_opened);
 	tcase_add_test(rejected, field_length_limit);
 	tcase_add_test(rejected, field_length_counts_unescaped_bytes);
+	tcase_add_test(rejected, field_count_limit);
 	suite_add_tcase(suite, rejected);
 
 	tcase_add_test(size, million_rows);

@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +257,43 @@ START_TEST(bad_names)
 	expect_row(1, "914c/g", 211, 211, "tcp", 12);
 	expect_row(2, "sql*net", 66, 66, "tcp", 13);
 	expect_row(3, "G\xC3\xB6ttingen", 7, 7, "udp", 14);
+}
+END_TEST
+
+/* Names that would print as something else: C1 controls and the Unicode
+ * controls of text direction are skipped and counted like white space.
+ * Other non-ASCII letters and symbols stay. */
+START_TEST(names_that_hide_what_they_are)
+{
+	load_text(SHORT_HEADER
+		  "c1\xC2\x85name,1,tcp,\n"        /* U+0085 NEL */
+		  "c1\xC2\x9Fname,2,tcp,\n"        /* U+009F */
+		  "rlo\xE2\x80\xAEtxt.exe,3,tcp,\n" /* U+202E RIGHT-TO-LEFT OVERRIDE */
+		  "lre\xE2\x80\xAAx,4,tcp,\n"      /* U+202A */
+		  "lrm\xE2\x80\x8Ex,5,tcp,\n"      /* U+200E LEFT-TO-RIGHT MARK */
+		  "rlm\xE2\x80\x8Fx,6,tcp,\n"      /* U+200F */
+		  "alm\xD8\x9Cx,7,tcp,\n"          /* U+061C ARABIC LETTER MARK */
+		  "lri\xE2\x81\xA6x,8,tcp,\n"      /* U+2066 */
+		  "pdi\xE2\x81\xA9x,9,tcp,\n"      /* U+2069 */
+		  "nbsp\xC2\xA0ok,10,tcp,\n"       /* U+00A0: not a control */
+		  "zwj\xE2\x80\x8Dok,11,tcp,\n"    /* U+200D: not a direction */
+		  "\xE2\x81\xAAok,12,tcp,\n");      /* U+206A: past the isolates */
+	ck_assert_uint_eq(loaded.stats.bad_name, 9);
+	ck_assert_uint_eq(loaded.count, 3);
+	expect_row(0, "nbsp\xC2\xA0ok", 10, 10, "tcp", 11);
+	expect_row(1, "zwj\xE2\x80\x8Dok", 11, 11, "tcp", 12);
+	expect_row(2, "\xE2\x81\xAAok", 12, 12, "tcp", 13);
+}
+END_TEST
+
+/* A protocol is a token of letters, digits and -_.+: white space, '#' or
+ * any control in one is an error, not a skip. */
+START_TEST(protocols_with_spaces_or_controls)
+{
+	expect_load_error(SHORT_HEADER "a,1,\"t cp\",\n", "t.csv:2:5: malformed protocol");
+	expect_load_error(SHORT_HEADER "a,1,tcp#,\n", "t.csv:2:5: malformed protocol");
+	expect_load_error(SHORT_HEADER "a,1,t\x01p,\n", "t.csv:2:5: malformed protocol");
+	expect_load_error(SHORT_HEADER "a,1,tc\xE2\x80\xAEp,\n", "t.csv:2:5: malformed protocol");
 }
 END_TEST
 
@@ -774,6 +812,174 @@ START_TEST(million_rows_with_aliases)
 }
 END_TEST
 
+/* ---- the format's limits (snapshot_format.h), refused where they are
+ * passed ------------------------------------------------------------------- */
+
+struct text {
+	char *data;
+	size_t used;
+	size_t capacity;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void add(struct text *t, const char *format, ...)
+{
+	va_list args;
+	int length;
+
+	va_start(args, format);
+	length = vsnprintf(NULL, 0, format, args);
+	va_end(args);
+	while (t->used + (size_t)length + 1 > t->capacity) {
+		t->capacity = t->capacity ? 2 * t->capacity : 4096;
+		t->data = realloc(t->data, t->capacity);
+		ck_assert_ptr_nonnull(t->data);
+	}
+	va_start(args, format);
+	vsnprintf(t->data + t->used, t->capacity - t->used, format, args);
+	va_end(args);
+	t->used += (size_t)length;
+}
+
+/* Compiles t through the pipeline; returns its status, *t freed. */
+static int compile_text(struct text *t, char *err, size_t err_size)
+{
+	struct compiled compiled;
+	int status = compile_data(t->data, t->used, "t.csv", &compiled, err, err_size);
+
+	if (status == 0)
+		compiled_free(&compiled);
+	free(t->data);
+	memset(t, 0, sizeof(*t));
+	return status;
+}
+
+static void expect_compiled(struct text *t)
+{
+	char err[512] = "";
+
+	ck_assert_msg(compile_text(t, err, sizeof(err)) == 0, "%s", err);
+}
+
+static void expect_refused(struct text *t, const char *expected)
+{
+	char err[512] = "";
+
+	ck_assert_int_eq(compile_text(t, err, sizeof(err)), -1);
+	ck_assert_msg(strncmp(err, expected, strlen(expected)) == 0,
+		      "error \"%s\", expected it to start with \"%s\"", err, expected);
+}
+
+/* An entry with `aliases` alias rows. */
+static void entry_with_aliases(struct text *t, int aliases)
+{
+	add(t, SHORT_HEADER "t,7,tcp,\n");
+	for (int i = 0; i < aliases; i++)
+		add(t, "a%d,7,tcp," ALIAS_TO("t") "\n", i);
+}
+
+START_TEST(aliases_per_entry)
+{
+	struct text t = { 0 };
+
+	entry_with_aliases(&t, NSSIANA_MAX_ALIASES);
+	expect_compiled(&t);
+	entry_with_aliases(&t, NSSIANA_MAX_ALIASES + 1);
+	/* Each alias row takes 2 lines (ALIAS_TO holds a line break). */
+	expect_refused(&t, "t.csv:67:1: more than 32 aliases of the entry at line 2");
+}
+END_TEST
+
+START_TEST(answer_bytes)
+{
+	struct text t = { 0 };
+
+	/* With its protocol, NULs, alias array and alignment, a 4,000-byte
+	 * name fits 4,096 bytes; a 4,090-byte one does not. */
+	add(&t, SHORT_HEADER "x,1,tcp,\n%0*d,7,tcp,\n", 4000, 0);
+	expect_compiled(&t);
+	add(&t, SHORT_HEADER "x,1,tcp,\n%0*d,7,tcp,\n", 4090, 0);
+	expect_refused(&t, "t.csv:3:1: the entry at line 3 would need more than 4096 bytes");
+}
+END_TEST
+
+START_TEST(servents_in_all)
+{
+	struct text t = { 0 };
+
+	/* 4 x 65,536 = NSSIANA_MAX_SERVENTS exactly. */
+	add(&t, SHORT_HEADER);
+	for (int i = 0; i < 4; i++)
+		add(&t, "r%d,0-65535,tcp,\n", i);
+	expect_compiled(&t);
+	/* The case: 4,000 rows of 0-65535 stop at the fifth. */
+	add(&t, SHORT_HEADER);
+	for (int i = 0; i < 4000; i++)
+		add(&t, "r%d,0-65535,tcp,\n", i);
+	expect_refused(&t, "t.csv:6:1: more than 262144 ports served in all");
+}
+END_TEST
+
+START_TEST(entries_in_one_bucket)
+{
+	struct text t = { 0 };
+
+	/* 64 entries on one port fit a bucket; the 65th cannot. */
+	add(&t, SHORT_HEADER);
+	for (int i = 0; i < NSSIANA_MAX_BUCKET_ENTRIES; i++)
+		add(&t, "p%d,7,tcp,\n", i);
+	expect_compiled(&t);
+	add(&t, SHORT_HEADER);
+	for (int i = 0; i <= NSSIANA_MAX_BUCKET_ENTRIES; i++)
+		add(&t, "p%d,7,%s,\n", i, i % 2 ? "udp" : "tcp");
+	expect_refused(&t, "t.csv:66:1: more than 64 entries on port 7");
+	/* 65 entries of one name (on different ports) share its hash. */
+	add(&t, SHORT_HEADER);
+	for (int i = 0; i <= NSSIANA_MAX_BUCKET_ENTRIES; i++)
+		add(&t, "%s,%d,tcp,\n", i % 2 ? "same" : "SAME", i);
+	expect_refused(&t, "t.csv:66:1: more than 64 entries whose names hash alike");
+}
+END_TEST
+
+/* Ports 0, 128, ..., 8192 share the bucket of port 0 among the 128 buckets
+ * that 65 entries start with: the writer doubles the buckets instead of
+ * refusing, and every port still answers. */
+START_TEST(buckets_grow_rather_than_refuse)
+{
+	struct text t = { 0 };
+	struct compiled compiled;
+	char err[512];
+
+	add(&t, SHORT_HEADER);
+	for (int i = 0; i <= NSSIANA_MAX_BUCKET_ENTRIES; i++)
+		add(&t, "p%d,%d,tcp,\n", i, i * 128);
+	ck_assert_msg(compile_data(t.data, t.used, "t.csv", &compiled, err, sizeof(err)) == 0,
+		      "%s", err);
+	free(t.data);
+	ck_assert_uint_gt(compiled.snap.ports.bucket_mask + 1, 128);
+	for (int i = 0; i <= NSSIANA_MAX_BUCKET_ENTRIES; i++) {
+		uint32_t index;
+		ck_assert_int_eq(snapshot_find_port(&compiled.snap, (uint16_t)(i * 128), "tcp",
+						    &index), SNAPSHOT_FOUND);
+		ck_assert_uint_eq(compiled.snap.entries[index].port_first, i * 128);
+	}
+	compiled_free(&compiled);
+}
+END_TEST
+
+START_TEST(file_size)
+{
+	struct text t = { 0 };
+
+	/* Sixteen distinct descriptions of a million bytes fit 16 MiB; the
+	 * seventeenth row outgrows it. */
+	add(&t, "Service Name,Port Number,Transport Protocol,Description\n");
+	for (int i = 0; i < 17; i++)
+		add(&t, "s%d,%d,tcp,%c%0*d\n", i, i, 'a' + i, 999999, 0);
+	expect_refused(&t, "t.csv:18:1: the snapshot would be");
+}
+END_TEST
+
 static Suite *registry_suite(void)
 {
 	Suite *suite = suite_create("registry");
@@ -783,6 +989,7 @@ static Suite *registry_suite(void)
 	TCase *files = tcase_create("files");
 	TCase *real = tcase_create("real registry");
 	TCase *size = tcase_create("size");
+	TCase *limits = tcase_create("limits");
 
 	tcase_add_checked_fixture(header, NULL, free_loaded);
 	tcase_add_test(header, full_header_and_metadata);
@@ -799,6 +1006,8 @@ static Suite *registry_suite(void)
 	tcase_add_checked_fixture(rows, NULL, free_loaded);
 	tcase_add_test(rows, skip_reasons_in_order);
 	tcase_add_test(rows, bad_names);
+	tcase_add_test(rows, names_that_hide_what_they_are);
+	tcase_add_test(rows, protocols_with_spaces_or_controls);
 	tcase_add_test(rows, registry_order_and_lines_kept);
 	tcase_add_test(rows, port_forms);
 	tcase_add_test(rows, malformed_ports);
@@ -830,6 +1039,14 @@ static Suite *registry_suite(void)
 	tcase_add_checked_fixture(size, NULL, free_loaded);
 	tcase_add_test(size, million_rows_with_aliases);
 	suite_add_tcase(suite, size);
+
+	tcase_add_test(limits, aliases_per_entry);
+	tcase_add_test(limits, answer_bytes);
+	tcase_add_test(limits, servents_in_all);
+	tcase_add_test(limits, entries_in_one_bucket);
+	tcase_add_test(limits, buckets_grow_rather_than_refuse);
+	tcase_add_test(limits, file_size);
+	suite_add_tcase(suite, limits);
 	return suite;
 }
 
