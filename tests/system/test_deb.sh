@@ -1,9 +1,11 @@
 #!/bin/sh
 # The Debian package, end to end: build it (or take $DEB, as `make deb-check`
-# does), install it with `dpkg -i` into a throwaway root, check that
-# `getent services https` answers from the module through nsswitch.conf,
-# then remove and purge it and check that nsswitch.conf is back as it was,
-# with the edit an administrator made meanwhile kept.
+# does) and run lintian on it; run its dh_installnss snippets on the
+# nsswitch.conf fixtures; install it with `dpkg -i` into a throwaway root,
+# check that `getent services https` answers from the module through
+# nsswitch.conf and run the autopkgtests (debian/tests) there; then remove
+# and purge it and check that nsswitch.conf is back as it was, with the edit
+# an administrator made meanwhile kept.
 #
 # The throwaway root is an overlay of / whose writable layer is a tmpfs,
 # mounted in a private mount namespace (unshare -m) and entered with chroot:
@@ -57,12 +59,100 @@ fi
 echo "package: $(basename "$DEB")"
 
 if command -v lintian >/dev/null 2>&1; then
-	lintian --fail-on error "$DEB" >"$tmp/lintian.log" 2>&1 ||
-		{ cat "$tmp/lintian.log" >&2; fatal "lintian reports errors"; }
-	echo "lintian: no errors ($(grep -c '^[WI]:' "$tmp/lintian.log") warnings and infos)"
+	lintian --fail-on error,warning "$DEB" >"$tmp/lintian.log" 2>&1 ||
+		{ cat "$tmp/lintian.log" >&2; fatal "lintian reports errors or warnings"; }
+	echo "lintian: no errors, no warnings ($(grep -c '^[IP]:' "$tmp/lintian.log") infos)"
 else
 	echo "lintian: not installed, not run"
 fi
+
+# ---- dh_installnss's snippets on nsswitch.conf files -------------------------
+# The package's own preinst, postinst and postrm snippets, cut out of the
+# .deb and run as dpkg would (install, configure, then remove) on each
+# file in a scratch DPKG_ROOT, where they edit ${DPKG_ROOT}/etc/nsswitch.conf.
+# The expected results are written by hand from dh_installnss(1)'s rules:
+# "iana" goes just before "files" on lines starting "services:" that do not
+# name it yet, and comes out with an [ACTION] that follows it.
+echo "== dh_installnss on nsswitch.conf fixtures"
+dpkg-deb -e "$DEB" "$tmp/control" || fatal "dpkg-deb -e"
+for script in preinst postinst postrm; do
+	sed -n '/^# Automatically added by dh_installnss/,/^# End automatically added section/p' \
+		"$tmp/control/$script" >"$tmp/nss-$script"
+	[ -s "$tmp/nss-$script" ] || fatal "the $script has no dh_installnss snippet"
+done
+fixtures=$repo/tests/fixtures
+
+# nss_snippets DIR ACTION...: the snippets for each dpkg action, in DIR.
+nss_snippets() (
+	DPKG_ROOT=$1 DPKG_MAINTSCRIPT_PACKAGE=libnss-iana DPKG_MAINTSCRIPT_PACKAGE_INSTCOUNT=0
+	export DPKG_ROOT DPKG_MAINTSCRIPT_PACKAGE DPKG_MAINTSCRIPT_PACKAGE_INSTCOUNT
+	shift
+	set -e
+	for action; do
+		case $action in
+		install) set -- install; . "$tmp/nss-preinst" ;;
+		configure) set -- configure; . "$tmp/nss-postinst" ;;
+		remove) set -- remove; . "$tmp/nss-postrm" ;;
+		esac
+	done
+)
+
+# nss_case NAME ORIGINAL AFTER-INSTALL AFTER-REMOVAL (files)
+nss_case() {
+	dir=$tmp/nss/$1
+	mkdir -p "$dir/etc" && cp "$2" "$dir/etc/nsswitch.conf" || fatal "$1: setup"
+	nss_snippets "$dir" install configure || fail "$1: the install snippets failed"
+	if cmp -s "$dir/etc/nsswitch.conf" "$3"; then pass; else
+		fail "$1: after installation, not as expected:"
+		diff "$3" "$dir/etc/nsswitch.conf" >&2
+	fi
+	[ ! -e "$dir/etc/nsswitch.conf.nss.libnss-iana-will-install" ] ||
+		fail "$1: the preinst's mark is left behind"
+	nss_snippets "$dir" remove || fail "$1: the removal snippet failed"
+	if cmp -s "$dir/etc/nsswitch.conf" "$4"; then pass; else
+		fail "$1: after removal, not as expected:"
+		diff "$4" "$dir/etc/nsswitch.conf" >&2
+	fi
+}
+# nss_line_case NAME ORIGINAL-LINE AFTER-INSTALL AFTER-REMOVAL (one line each)
+nss_line_case() {
+	mkdir -p "$tmp/lines" &&
+		printf '%s\n' "$2" >"$tmp/lines/$1.conf" &&
+		printf '%s\n' "$3" >"$tmp/lines/$1.installed" &&
+		printf '%s\n' "$4" >"$tmp/lines/$1.removed" || fatal "$1: setup"
+	nss_case "$1" "$tmp/lines/$1.conf" "$tmp/lines/$1.installed" "$tmp/lines/$1.removed"
+}
+
+# Where dh_installnss and install/nss-iana-enable agree.
+for name in debian notfound nonewline; do
+	nss_case "$name" "$fixtures/nsswitch_$name.conf" "$fixtures/nsswitch_$name.enabled" \
+		"$fixtures/nsswitch_$name.conf"
+done
+# Already enabled: left as it is; removal takes iana out.
+nss_case enabled "$fixtures/nsswitch_enabled.conf" "$fixtures/nsswitch_enabled.conf" \
+	"$fixtures/nsswitch_enabled.disabled"
+# No services line: none is added (glibc then uses files alone).
+nss_case noservices "$fixtures/nsswitch_noservices.conf" "$fixtures/nsswitch_noservices.conf" \
+	"$fixtures/nsswitch_noservices.conf"
+# Every line starting "services:" gets iana, not only the last one.
+nss_case twolines "$fixtures/nsswitch_twolines.conf" "$fixtures/nsswitch_twolines.deb-enabled" \
+	"$fixtures/nsswitch_twolines.conf"
+# No "files" on the line, or a blank before the colon: no iana.  dh-nss 1.7
+# also takes one trailing blank off every line of the file when it installs.
+for name in nofiles odd; do
+	nss_case "$name" "$fixtures/nsswitch_$name.conf" "$fixtures/nsswitch_$name.deb-enabled" \
+		"$fixtures/nsswitch_$name.deb-enabled"
+done
+# Removal: iana's own action goes with it; what is not "services:" stays;
+# iana alone leaves an empty list (README.Debian says to put files back).
+nss_line_case action 'services: db iana [NOTFOUND=return] files' \
+	'services: db iana [NOTFOUND=return] files' 'services: db files'
+nss_line_case comment 'services: db iana files # local' \
+	'services: db iana files # local' 'services: db files # local'
+nss_line_case blank-before-colon 'services : iana files' \
+	'services : iana files' 'services : iana files'
+nss_line_case iana-alone 'services: iana' 'services: iana' 'services:'
+echo "dh_installnss: $checks checks, $failures failed"
 
 # What the administrator's nsswitch.conf looks like before the package:
 # Debian's default services line, comments, tabs, no module anywhere.
@@ -105,9 +195,9 @@ make_old_package
 # Runs inside the private mount namespace.  $1 = scratch dir, $2 = .deb.
 cat >"$tmp/inside.sh" <<'INSIDE'
 set -u
-tmp=$1 deb=$2
+tmp=$1 deb=$2 repo=$3
 root=$tmp/root
-. "$3/tests/lib/lib.sh"
+. "$repo/tests/lib/lib.sh"
 # A clean environment: an LD_LIBRARY_PATH or NSS_IANA_DB from the test
 # suite would make glibc load another module or the module read another file.
 in_root() {
@@ -179,6 +269,17 @@ fi
 in_root man -w nss-iana >/dev/null && in_root man -w libnss_iana >/dev/null ||
 	fatal "man nss-iana or man libnss_iana finds no page"
 
+# The autopkgtests run from the top of a source tree: the parts they use.
+echo "== the autopkgtests of debian/tests/control, in the throwaway root"
+src=$root/nss-iana-test/src
+mkdir -p "$src/tests/lib" "$src/debian" && cp "$repo/tests/lib/lib.sh" "$src/tests/lib/" &&
+	cp -r "$repo/debian/tests" "$src/debian/" || fatal "copying the autopkgtests"
+for test in $(sed -n 's/^Tests: *//p' "$repo/debian/tests/control" | tr ',' ' '); do
+	echo "-- debian/tests/$test"
+	in_root sh -c 'cd /nss-iana-test/src && sh "debian/tests/$1"' sh "$test" ||
+		fatal "autopkgtest $test failed"
+done
+
 echo "== a snapshot nss-iana update installed survives reinstalling; a corrupt one does not"
 in_root nss-iana update --force --file /nss-iana-test/small.csv >/dev/null ||
 	fatal "nss-iana update --file in the throwaway root"
@@ -195,16 +296,14 @@ cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.d
 
 echo "== an administrator's edit, then an upgrade that must not undo it"
 echo "# local: site policy, keep" >>"$root/etc/nsswitch.conf"
-in_root sh /usr/libexec/nss-iana/nss-iana-disable /etc/nsswitch.conf >/dev/null ||
-	fatal "nss-iana-disable"
+sed -i '/^services:/s/ iana / /' "$root/etc/nsswitch.conf"
 cp "$root/etc/nsswitch.conf" "$tmp/edited.conf"
 { cat "$tmp/nsswitch.conf"; echo "# local: site policy, keep"; } | cmp -s - "$tmp/edited.conf" ||
-	fatal "enable then disable did not give back the original nsswitch.conf"
+	fatal "the package's edit was not just iana before files"
 in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i over the installed package"
 cmp -s "$root/etc/nsswitch.conf" "$tmp/edited.conf" ||
 	fatal "reinstalling put iana back after the administrator took it out"
-in_root sh /usr/libexec/nss-iana/nss-iana-enable /etc/nsswitch.conf >/dev/null ||
-	fatal "nss-iana-enable"
+sed -i '/^services:/s/ files/ iana files/' "$root/etc/nsswitch.conf"
 
 echo "== dpkg -r"
 in_root dpkg -r libnss-iana || fatal "dpkg -r"
@@ -226,7 +325,8 @@ echo "== dpkg -P"
 in_root dpkg -P libnss-iana || fatal "dpkg -P"
 cmp -s "$root/etc/nsswitch.conf" "$tmp/edited.conf" || fatal "purge changed nsswitch.conf"
 [ ! -e "$root/var/lib/nss-iana" ] || fatal "purge left /var/lib/nss-iana"
-[ ! -e "$root/etc/nsswitch.conf.nss-iana.bak" ] || fatal "purge left nsswitch.conf.nss-iana.bak"
+[ ! -e "$root/etc/nsswitch.conf.nss.libnss-iana-will-install" ] ||
+	fatal "purge left dh_installnss's mark"
 in_root dpkg -s libnss-iana >/dev/null 2>&1 && fatal "dpkg still knows libnss-iana after purge"
 
 echo "== a system without /etc/nsswitch.conf: install and purge still work"
@@ -234,10 +334,15 @@ rm -f "$root/etc/nsswitch.conf"
 in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null 2>&1 || fatal "dpkg -i without nsswitch.conf"
 in_root dpkg -P libnss-iana >/dev/null 2>&1 || fatal "dpkg -P without nsswitch.conf"
 [ ! -e "$root/etc/nsswitch.conf" ] || fatal "the package created an nsswitch.conf"
+[ ! -e "$root/etc/nsswitch.conf.nss.libnss-iana-will-install" ] ||
+	fatal "purge without nsswitch.conf left dh_installnss's mark"
 exit 0
 INSIDE
 
 TEST_NAME=test_deb.sh unshare -m sh "$tmp/inside.sh" "$tmp" "$DEB" "$repo"
-status=$?
-[ "$status" -eq 0 ] && echo "test_deb: install, getent, upgrade, remove, purge: ok"
-exit "$status"
+case $? in
+0) pass; echo "test_deb: install, getent, autopkgtest, upgrade, remove, purge: ok" ;;
+77) skip "the throwaway root cannot be made (see above)" ;;
+*) fail "the package in a throwaway root (see above)" ;;
+esac
+finish
