@@ -80,14 +80,32 @@ void tool_snapshot_close(struct tool_snapshot *ts);
 bool tool_meta_record(const struct snapshot *snap, uint32_t offset,
 		      const char *fields[NSSIANA_META_FIELDS]);
 
+/* An entry as show, diff and export print it, every string checked once:
+ * each ends inside the string pool, the name, protocol and aliases are
+ * services(5) tokens that print as themselves (text.h), and there are at
+ * most NSSIANA_MAX_ALIASES aliases, each with its metadata record. */
+struct tool_entry_view {
+	const struct nssiana_entry *entry;
+	const char *name;
+	const char *proto;
+	uint16_t port_first;
+	uint16_t port_last;
+	uint32_t alias_count;
+	const char *aliases[NSSIANA_MAX_ALIASES];
+	const char *meta[NSSIANA_META_FIELDS];
+	const char *alias_meta[NSSIANA_MAX_ALIASES][NSSIANA_META_FIELDS];
+};
+
+/* Fills *view with entry `index`.  False if the entry fails a check
+ * above: the snapshot is corrupt (the compiler never writes one). */
+bool tool_entry_view(const struct snapshot *snap, uint32_t index,
+		     struct tool_entry_view *view);
+
 /* Short labels for the metadata fields ("description", "assignee", ...),
  * used as JSON keys and in diff output. */
 extern const char *const tool_meta_keys[NSSIANA_META_FIELDS];
 /* Labels for people ("Description", "Assignee", ...). */
 extern const char *const tool_meta_labels[NSSIANA_META_FIELDS];
-
-/* ASCII case-insensitive equality, whatever the locale. */
-bool tool_ascii_equal_fold(const char *a, const char *b);
 
 /* "80", or "6000-6063". */
 void tool_format_ports(char *out, size_t size, uint16_t first, uint16_t last);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "pipeline.h"
+#include "text.h"
 #include "tool.h"
 
 const char *const tool_meta_keys[NSSIANA_META_FIELDS] = {
@@ -160,19 +161,33 @@ bool tool_meta_record(const struct snapshot *snap, uint32_t offset,
 	return true;
 }
 
-bool tool_ascii_equal_fold(const char *a, const char *b)
+bool tool_entry_view(const struct snapshot *snap, uint32_t index,
+		     struct tool_entry_view *view)
 {
-	for (;; a++, b++) {
-		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-		if (x >= 'A' && x <= 'Z')
-			x += 'a' - 'A';
-		if (y >= 'A' && y <= 'Z')
-			y += 'a' - 'A';
-		if (x != y)
+	if (index >= snap->entry_count)
+		return false;
+	const struct nssiana_entry *e = &snap->entries[index];
+	*view = (struct tool_entry_view){
+		.entry = e,
+		.name = snapshot_string(snap, e->name),
+		.proto = snapshot_entry_proto(snap, e),
+		.port_first = e->port_first,
+		.port_last = e->port_last,
+		.alias_count = e->alias_count,
+	};
+	if (!text_is_services_token(view->name) || !text_is_services_token(view->proto) ||
+	    e->port_first > e->port_last || e->alias_count > NSSIANA_MAX_ALIASES ||
+	    (uint64_t)e->alias_first + e->alias_count > snap->alias_count ||
+	    !tool_meta_record(snap, e->meta, view->meta))
+		return false;
+	for (uint32_t i = 0; i < e->alias_count; i++) {
+		const struct nssiana_alias *alias = &snap->aliases[e->alias_first + i];
+		view->aliases[i] = snapshot_string(snap, alias->name);
+		if (!text_is_services_token(view->aliases[i]) ||
+		    !tool_meta_record(snap, alias->meta, view->alias_meta[i]))
 			return false;
-		if (x == '\0')
-			return true;
 	}
+	return true;
 }
 
 void tool_format_ports(char *out, size_t size, uint16_t first, uint16_t last)
@@ -187,34 +202,6 @@ const char *tool_registry_date(const struct snapshot *snap)
 {
 	const char *date = snapshot_string(snap, snap->header->registry_date);
 	return date ? date : "";
-}
-
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
-static int utf8_sequence_length(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	int length;
-	unsigned int min;
-	unsigned int code;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		length = 2; min = 0x80; code = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		length = 3; min = 0x800; code = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		length = 4; min = 0x10000; code = c & 0x07;
-	} else {
-		return 0;
-	}
-	for (int i = 1; i < length; i++) {
-		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
-			return 0;
-		code = (code << 6) | (s[i] & 0x3f);
-	}
-	if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
-		return 0;
-	return length;
 }
 
 void tool_json_string(FILE *out, const char *text)
@@ -240,12 +227,12 @@ void tool_json_string(FILE *out, const char *text)
 			fprintf(out, "\\u%04x", c);
 			s++;
 		} else {
-			int length = utf8_sequence_length(s);
+			size_t length = text_utf8_length(s, 4);
 			if (length == 0) {
 				fputs("\\ufffd", out);
 				s++;
 			} else {
-				fwrite(s, 1, (size_t)length, out);
+				fwrite(s, 1, length, out);
 				s += length;
 			}
 		}

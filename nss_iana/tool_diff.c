@@ -61,24 +61,6 @@ static int compare_key_only(const struct diff_key *a, const struct diff_key *b)
 	return compare_keys(&a0, &b0);
 }
 
-/* Every string the diff reads, checked once. */
-static bool entry_sound(const struct snapshot *snap,
-			const struct nssiana_entry *e)
-{
-	const char *meta[NSSIANA_META_FIELDS];
-	if (!snapshot_string(snap, e->name) || !snapshot_entry_proto(snap, e) ||
-	    !tool_meta_record(snap, e->meta, meta) ||
-	    (uint64_t)e->alias_first + e->alias_count > snap->alias_count)
-		return false;
-	for (uint32_t i = 0; i < e->alias_count; i++) {
-		const struct nssiana_alias *a = &snap->aliases[e->alias_first + i];
-		if (!snapshot_string(snap, a->name) ||
-		    !tool_meta_record(snap, a->meta, meta))
-			return false;
-	}
-	return true;
-}
-
 static struct diff_key *sorted_keys(const struct snapshot *snap,
 				    const char *side, char *err, size_t err_size)
 {
@@ -88,15 +70,14 @@ static struct diff_key *sorted_keys(const struct snapshot *snap,
 		return NULL;
 	}
 	for (uint32_t i = 0; i < snap->entry_count; i++) {
-		const struct nssiana_entry *e = &snap->entries[i];
-		if (!entry_sound(snap, e)) {
+		struct tool_entry_view view; /* every string the diff reads */
+		if (!tool_entry_view(snap, i, &view)) {
 			snprintf(err, err_size,
 				 "%s snapshot: entry %u is out of bounds", side, i);
 			free(keys);
 			return NULL;
 		}
-		keys[i] = (struct diff_key){snapshot_string(snap, e->name),
-					    snapshot_entry_proto(snap, e), e, i};
+		keys[i] = (struct diff_key){view.name, view.proto, view.entry, i};
 	}
 	qsort(keys, snap->entry_count, sizeof(*keys), compare_keys);
 	return keys;
@@ -277,7 +258,7 @@ void tool_diff_print_counts(FILE *out, const struct tool_diff_counts *counts)
 		counts->removed, counts->changed);
 }
 
-static int diff_files(const char *old_path, const char *new_path, bool exact)
+static int diff_files(const char *old_path, const char *new_path)
 {
 	char err[512];
 	struct tool_snapshot old_ts, new_ts;
@@ -292,7 +273,7 @@ static int diff_files(const char *old_path, const char *new_path, bool exact)
 	}
 	struct tool_diff_counts counts;
 	int status = TOOL_EXIT_OK;
-	if (tool_diff(&old_ts.snap, &new_ts.snap, exact, stdout, &counts, err,
+	if (tool_diff(&old_ts.snap, &new_ts.snap, false, stdout, &counts, err,
 		      sizeof(err)) != 0) {
 		tool_error("%s", err);
 		status = TOOL_EXIT_FAILURE;
@@ -312,5 +293,5 @@ int tool_cmd_diff(int argc, char **argv)
 	if (argc - optind != 2)
 		return tool_usage_error("diff", argc - optind < 2
 					? "needs OLD and NEW" : "too many arguments");
-	return diff_files(argv[optind], argv[optind + 1], false);
+	return diff_files(argv[optind], argv[optind + 1]);
 }

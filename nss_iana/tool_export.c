@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
 #include "tool.h"
 
 static const char export_help[] =
@@ -31,31 +30,12 @@ static const char export_help[] =
 	"\n"
 	"Exit status: 0 ok, 1 unreadable snapshot or write error, 2 usage.\n";
 
-static bool entry_exportable(const struct snapshot *snap,
-			     const struct nssiana_entry *e)
+static void write_entry_lines(FILE *out, const struct tool_entry_view *e)
 {
-	if (!text_is_services_token(snapshot_string(snap, e->name)) ||
-	    !text_is_services_token(snapshot_entry_proto(snap, e)) ||
-	    (uint64_t)e->alias_first + e->alias_count > snap->alias_count)
-		return false;
-	for (uint32_t i = 0; i < e->alias_count; i++)
-		if (!text_is_services_token(snapshot_string(
-			    snap, snap->aliases[e->alias_first + i].name)))
-			return false;
-	return true;
-}
-
-static void write_entry_lines(FILE *out, const struct snapshot *snap,
-			      const struct nssiana_entry *e)
-{
-	const char *name = snapshot_string(snap, e->name);
-	const char *proto = snapshot_entry_proto(snap, e);
 	for (uint32_t port = e->port_first; port <= e->port_last; port++) {
-		fprintf(out, "%s\t%u/%s", name, port, proto);
+		fprintf(out, "%s\t%u/%s", e->name, port, e->proto);
 		for (uint32_t i = 0; i < e->alias_count; i++)
-			fprintf(out, "%c%s", i ? ' ' : '\t',
-				snapshot_string(snap,
-						snap->aliases[e->alias_first + i].name));
+			fprintf(out, "%c%s", i ? ' ' : '\t', e->aliases[i]);
 		putc('\n', out);
 	}
 }
@@ -70,12 +50,13 @@ static int write_services(FILE *out, const struct snapshot *snap,
 		     "ranges expanded, registry order.\n",
 		*date ? " of " : "", date, db);
 	for (uint32_t i = 0; i < snap->entry_count; i++) {
-		if (!entry_exportable(snap, &snap->entries[i])) {
+		struct tool_entry_view view;
+		if (!tool_entry_view(snap, i, &view)) {
 			tool_error("%s: entry %u cannot be written as a "
 				   "services(5) line (corrupt snapshot?)", db, i);
 			return -1;
 		}
-		write_entry_lines(out, snap, &snap->entries[i]);
+		write_entry_lines(out, &view);
 	}
 	return 0;
 }

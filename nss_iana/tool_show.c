@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "tool.h"
 
 static const char show_help[] =
@@ -48,21 +49,21 @@ static bool proto_matches(const struct snapshot *snap,
 	if (!proto)
 		return true;
 	const char *entry_proto = snapshot_entry_proto(snap, entry);
-	return entry_proto && tool_ascii_equal_fold(entry_proto, proto);
+	return entry_proto && text_ascii_equal_fold(entry_proto, proto);
 }
 
 static bool name_matches(const struct snapshot *snap,
 			 const struct nssiana_entry *entry, const char *name)
 {
 	const char *own = snapshot_string(snap, entry->name);
-	if (own && tool_ascii_equal_fold(own, name))
+	if (own && text_ascii_equal_fold(own, name))
 		return true;
 	for (uint32_t i = 0; i < entry->alias_count; i++) {
 		uint64_t at = (uint64_t)entry->alias_first + i;
 		if (at >= snap->alias_count)
 			return false;
 		const char *alias = snapshot_string(snap, snap->aliases[at].name);
-		if (alias && tool_ascii_equal_fold(alias, name))
+		if (alias && text_ascii_equal_fold(alias, name))
 			return true;
 	}
 	return false;
@@ -133,44 +134,35 @@ static void print_value_lines(const char *value, int indent)
 	}
 }
 
-static void print_aliases_inline(const struct snapshot *snap,
-				 const struct nssiana_entry *entry)
+static void print_aliases_inline(const struct tool_entry_view *e)
 {
-	for (uint32_t i = 0; i < entry->alias_count; i++) {
-		const char *alias = snapshot_string(
-			snap, snap->aliases[entry->alias_first + i].name);
-		printf("%s%s", i ? " " : "", alias ? alias : "?");
-	}
+	for (uint32_t i = 0; i < e->alias_count; i++)
+		printf("%s%s", i ? " " : "", e->aliases[i]);
 }
 
 struct table_widths {
 	int name, ports, proto, aliases;
 };
 
-static int aliases_width(const struct snapshot *snap,
-			 const struct nssiana_entry *entry)
+static int aliases_width(const struct tool_entry_view *e)
 {
 	int width = 0;
-	for (uint32_t i = 0; i < entry->alias_count; i++) {
-		const char *alias = snapshot_string(
-			snap, snap->aliases[entry->alias_first + i].name);
-		width += (i ? 1 : 0) + (int)strlen(alias ? alias : "?");
-	}
+	for (uint32_t i = 0; i < e->alias_count; i++)
+		width += (i ? 1 : 0) + (int)strlen(e->aliases[i]);
 	return width;
 }
 
-static void measure_table(const struct snapshot *snap,
-			  const struct show_match_list *list,
+static void measure_table(const struct tool_entry_view *views, size_t count,
 			  struct table_widths *w)
 {
 	*w = (struct table_widths){4, 4, 5, 7}; /* the headings */
-	for (size_t i = 0; i < list->count; i++) {
-		const struct nssiana_entry *e = &snap->entries[list->indexes[i]];
+	for (size_t i = 0; i < count; i++) {
+		const struct tool_entry_view *e = &views[i];
 		char ports[16];
 		tool_format_ports(ports, sizeof(ports), e->port_first, e->port_last);
-		int name = (int)strlen(snapshot_string(snap, e->name));
-		int proto = (int)strlen(snapshot_entry_proto(snap, e));
-		int aliases = aliases_width(snap, e);
+		int name = (int)strlen(e->name);
+		int proto = (int)strlen(e->proto);
+		int aliases = aliases_width(e);
 		if (name > w->name) w->name = name;
 		if ((int)strlen(ports) > w->ports) w->ports = (int)strlen(ports);
 		if (proto > w->proto) w->proto = proto;
@@ -178,47 +170,42 @@ static void measure_table(const struct snapshot *snap,
 	}
 }
 
-static void print_table(const struct snapshot *snap,
-			const struct show_match_list *list,
-			const char *const (*meta)[NSSIANA_META_FIELDS])
+static void print_table(const struct tool_entry_view *views, size_t count)
 {
 	struct table_widths w;
-	measure_table(snap, list, &w);
+	measure_table(views, count, &w);
 	printf("%-*s  %-*s  %-*s  %-*s  %s\n", w.name, "NAME", w.ports, "PORT",
 	       w.proto, "PROTO", w.aliases, "ALIASES", "DESCRIPTION");
-	for (size_t i = 0; i < list->count; i++) {
-		const struct nssiana_entry *e = &snap->entries[list->indexes[i]];
+	for (size_t i = 0; i < count; i++) {
+		const struct tool_entry_view *e = &views[i];
 		char ports[16];
 		tool_format_ports(ports, sizeof(ports), e->port_first, e->port_last);
-		const char *description = meta[i][NSSIANA_META_DESCRIPTION];
-		printf("%-*s  %-*s  %-*s  ", w.name, snapshot_string(snap, e->name),
-		       w.ports, ports, w.proto, snapshot_entry_proto(snap, e));
-		print_aliases_inline(snap, e);
-		printf("%*s  %.*s\n", w.aliases - aliases_width(snap, e), "",
+		const char *description = e->meta[NSSIANA_META_DESCRIPTION];
+		printf("%-*s  %-*s  %-*s  ", w.name, e->name, w.ports, ports,
+		       w.proto, e->proto);
+		print_aliases_inline(e);
+		printf("%*s  %.*s\n", w.aliases - aliases_width(e), "",
 		       first_line_length(description), description);
 	}
 }
 
 enum { LABEL_WIDTH = 18 }; /* "Unauthorized use" and two spaces */
 
-static void print_details(const struct snapshot *snap,
-			  const struct nssiana_entry *e,
-			  const char *const meta[NSSIANA_META_FIELDS])
+static void print_details(const struct tool_entry_view *e)
 {
 	char ports[16];
 	tool_format_ports(ports, sizeof(ports), e->port_first, e->port_last);
-	printf("\n%s %s/%s\n", snapshot_string(snap, e->name), ports,
-	       snapshot_entry_proto(snap, e));
+	printf("\n%s %s/%s\n", e->name, ports, e->proto);
 	if (e->alias_count) {
 		printf("  %-*s", LABEL_WIDTH, "Aliases");
-		print_aliases_inline(snap, e);
+		print_aliases_inline(e);
 		putchar('\n');
 	}
 	for (int f = 0; f < NSSIANA_META_FIELDS; f++) {
-		if (!meta[f][0])
+		if (!e->meta[f][0])
 			continue;
 		printf("  %-*s", LABEL_WIDTH, tool_meta_labels[f]);
-		print_value_lines(meta[f], LABEL_WIDTH + 2);
+		print_value_lines(e->meta[f], LABEL_WIDTH + 2);
 	}
 }
 
@@ -233,89 +220,63 @@ static void print_json_meta(const char *const meta[NSSIANA_META_FIELDS],
 	}
 }
 
-static int print_json_aliases(const struct snapshot *snap,
-			      const struct nssiana_entry *e)
+static void print_json_aliases(const struct tool_entry_view *e)
 {
 	fputs(",\n    \"aliases\": [", stdout);
 	for (uint32_t i = 0; i < e->alias_count; i++) {
-		const struct nssiana_alias *a = &snap->aliases[e->alias_first + i];
-		const char *meta[NSSIANA_META_FIELDS];
-		if (!tool_meta_record(snap, a->meta, meta))
-			return -1;
 		fputs(i ? ",\n      {\"name\": " : "\n      {\"name\": ", stdout);
-		tool_json_string(stdout, snapshot_string(snap, a->name));
-		print_json_meta(meta, "       ");
+		tool_json_string(stdout, e->aliases[i]);
+		print_json_meta(e->alias_meta[i], "       ");
 		fputs("}", stdout);
 	}
 	fputs(e->alias_count ? "\n    ]" : "]", stdout);
-	return 0;
 }
 
-static int print_json(const struct snapshot *snap,
-		      const struct show_match_list *list,
-		      const char *const (*meta)[NSSIANA_META_FIELDS])
+static void print_json(const struct tool_entry_view *views, size_t count)
 {
 	fputs("[", stdout);
-	for (size_t i = 0; i < list->count; i++) {
-		const struct nssiana_entry *e = &snap->entries[list->indexes[i]];
+	for (size_t i = 0; i < count; i++) {
+		const struct tool_entry_view *e = &views[i];
 		fputs(i ? ",\n  {\n    \"name\": " : "\n  {\n    \"name\": ", stdout);
-		tool_json_string(stdout, snapshot_string(snap, e->name));
+		tool_json_string(stdout, e->name);
 		printf(",\n    \"port\": %u,\n    \"port_last\": %u,\n"
 		       "    \"proto\": ", (unsigned)e->port_first,
 		       (unsigned)e->port_last);
-		tool_json_string(stdout, snapshot_entry_proto(snap, e));
-		if (print_json_aliases(snap, e) != 0)
-			return -1;
-		print_json_meta(meta[i], "    ");
+		tool_json_string(stdout, e->proto);
+		print_json_aliases(e);
+		print_json_meta(e->meta, "    ");
 		fputs("\n  }", stdout);
 	}
-	fputs(list->count ? "\n]\n" : "]\n", stdout);
-	return 0;
+	fputs(count ? "\n]\n" : "]\n", stdout);
 }
 
-/* Every string show prints, checked against the pool before printing
- * anything, so a corrupt snapshot gives an error and no half output. */
-static bool entry_readable(const struct snapshot *snap,
-			   const struct nssiana_entry *e,
-			   const char *meta[NSSIANA_META_FIELDS])
-{
-	if (!snapshot_string(snap, e->name) || !snapshot_entry_proto(snap, e))
-		return false;
-	if ((uint64_t)e->alias_first + e->alias_count > snap->alias_count)
-		return false;
-	for (uint32_t i = 0; i < e->alias_count; i++)
-		if (!snapshot_string(snap, snap->aliases[e->alias_first + i].name))
-			return false;
-	return tool_meta_record(snap, e->meta, meta);
-}
-
+/* Every entry is checked (tool_entry_view) before anything is printed,
+ * so a corrupt snapshot gives an error and no half output. */
 static int show_matches(const struct snapshot *snap,
 			const struct show_match_list *list, bool json,
 			const char *db)
 {
-	const char *(*meta)[NSSIANA_META_FIELDS] =
-		calloc(list->count ? list->count : 1, sizeof(*meta));
-	if (!meta) {
+	struct tool_entry_view *views =
+		calloc(list->count ? list->count : 1, sizeof(*views));
+	if (!views) {
 		tool_error("out of memory");
 		return TOOL_EXIT_FAILURE;
 	}
 	int status = TOOL_EXIT_OK;
 	for (size_t i = 0; i < list->count && status == TOOL_EXIT_OK; i++)
-		if (!entry_readable(snap, &snap->entries[list->indexes[i]], meta[i]))
+		if (!tool_entry_view(snap, list->indexes[i], &views[i]))
 			status = TOOL_EXIT_FAILURE;
-	if (status == TOOL_EXIT_OK && json) {
-		if (print_json(snap, list, (const char *const (*)[NSSIANA_META_FIELDS])meta) != 0)
-			status = TOOL_EXIT_FAILURE;
-	} else if (status == TOOL_EXIT_OK) {
-		print_table(snap, list, (const char *const (*)[NSSIANA_META_FIELDS])meta);
-		for (size_t i = 0; i < list->count; i++)
-			print_details(snap, &snap->entries[list->indexes[i]],
-				      meta[i]);
-	}
-	if (status != TOOL_EXIT_OK)
+	if (status != TOOL_EXIT_OK) {
 		tool_error("%s: corrupt snapshot: a record is out of bounds "
 			   "(run nss-iana verify)", db);
-	free(meta);
+	} else if (json) {
+		print_json(views, list->count);
+	} else {
+		print_table(views, list->count);
+		for (size_t i = 0; i < list->count; i++)
+			print_details(&views[i]);
+	}
+	free(views);
 	return status;
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "pipeline.h"
+#include "text.h"
 #include "snapshot.h"
 #include "tool.h"
 
@@ -134,8 +135,8 @@ static int fetch(const char *url, struct fetched *f)
 static bool looks_like_html(const char *data, size_t size)
 {
 	size_t i = 0;
-	if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
+	if (text_has_bom(data, size))
+		i = TEXT_BOM_SIZE;
 	while (i < size && (data[i] == ' ' || data[i] == '\t' ||
 			    data[i] == '\r' || data[i] == '\n'))
 		i++;

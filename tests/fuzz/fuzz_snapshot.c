@@ -11,8 +11,9 @@
  * installs the parsed snapshot in the module's state, with the next look at
  * the path put off forever.  Writing each input to a file for NSS_IANA_DB
  * would add nothing that looks at the bytes (mapping does not), would cost
- * a file per input, and the module re-examines the path at most every
- * 0.5 s, so most inputs would never be seen at all.  Including the source
+ * a file per input, and the module re-examines the path at most once per
+ * SNAPSHOT_RECHECK_MS (snapshot.h), so most inputs would never be seen at
+ * all.  Including the source
  * is what lets the fuzzer reach fill_buffer() and the getservent cursor,
  * where the copying into the caller's buffer is.
  *

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pipeline.h"
+#include "text.h"
 #include "tool.h"
 #include "check_main.h"
 
@@ -62,10 +63,12 @@ END_TEST
 
 START_TEST(fold_and_ports)
 {
-	ck_assert(tool_ascii_equal_fold("HTTP-Alt", "http-alt"));
-	ck_assert(tool_ascii_equal_fold("", ""));
-	ck_assert(!tool_ascii_equal_fold("http", "https"));
-	ck_assert(!tool_ascii_equal_fold("\xc3\x96", "\xc3\xb6")); /* ASCII only */
+	ck_assert(text_ascii_equal_fold("HTTP-Alt", "http-alt"));
+	ck_assert(text_ascii_equal_fold("", ""));
+	ck_assert(!text_ascii_equal_fold("http", "https"));
+	ck_assert(!text_ascii_equal_fold("\xc3\x96", "\xc3\xb6")); /* ASCII only */
+	ck_assert_int_lt(text_ascii_compare_fold("ab", "AC"), 0);
+	ck_assert_int_gt(text_ascii_compare_fold("B", "a"), 0);
 	char buf[16];
 	tool_format_ports(buf, sizeof(buf), 80, 80);
 	ck_assert_str_eq(buf, "80");
@@ -132,6 +135,43 @@ static char *diff_text(const struct snapshot *a, const struct snapshot *b,
 	fclose(f);
 	return out;
 }
+
+/* The one checked view of an entry that show, diff and export print. */
+START_TEST(entry_view)
+{
+	struct built b;
+	struct tool_entry_view view;
+	build(&b, "Service Name,Port Number,Transport Protocol,Description,Assignment Notes\n"
+		  "http,80,tcp,World Wide Web,\n"
+		  "www,80,tcp,alias row,\"This entry is an alias to \"\"http\"\".\"\n"
+		  "x11,6000-6063,tcp,X Window,\n");
+	ck_assert(tool_entry_view(&b.snap, 0, &view));
+	ck_assert_str_eq(view.name, "http");
+	ck_assert_str_eq(view.proto, "tcp");
+	ck_assert_uint_eq(view.alias_count, 1);
+	ck_assert_str_eq(view.aliases[0], "www");
+	ck_assert_str_eq(view.meta[NSSIANA_META_DESCRIPTION], "World Wide Web");
+	ck_assert_str_eq(view.alias_meta[0][NSSIANA_META_DESCRIPTION], "alias row");
+	ck_assert(tool_entry_view(&b.snap, 1, &view));
+	ck_assert_uint_eq(view.port_last, 6063);
+	ck_assert(!tool_entry_view(&b.snap, 2, &view)); /* no such entry */
+
+	/* What the compiler never writes: refused, not printed. */
+	struct nssiana_entry *e = (struct nssiana_entry *)b.snap.entries;
+	struct nssiana_entry saved = *e;
+	e->name = saved.meta; /* "World Wide Web": not one token */
+	ck_assert(!tool_entry_view(&b.snap, 0, &view));
+	*e = saved;
+	e->alias_count = NSSIANA_MAX_ALIASES + 1;
+	ck_assert(!tool_entry_view(&b.snap, 0, &view));
+	*e = saved;
+	e->port_first = 81;
+	ck_assert(!tool_entry_view(&b.snap, 0, &view));
+	*e = saved;
+	ck_assert(tool_entry_view(&b.snap, 0, &view));
+	snapshot_image_free(&b.image);
+}
+END_TEST
 
 START_TEST(diff_keys_and_fields)
 {
@@ -278,6 +318,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(t, json_utf8);
 	tcase_add_test(t, fold_and_ports);
 	tcase_add_test(t, meta_record_bounds);
+	tcase_add_test(t, entry_view);
 	tcase_add_test(t, diff_keys_and_fields);
 	tcase_add_test(t, diff_white_space);
 	tcase_add_test(t, verify_catches_corruption);
