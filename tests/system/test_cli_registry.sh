@@ -12,8 +12,7 @@ CSV=${CSV:-../shared/iana/service-names-port-numbers.csv}
 OLD_CSV=$(dirname "$CSV")/history/service-names-port-numbers-2024.csv
 PUBLISHED_SHA256=c3d809155abce10a4c575899ebda46e928b3b13d32486fae8c77e1fa670d82d2
 if [ ! -r "$CSV" ]; then
-	echo "$0: skipped: no registry CSV at $CSV" >&2
-	exit 77
+	skip "no registry CSV at $CSV"
 fi
 
 # "key=value ..." -> the value of one key.

@@ -14,8 +14,7 @@ use_tool
 CSV=${CSV:-../shared/iana/service-names-port-numbers.csv}
 OLD_CSV=$(dirname "$CSV")/history/service-names-port-numbers-2024.csv
 if ! command -v curl >/dev/null 2>&1; then
-	echo "$0: skipped: curl is not installed (nss-iana update fetches with it)" >&2
-	exit 77
+	skip "curl is not installed (nss-iana update fetches with it)"
 fi
 
 server_pid=
