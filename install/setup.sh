@@ -97,6 +97,15 @@ keep_disabled() {
 	say "$1 installed for the tests, not started and not enabled"
 }
 
+# Runs a command (set -e stops at a failure) and notes how long it took,
+# for the last line.
+TIMES=
+timed() {
+	started=$(date +%s)
+	"$@"
+	TIMES="$TIMES $*: $(($(date +%s) - started)) s;"
+}
+
 # Without the registry CSV beside the clone, the Makefile downloads it.
 download_deps() {
 	if [ -n "${CSV:-}" ] || [ -f ../shared/iana/service-names-port-numbers.csv ] ||
@@ -129,12 +138,12 @@ check)
 	install_missing $BUILD_DEPS $CHECK_DEPS $(download_deps)
 	# The whole suite: plain, under ASan+UBSan, under TSan, a bounded
 	# fuzzing pass, and the module's suites under valgrind.
-	make check
-	make check-asan
-	make check-tsan
-	make fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
-	make check-valgrind
-	say "all test suites passed"
+	timed make check
+	timed make check-asan
+	timed make check-tsan
+	timed make fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
+	timed make check-valgrind
+	say "all test suites passed:$TIMES"
 	;;
 *)
 	usage

@@ -10,7 +10,8 @@
 #   fatal MESSAGE     fail, then end the script at once: what follows
 #                     cannot be checked
 #   skip REASON       end the script as skipped (status 77): "SKIP: ..."
-#   finish            end the script: "SCRIPT: N checks, M failed", and a
+#   finish            end the script: "SCRIPT: N checks, M failed" (or
+#                     "SCRIPT: M failed" when it counted no pass), and a
 #                     status that is 0 only when nothing failed
 # Prerequisites:
 #   need_namespaces   fatal unless a private mount namespace can be made
@@ -41,7 +42,12 @@ skip() {
 	exit 77
 }
 finish() {
-	echo "$TEST_NAME: $checks checks, $failures failed"
+	# A script that only reports failures has no count of checks to give.
+	if [ "$checks" -gt "$failures" ]; then
+		echo "$TEST_NAME: $checks checks, $failures failed"
+	else
+		echo "$TEST_NAME: $failures failed"
+	fi
 	[ "$failures" -eq 0 ]
 	exit $?
 }
