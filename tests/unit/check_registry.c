@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pipeline.h"
@@ -599,6 +601,58 @@ START_TEST(file_errors)
 }
 END_TEST
 
+/* Writes `size` bytes of `text` repeated into the FIFO at `path` from a
+ * child process; returns its pid. */
+static pid_t feed_fifo(const char *path, const char *text, size_t size)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fd = open(path, O_WRONLY);
+		size_t length = strlen(text);
+		for (size_t done = 0; fd >= 0 && done < size;) {
+			size_t chunk = size - done < length ? size - done : length;
+			ssize_t wrote = write(fd, text, chunk);
+			if (wrote <= 0)
+				break;
+			done += (size_t)wrote;
+		}
+		_exit(0);
+	}
+	return pid;
+}
+
+/* A FIFO (or a pipe, /dev/stdin) has no size to check first: it is read
+ * to its end, and refused once it passes the cap. */
+START_TEST(fifo_input)
+{
+	char dir[] = "/tmp/check_registry.XXXXXX", path[600], err[512];
+	static const char csv[] = SHORT_HEADER "ssh,22,tcp,\n";
+	char *data;
+	size_t size;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fifo.csv", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	pid_t pid = feed_fifo(path, csv, strlen(csv));
+	ck_assert_int_eq(read_whole_file(path, &data, &size), 0);
+	waitpid(pid, NULL, 0);
+	ck_assert_uint_eq(size, strlen(csv));
+	ck_assert_str_eq(data, csv); /* NUL-terminated too */
+	free(data);
+
+	pid = feed_fifo(path, "0123456789abcdef", INPUT_MAX_FILE_SIZE + 1);
+	ck_assert_int_eq(read_whole_file(path, &data, &size), EFBIG);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	read_error_message(err, sizeof(err), path, EFBIG);
+	ck_assert_msg(strstr(err, "file larger than 64 MiB") != NULL, "%s", err);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(unreadable_file)
 {
 	char path[] = "/tmp/check_registry.XXXXXX";
@@ -1028,6 +1082,7 @@ static Suite *registry_suite(void)
 	tcase_add_test(files, sample_fixture);
 	tcase_add_test(files, file_errors);
 	tcase_add_test(files, unreadable_file);
+	tcase_add_test(files, fifo_input);
 	tcase_add_test(files, small_error_buffer);
 	suite_add_tcase(suite, files);
 
