@@ -459,9 +459,12 @@ static int resolve_aliases(struct loader *loader)
 		free(folded);
 		return -1;
 	}
-	for (size_t i = 0; i < reg->count; i++)
-		if (!loader->alias_targets[i])
-			exact[targets] = folded[targets] = (uint32_t)i, targets++;
+	for (size_t i = 0; i < reg->count; i++) {
+		if (loader->alias_targets[i])
+			continue;
+		exact[targets] = folded[targets] = (uint32_t)i;
+		targets++;
+	}
 	qsort_r(exact, targets, sizeof(*exact), compare_rows, &by_exact);
 	qsort_r(folded, targets, sizeof(*folded), compare_rows, &by_folded);
 	for (size_t i = 0; i < reg->count; i++) {
