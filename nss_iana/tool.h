@@ -117,6 +117,39 @@ const char *tool_registry_date(const struct snapshot *snap);
  * bytes become U+FFFD, so the output is always valid JSON. */
 void tool_json_string(FILE *out, const char *text);
 
+/* ---- output targets (tool_output.c) ---- */
+
+/* Where a command writes: a descriptor it holds ("-", /dev/stdout,
+ * /dev/stderr, /dev/fd/N), an existing FIFO or character device opened
+ * and written, or a regular file replaced atomically (a symlink to one is
+ * resolved, and its target replaced in the target's directory).  Nothing
+ * else is ever replaced. */
+struct tool_output {
+	int fd;           /* >= 0: write to this descriptor */
+	bool open_stream; /* open `path` and write, never replace it */
+	char path[4096];  /* the file to replace, or what to call it */
+};
+
+/* The rules above, for the --help of a command with -o. */
+#define TOOL_OUTPUT_HELP \
+	"FILE - or /dev/stdout is standard output (also /dev/stderr, /dev/fd/N).\n" \
+	"An existing FIFO or character device is written, never replaced.  A\n" \
+	"regular file is replaced atomically; for a symlink to one, the file it\n" \
+	"points to is replaced, in that file's directory, and the link is kept.\n" \
+	"Anything else (a directory, a socket, a dangling symlink) is refused.\n"
+
+/* Decides where `path` goes.  streams_ok false: only a regular file (or a
+ * new one) is acceptable.  On failure writes the reason to err and
+ * returns -1; nothing has been touched. */
+int tool_output_resolve(const char *path, bool streams_ok,
+			struct tool_output *out, char *err, size_t err_size);
+/* Writes `data`.  On failure writes "PATH: reason" to err, returns -1. */
+int tool_output_write(const struct tool_output *out, const void *data,
+		      size_t size, char *err, size_t err_size);
+/* Both at once. */
+int tool_write_output(const char *path, bool streams_ok, const void *data,
+		      size_t size, char *err, size_t err_size);
+
 /* ---- the snapshot diff (tool_diff.c) ---- */
 struct tool_diff_counts {
 	unsigned long added;

@@ -12,13 +12,16 @@ static const char compile_help[] =
 	"Usage: nss-iana compile CSV -o FILE\n"
 	"Compile IANA's service-names-port-numbers.csv into a snapshot.\n"
 	"\n"
-	"  -o, --output=FILE  the snapshot to write (required); it is replaced\n"
+	"  -o, --output=FILE  the snapshot to write (required); a file is replaced\n"
 	"                     atomically, and left untouched on any error\n"
 	"      --help         display this help and exit\n"
 	"\n"
 	"Prints one summary line: rows read, entries served, aliases, ranges,\n"
 	"and rows skipped by reason.  Errors in the CSV are reported as\n"
-	"FILE:LINE:COL: message.  Exit status: 0 ok, 1 error, 2 usage.\n";
+	"FILE:LINE:COL: message.\n"
+	"\n"
+	TOOL_OUTPUT_HELP
+	"Exit status: 0 ok, 1 error, 2 usage.\n";
 
 static void print_summary(const char *output, const struct registry_stats *st,
 			  const struct snapshot *snap)
@@ -44,9 +47,9 @@ static int compile_to(const char *csv, const char *output)
 		return TOOL_EXIT_FAILURE;
 	}
 	int status = TOOL_EXIT_FAILURE;
-	int rc = write_file_atomic(output, compiled.image.data, compiled.image.size);
-	if (rc != 0) {
-		tool_error("%s: %s", output, strerror(rc));
+	if (tool_write_output(output, true, compiled.image.data,
+			      compiled.image.size, err, sizeof(err)) != 0) {
+		tool_error("%s", err);
 	} else {
 		print_summary(output, &compiled.stats, &compiled.snap);
 		status = TOOL_EXIT_OK;

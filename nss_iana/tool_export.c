@@ -25,9 +25,11 @@ static const char export_help[] =
 	"      --db=FILE        the snapshot to read (default: $NSS_IANA_DB,\n"
 	"                       else " NSS_IANA_DEFAULT_DB ")\n"
 	"      --format=FORMAT  the output format; only \"services\" exists\n"
-	"  -o, --output=FILE    write FILE atomically instead of standard output\n"
+	"  -o, --output=FILE    write FILE instead of standard output (see below)\n"
 	"      --help           display this help and exit\n"
 	"\n"
+	"\n"
+	TOOL_OUTPUT_HELP
 	"Exit status: 0 ok, 1 unreadable snapshot or write error, 2 usage.\n";
 
 static void write_entry_lines(FILE *out, const struct tool_entry_view *e)
@@ -85,9 +87,9 @@ static int export(const char *db, const char *output)
 	if (rc != 0)
 		goto done;
 	if (output) {
-		rc = write_file_atomic(output, text, size);
-		if (rc != 0) {
-			tool_error("%s: %s", output, strerror(rc));
+		if (tool_write_output(output, true, text, size, err,
+				      sizeof(err)) != 0) {
+			tool_error("%s", err);
 			goto done;
 		}
 	} else if (fwrite(text, 1, size, stdout) != size || fflush(stdout) != 0) {

@@ -48,6 +48,7 @@ static const char update_help[] =
 
 struct update_options {
 	const char *db;
+	struct tool_output db_target; /* db resolved: a symlink's target */
 	const char *url;
 	const char *file;
 	bool force;
@@ -265,9 +266,10 @@ static int install(const struct update_options *opt,
 		else
 			tool_diff_print_counts(stdout, &counts);
 	}
-	int rc = write_file_atomic(opt->db, fresh->snap.base, fresh->snap.size);
-	if (rc != 0) {
-		tool_error("update: cannot install %s: %s", opt->db, strerror(rc));
+	char err[512];
+	if (tool_output_write(&opt->db_target, fresh->snap.base,
+			      fresh->snap.size, err, sizeof(err)) != 0) {
+		tool_error("update: cannot install %s: %s", opt->db, err);
 		goto out;
 	}
 	printf("installed %s: registry %s, %u entries, %u aliases\n", opt->db,
@@ -283,8 +285,15 @@ out:
 }
 
 /* Fails early, before a download, if the snapshot could not be replaced. */
-static int check_db_directory(const char *db)
+static int check_db_target(struct update_options *opt)
 {
+	char err[512];
+	if (tool_output_resolve(opt->db, false, &opt->db_target, err,
+				sizeof(err)) != 0) {
+		tool_error("update: %s", err);
+		return -1;
+	}
+	const char *db = opt->db_target.path;
 	char *dir = strdup(db);
 	if (!dir)
 		return -1;
@@ -298,10 +307,10 @@ static int check_db_directory(const char *db)
 	return ok ? 0 : -1;
 }
 
-static int update(const struct update_options *opt)
+static int update(struct update_options *opt)
 {
 	struct fetched fetched = {.dir = ""};
-	if (check_db_directory(opt->db) != 0)
+	if (check_db_target(opt) != 0)
 		return TOOL_EXIT_FAILURE;
 	const char *path = opt->file, *display = opt->file;
 	if (!path) {
