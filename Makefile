@@ -147,6 +147,9 @@ install: all
 	$(foreach m,$(wildcard man/*.8),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0644 install/nss-iana-update.service install/nss-iana-update.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	@# The unit's settings: an admin's own file is kept.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/nss-iana ] || \
+		install -D -m 0644 install/nss-iana.default $(DESTDIR)$(SYSCONFDIR)/default/nss-iana
 	$(if $(DESTDIR),,ldconfig)
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf ] || [ -z "$(DESTDIR)" ]; then \
 		sh install/nss-iana-enable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf; \
@@ -156,7 +159,11 @@ uninstall:
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf ]; then \
 		sh install/nss-iana-disable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf; \
 	else echo "$(DESTDIR)$(SYSCONFDIR)/nsswitch.conf does not exist: not disabled"; fi
-	rm -f $(DESTDIR)$(LIBDIR)/libnss_iana.so.2 $(DESTDIR)$(BINDIR)/nss-iana $(DESTDIR)$(DB_PATH)
+	rm -f $(DESTDIR)$(LIBDIR)/libnss_iana.so.2 $(DESTDIR)$(BINDIR)/nss-iana $(DESTDIR)$(DB_PATH) \
+		$(DESTDIR)$(DB_PATH).download
+	@# The unit's settings go only if nobody changed them.
+	! cmp -s install/nss-iana.default $(DESTDIR)$(SYSCONFDIR)/default/nss-iana || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/default/nss-iana
 	rm -f $(foreach m,$(notdir $(wildcard man/*.1)),$(DESTDIR)$(MANDIR)/man1/$(m))
 	rm -f $(foreach m,$(notdir $(wildcard man/*.8)),$(DESTDIR)$(MANDIR)/man8/$(m))
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.service $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.timer

@@ -31,9 +31,10 @@ enum tool_exit {
 #define NSS_IANA_DEFAULT_DB "/var/lib/nss-iana/services.db"
 #endif
 
+/* The XML export: the only one with the contacts table. */
 #define TOOL_IANA_URL \
 	"https://www.iana.org/assignments/service-names-port-numbers/" \
-	"service-names-port-numbers.csv"
+	"service-names-port-numbers.xml"
 
 /* "nss-iana: " + message + newline, on stderr. */
 void tool_error(const char *format, ...)
@@ -149,6 +150,64 @@ int tool_output_write(const struct tool_output *out, const void *data,
 /* Both at once. */
 int tool_write_output(const char *path, bool streams_ok, const void *data,
 		      size_t size, char *err, size_t err_size);
+
+/* ---- export (tool_export.c) ---- */
+
+/* The services(5) text of `snap` (`source` names it in the heading), in
+ * *text, malloc'd.  Returns 0, or -1 with a message on stderr. */
+int tool_export_services(const struct snapshot *snap, const char *source,
+			 char **text, size_t *size);
+
+/* ---- programs and downloads (tool_fetch.c) ---- */
+
+struct tool_run_options {
+	bool stdout_to_null;    /* hide the program's chatter */
+	uint64_t max_file_size; /* RLIMIT_FSIZE for the program; 0: none */
+};
+
+/* Runs argv (looked up in PATH) and returns its exit status, 127 if it
+ * could not be started, or 128 + signal.  A SIGTERM, SIGINT or SIGHUP
+ * that comes meanwhile stops the program and is returned in *interrupted
+ * (else 0): the caller cleans up, then calls tool_die_of(). */
+int tool_run_program(char *const argv[], const struct tool_run_options *opt,
+		     int *interrupted);
+/* Ends the process by `sig`, as if it had not been caught. */
+_Noreturn void tool_die_of(int sig);
+
+/* What a server said identifies a download: sent back next time, so it
+ * answers 304 Not Modified if nothing changed.  "" when absent. */
+struct http_validators {
+	char etag[256];
+	char last_modified[64];
+};
+
+enum fetch_result { FETCH_FAILED, FETCH_NOT_MODIFIED, FETCH_OK };
+
+struct fetched {
+	char *data; /* FETCH_OK: the body, malloc'd, NUL after size bytes */
+	size_t size;
+	struct http_validators validators; /* of the answer */
+};
+
+/* Downloads `url` with curl, at most INPUT_MAX_FILE_SIZE bytes, giving up
+ * below 1 KiB/s for 30 s ($NSS_IANA_UPDATE_STALL_SECONDS), following
+ * redirects only to https (or http too for an http URL).  With `known`
+ * validators the request is conditional.  Failures are reported on
+ * stderr.  A termination signal during the download removes the
+ * temporary files and ends the process by that signal. */
+enum fetch_result tool_fetch(const char *url,
+			     const struct http_validators *known,
+			     struct fetched *out);
+
+/* The validators saved beside the snapshot `db` (in DB.download), if they
+ * were saved for this URL and for the snapshot installed now. */
+bool tool_fetch_state_load(const char *db, const char *url,
+			   const struct snapshot *installed,
+			   struct http_validators *v);
+/* Saves them, atomically; a failure is reported and otherwise ignored. */
+void tool_fetch_state_save(const char *db, const char *url,
+			   const struct snapshot *installed,
+			   const struct http_validators *v);
 
 /* ---- the snapshot diff (tool_diff.c) ---- */
 struct tool_diff_counts {

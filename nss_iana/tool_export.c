@@ -63,6 +63,27 @@ static int write_services(FILE *out, const struct snapshot *snap,
 	return 0;
 }
 
+int tool_export_services(const struct snapshot *snap, const char *source,
+			 char **text, size_t *size)
+{
+	*text = NULL;
+	FILE *out = open_memstream(text, size);
+	if (!out) {
+		tool_error("out of memory");
+		return -1;
+	}
+	int rc = write_services(out, snap, source);
+	if (fclose(out) != 0) {
+		tool_error("out of memory");
+		rc = -1;
+	}
+	if (rc != 0) {
+		free(*text);
+		*text = NULL;
+	}
+	return rc;
+}
+
 static int export(const char *db, const char *output)
 {
 	char err[512];
@@ -71,34 +92,17 @@ static int export(const char *db, const char *output)
 		tool_error("%s", err);
 		return TOOL_EXIT_FAILURE;
 	}
-	char *text = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&text, &size);
+	char *text;
+	size_t size;
 	int status = TOOL_EXIT_FAILURE;
-	if (!out) {
-		tool_error("out of memory");
-		goto done;
-	}
-	int rc = write_services(out, &ts.snap, db);
-	if (fclose(out) != 0) {
-		tool_error("out of memory");
-		goto done;
-	}
-	if (rc != 0)
-		goto done;
-	if (output) {
-		if (tool_write_output(output, true, text, size, err,
-				      sizeof(err)) != 0) {
+	if (tool_export_services(&ts.snap, db, &text, &size) == 0) {
+		if (tool_write_output(output ? output : "-", true, text, size,
+				      err, sizeof(err)) == 0)
+			status = TOOL_EXIT_OK;
+		else
 			tool_error("%s", err);
-			goto done;
-		}
-	} else if (fwrite(text, 1, size, stdout) != size || fflush(stdout) != 0) {
-		tool_error("standard output: write error");
-		goto done;
+		free(text);
 	}
-	status = TOOL_EXIT_OK;
-done:
-	free(text);
 	tool_snapshot_close(&ts);
 	return status;
 }

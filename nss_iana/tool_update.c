@@ -1,21 +1,18 @@
 /*
- * tool_update.c - `nss-iana update [--db FILE] [--url URL | --file CSV]`.
+ * tool_update.c - `nss-iana update [--db FILE] [--url URL | --file FILE]`.
  *
- * Fetch, check, compile, show the diff, swap in, tell nscd.  Every check
+ * Fetch (only if changed, tool_fetch.c), check, compile, show the diff,
+ * swap in, tell nscd, write the services(5) export if asked.  Every check
  * runs before the installed snapshot is touched, and the swap itself is a
  * rename, so a failure at any step leaves running processes answering from
  * the old file.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,26 +21,36 @@
 #include "snapshot.h"
 #include "tool.h"
 
-extern char **environ;
-
 static const char update_help[] =
-	"Usage: nss-iana update [--db FILE] [--url URL | --file CSV] [--force]\n"
-	"Fetch the IANA registry CSV, check and compile it, print what changed\n"
+	"Usage: nss-iana update [--db FILE] [--url URL | --file FILE] [--force]\n"
+	"                       [--export-services=PATH]\n"
+	"Fetch IANA's registry, check and compile it, print what changed\n"
 	"against the installed snapshot, and replace that snapshot atomically:\n"
 	"running processes pick the new one up within a second.  If nscd is\n"
 	"running, its services cache is then invalidated (nscd -i services).\n"
 	"\n"
-	"      --db=FILE   the installed snapshot (default: $NSS_IANA_DB, else\n"
-	"                  " NSS_IANA_DEFAULT_DB ")\n"
-	"      --url=URL   fetch this URL with curl (default:\n"
-	"                  " TOOL_IANA_URL ")\n"
-	"      --file=CSV  use a CSV already on disk instead of fetching\n"
-	"      --force     install even if the new registry has under 90% of the\n"
-	"                  installed entries (normally taken as a truncated file)\n"
-	"      --help      display this help and exit\n"
+	"      --db=FILE     the installed snapshot (default: $NSS_IANA_DB, else\n"
+	"                    " NSS_IANA_DEFAULT_DB ")\n"
+	"      --url=URL     fetch this URL with curl (default, the XML export,\n"
+	"                    the only one with contacts:\n"
+	"                    " TOOL_IANA_URL ")\n"
+	"      --file=FILE   use a registry file (XML or CSV) already on disk\n"
+	"      --export-services=PATH  after every successful update, also\n"
+	"                    write a services(5) file to PATH, atomically, for\n"
+	"                    programs that read it instead of asking NSS; an\n"
+	"                    empty PATH writes none\n"
+	"      --force       install even if the new registry has under 90% or\n"
+	"                    over twice the installed entries\n"
+	"      --help        display this help and exit\n"
 	"\n"
-	"A failed download, an HTML page, a truncated file or a CSV that does\n"
-	"not compile leaves the installed snapshot untouched.\n"
+	"Downloads are conditional: the ETag and Last-Modified of the last one\n"
+	"are kept in FILE.download, and a server with nothing newer answers\n"
+	"without sending the registry again.  A download is refused past\n"
+	"64 MiB, abandoned below 1 KiB/s for 30 s, and follows redirects only\n"
+	"to https (or http, for an http URL).\n"
+	"A failed download, an HTML page, a truncated file, a registry that\n"
+	"does not compile or an entry count far from the installed one leaves\n"
+	"the installed snapshot untouched.\n"
 	"Exit status: 0 installed or already up to date, 1 failure, 2 usage.\n";
 
 struct update_options {
@@ -51,93 +58,32 @@ struct update_options {
 	struct tool_output db_target; /* db resolved: a symlink's target */
 	const char *url;
 	const char *file;
+	const char *export_services; /* NULL or "": none */
+	struct tool_output export_target;
 	bool force;
 };
 
-/* ---- running programs, without a shell ---- */
-
-/* Runs argv (looked up in PATH) and returns its exit status, 127 if it
- * could not be started, or 128 + signal.  stdout_to_null hides chatter. */
-static int run_program(char *const argv[], bool stdout_to_null)
-{
-	posix_spawn_file_actions_t actions;
-	posix_spawn_file_actions_init(&actions);
-	if (stdout_to_null)
-		posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO,
-						 "/dev/null", O_WRONLY, 0);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&actions);
-	if (rc != 0)
-		return 127;
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 127;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
-}
-
-/* ---- getting the CSV ---- */
-
-struct fetched {
-	char dir[4096]; /* a private temporary directory, or "" */
-	char path[4200];
-};
-
-static void fetched_cleanup(struct fetched *f)
-{
-	if (!f->dir[0])
-		return;
-	unlink(f->path);
-	rmdir(f->dir);
-	f->dir[0] = '\0';
-}
-
-static int fetch(const char *url, struct fetched *f)
-{
-	if (url[0] == '-') {
-		tool_error("update: bad URL '%s'", url);
-		return -1;
-	}
-	const char *tmp = getenv("TMPDIR");
-	snprintf(f->dir, sizeof(f->dir), "%s/nss-iana-update.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir)) {
-		tool_error("update: cannot create a temporary directory in %s: %s",
-			   tmp && *tmp ? tmp : "/tmp", strerror(errno));
-		f->dir[0] = '\0';
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/registry.csv", f->dir);
-	/* The registry is about 1 MiB; 64 MiB means something else answered. */
-	char *argv[] = {"curl", "-fsSL", "--retry", "2", "--connect-timeout",
-			"30", "--max-time", "600", "--max-filesize", "67108864",
-			"-o", f->path, (char *)url, NULL};
-	printf("fetching %s\n", url);
-	fflush(stdout);
-	int status = run_program(argv, false);
-	if (status == 127) {
-		tool_error("update: cannot run curl (is it installed?)");
-		return -1;
-	}
-	if (status != 0) {
-		tool_error("update: download of %s failed (curl exit status %d%s)",
-			   url, status,
-			   status == 22 ? ": the server answered an HTTP error" : "");
-		return -1;
-	}
-	return 0;
-}
+/* The printed diff goes to the journal under systemd: past this many
+ * lines only the counts are printed. */
+#define UPDATE_DIFF_MAX_LINES 300
 
 /* ---- checks before compiling ---- */
+
+/* IANA's XML export; it starts with '<' like an HTML page does. */
+static bool looks_like_registry_xml(const char *data, size_t size)
+{
+	size_t window = size < 4096 ? size : 4096;
+	return size >= 5 && memcmp(data, "<?xml", 5) == 0 &&
+	       memmem(data, window, "<registry", 9);
+}
 
 static bool looks_like_html(const char *data, size_t size)
 {
 	size_t i = 0;
 	if (text_has_bom(data, size))
 		i = TEXT_BOM_SIZE;
+	if (looks_like_registry_xml(data + i, size - i))
+		return false;
 	while (i < size && (data[i] == ' ' || data[i] == '\t' ||
 			    data[i] == '\r' || data[i] == '\n'))
 		i++;
@@ -147,13 +93,13 @@ static bool looks_like_html(const char *data, size_t size)
 	return memmem(data, window, "<html", 5) || memmem(data, window, "<HTML", 5);
 }
 
-/* IANA's file always ends with a line break; a cut download rarely does. */
+/* IANA's files always end with a line break; a cut download rarely does. */
 static const char *precheck(const char *data, size_t size)
 {
 	if (size == 0)
 		return "the file is empty";
 	if (looks_like_html(data, size))
-		return "this is an HTML page, not the registry CSV "
+		return "this is an HTML page, not the registry "
 		       "(an error page or a wrong URL?)";
 	if (data[size - 1] != '\n')
 		return "the file does not end with a line break: "
@@ -196,19 +142,43 @@ static int open_installed(const char *db, struct tool_snapshot *ts)
 	return 1;
 }
 
-static bool shrank_too_much(const struct snapshot *installed,
-			    const struct snapshot *fresh)
+/* Why an entry count is implausible next to the installed one, or NULL.
+ * A week's changes are a few dozen entries of some 14,000: a registry
+ * with under 90% was cut short, one with over twice as many is something
+ * else. */
+static const char *implausible_growth(const struct snapshot *installed,
+				      const struct snapshot *fresh)
 {
-	return (uint64_t)fresh->entry_count * 10 <
-	       (uint64_t)installed->entry_count * 9;
+	if ((uint64_t)fresh->entry_count * 10 <
+	    (uint64_t)installed->entry_count * 9)
+		return "under 90% of them: it looks truncated";
+	if ((uint64_t)fresh->entry_count > (uint64_t)installed->entry_count * 2)
+		return "over twice as many: it does not look like the same "
+		       "registry";
+	return NULL;
+}
+
+static bool same_snapshot(const struct snapshot *a, const struct snapshot *b)
+{
+	return a->size == b->size && memcmp(a->base, b->base, a->size) == 0;
 }
 
 /* ---- nscd ---- */
 
+static int run_quietly(char *const argv[], bool stdout_to_null)
+{
+	const struct tool_run_options opt = {.stdout_to_null = stdout_to_null};
+	int interrupted;
+	int status = tool_run_program(argv, &opt, &interrupted);
+	if (interrupted) /* nothing of ours to clean up */
+		tool_die_of(interrupted);
+	return status;
+}
+
 static bool nscd_running(void)
 {
 	char *argv[] = {"pidof", "nscd", NULL};
-	if (run_program(argv, true) == 0)
+	if (run_quietly(argv, true) == 0)
 		return true;
 	return access("/run/nscd/socket", F_OK) == 0;
 }
@@ -223,7 +193,7 @@ static void invalidate_nscd(void)
 	struct timespec pause = { 0, 2 * SNAPSHOT_RECHECK_MS * 1000 * 1000L };
 	nanosleep(&pause, NULL);
 	char *argv[] = {"nscd", "-i", "services", NULL};
-	int status = run_program(argv, false);
+	int status = run_quietly(argv, false);
 	if (status == 0)
 		printf("nscd is running: invalidated its services cache "
 		       "(nscd -i services)\n");
@@ -233,117 +203,224 @@ static void invalidate_nscd(void)
 			   "until the entries expire", status);
 }
 
+/* ---- what the update prints and writes ---- */
+
+static size_t count_lines(const char *text, size_t size)
+{
+	size_t lines = 0;
+	for (const char *p = text; (p = memchr(p, '\n', size - (size_t)(p - text)));
+	     p++)
+		lines++;
+	return lines;
+}
+
+/* The diff, or only its counts past UPDATE_DIFF_MAX_LINES. */
+static void print_diff(const struct snapshot *installed,
+		       const struct snapshot *fresh)
+{
+	char err[512], *text = NULL;
+	size_t size = 0;
+	struct tool_diff_counts counts;
+	FILE *lines = open_memstream(&text, &size);
+	int rc = lines ? tool_diff(installed, fresh, false, lines, &counts, err,
+				   sizeof(err)) : -1;
+	if (lines && fclose(lines) != 0)
+		rc = -1;
+	if (rc != 0) {
+		tool_error("update: no diff: %s", lines ? err : "out of memory");
+	} else {
+		size_t n = count_lines(text, size);
+		if (n <= UPDATE_DIFF_MAX_LINES)
+			fwrite(text, 1, size, stdout);
+		else
+			printf("the diff has %zu lines, more than %d: only the "
+			       "counts are printed\n", n, UPDATE_DIFF_MAX_LINES);
+		tool_diff_print_counts(stdout, &counts);
+	}
+	free(text);
+}
+
+/* Writes the services(5) export of `snap`, if asked. */
+static int export_services(const struct update_options *opt,
+			   const struct snapshot *snap)
+{
+	if (!opt->export_services || !*opt->export_services)
+		return 0;
+	char err[512], *text;
+	size_t size;
+	if (tool_export_services(snap, opt->db, &text, &size) != 0)
+		return -1;
+	int rc = tool_output_write(&opt->export_target, text, size, err,
+				   sizeof(err));
+	free(text);
+	if (rc != 0) {
+		tool_error("update: cannot write the services export: %s", err);
+		return -1;
+	}
+	printf("wrote the services(5) export %s\n", opt->export_target.path);
+	return 0;
+}
+
+/* Remembers what the server said about the download now installed. */
+static void save_validators(const struct update_options *opt,
+			    const struct snapshot *snap,
+			    const struct fetched *fetched)
+{
+	if (fetched)
+		tool_fetch_state_save(opt->db_target.path, opt->url, snap,
+				      &fetched->validators);
+}
+
 /* ---- the update ---- */
 
 static int install(const struct update_options *opt,
-		   const struct tool_snapshot *fresh)
+		   const struct tool_snapshot *fresh,
+		   const struct tool_snapshot *installed,
+		   const struct fetched *fetched)
 {
-	struct tool_snapshot installed;
-	int have_installed = open_installed(opt->db, &installed);
-	int status = TOOL_EXIT_FAILURE;
-	if (have_installed && installed.snap.size == fresh->snap.size &&
-	    memcmp(installed.snap.base, fresh->snap.base, fresh->snap.size) == 0) {
+	const struct snapshot *new_snap = &fresh->snap;
+	if (installed && same_snapshot(&installed->snap, new_snap)) {
 		printf("%s is up to date (registry %s, %u entries)\n", opt->db,
-		       tool_registry_date(&fresh->snap), fresh->snap.entry_count);
-		status = TOOL_EXIT_OK;
-		goto out;
+		       tool_registry_date(new_snap), new_snap->entry_count);
+		save_validators(opt, new_snap, fetched);
+		return export_services(opt, new_snap) == 0 ? TOOL_EXIT_OK
+							   : TOOL_EXIT_FAILURE;
 	}
-	if (have_installed && !opt->force &&
-	    shrank_too_much(&installed.snap, &fresh->snap)) {
+	const char *implausible = installed ?
+		implausible_growth(&installed->snap, new_snap) : NULL;
+	if (implausible && !opt->force) {
 		tool_error("update: the new registry has %u entries, the installed "
-			   "one %u: it looks truncated, so %s is left untouched "
-			   "(--force installs it anyway)",
-			   fresh->snap.entry_count, installed.snap.entry_count,
-			   opt->db);
-		goto out;
+			   "one %u, %s; %s is left untouched (--force installs "
+			   "it anyway)", new_snap->entry_count,
+			   installed->snap.entry_count, implausible, opt->db);
+		return TOOL_EXIT_FAILURE;
 	}
-	if (have_installed) {
-		char err[512];
-		struct tool_diff_counts counts;
-		if (tool_diff(&installed.snap, &fresh->snap, false, stdout,
-			      &counts, err, sizeof(err)) != 0)
-			tool_error("update: no diff: %s", err);
-		else
-			tool_diff_print_counts(stdout, &counts);
-	}
+	if (installed)
+		print_diff(&installed->snap, new_snap);
 	char err[512];
-	if (tool_output_write(&opt->db_target, fresh->snap.base,
-			      fresh->snap.size, err, sizeof(err)) != 0) {
+	if (tool_output_write(&opt->db_target, new_snap->base, new_snap->size,
+			      err, sizeof(err)) != 0) {
 		tool_error("update: cannot install %s: %s", opt->db, err);
-		goto out;
+		return TOOL_EXIT_FAILURE;
 	}
 	printf("installed %s: registry %s, %u entries, %u aliases\n", opt->db,
-	       tool_registry_date(&fresh->snap), fresh->snap.entry_count,
-	       fresh->snap.alias_count);
-	fflush(stdout);
+	       tool_registry_date(new_snap), new_snap->entry_count,
+	       new_snap->alias_count);
+	save_validators(opt, new_snap, fetched);
 	invalidate_nscd();
-	status = TOOL_EXIT_OK;
-out:
-	if (have_installed)
-		tool_snapshot_close(&installed);
-	return status;
+	return export_services(opt, new_snap) == 0 ? TOOL_EXIT_OK
+						   : TOOL_EXIT_FAILURE;
 }
 
-/* Fails early, before a download, if the snapshot could not be replaced. */
-static int check_db_target(struct update_options *opt)
+/* The directory a file is replaced in must be writable. */
+static int check_directory_of(const char *path)
 {
-	char err[512];
-	if (tool_output_resolve(opt->db, false, &opt->db_target, err,
-				sizeof(err)) != 0) {
-		tool_error("update: %s", err);
-		return -1;
-	}
-	const char *db = opt->db_target.path;
-	char *dir = strdup(db);
+	char *dir = strdup(path);
 	if (!dir)
 		return -1;
 	char *slash = strrchr(dir, '/');
 	const char *where = slash == dir ? "/" : slash ? (*slash = '\0', dir) : ".";
 	int ok = access(where, W_OK | X_OK) == 0;
 	if (!ok)
-		tool_error("update: cannot replace %s: directory %s: %s", db,
+		tool_error("update: cannot replace %s: directory %s: %s", path,
 			   where, strerror(errno));
 	free(dir);
 	return ok ? 0 : -1;
 }
 
-static int update(struct update_options *opt)
+/* Fails early, before a download, if a file could not be replaced. */
+static int check_target(const char *path, struct tool_output *target)
 {
-	struct fetched fetched = {.dir = ""};
-	if (check_db_target(opt) != 0)
-		return TOOL_EXIT_FAILURE;
-	const char *path = opt->file, *display = opt->file;
-	if (!path) {
-		display = opt->url ? opt->url : TOOL_IANA_URL;
-		if (fetch(display, &fetched) != 0) {
-			fetched_cleanup(&fetched);
-			return TOOL_EXIT_FAILURE;
-		}
-		path = fetched.path;
-	}
-	char *data = NULL;
-	size_t size = 0;
-	int rc = read_whole_file(path, &data, &size);
-	fetched_cleanup(&fetched);
-	if (rc != 0) {
-		char err[512];
-		read_error_message(err, sizeof(err), display, rc);
+	char err[512];
+	if (tool_output_resolve(path, false, target, err, sizeof(err)) != 0) {
 		tool_error("update: %s", err);
-		return TOOL_EXIT_FAILURE;
+		return -1;
 	}
-	int status = TOOL_EXIT_FAILURE;
+	return check_directory_of(target->path);
+}
+
+/* Compiles `data` and installs it; `fetched` is NULL for --file. */
+static int compile_and_install(const struct update_options *opt,
+			       const char *data, size_t size,
+			       const char *display,
+			       const struct tool_snapshot *installed,
+			       const struct fetched *fetched)
+{
 	struct tool_snapshot fresh;
 	const char *problem = precheck(data, size);
 	if (problem) {
 		tool_error("update: %s: %s; %s left untouched", display, problem,
 			   opt->db);
-	} else if (compile_new(data, size, display, &fresh) == 0) {
-		status = install(opt, &fresh);
-		tool_snapshot_close(&fresh);
-	} else {
-		tool_error("update: %s left untouched", opt->db);
+		return TOOL_EXIT_FAILURE;
 	}
+	if (compile_new(data, size, display, &fresh) != 0) {
+		tool_error("update: %s left untouched", opt->db);
+		return TOOL_EXIT_FAILURE;
+	}
+	int status = install(opt, &fresh, installed, fetched);
+	tool_snapshot_close(&fresh);
+	return status;
+}
+
+static int update_from_file(const struct update_options *opt,
+			    const struct tool_snapshot *installed)
+{
+	char *data = NULL;
+	size_t size = 0;
+	int rc = read_whole_file(opt->file, &data, &size);
+	if (rc != 0) {
+		char err[512];
+		read_error_message(err, sizeof(err), opt->file, rc);
+		tool_error("update: %s", err);
+		return TOOL_EXIT_FAILURE;
+	}
+	int status = compile_and_install(opt, data, size, opt->file, installed,
+					 NULL);
 	free(data);
+	return status;
+}
+
+static int update_from_url(const struct update_options *opt,
+			   const struct tool_snapshot *installed)
+{
+	struct http_validators known;
+	bool conditional = installed &&
+		tool_fetch_state_load(opt->db_target.path, opt->url,
+				      &installed->snap, &known);
+	struct fetched fetched;
+	switch (tool_fetch(opt->url, conditional ? &known : NULL, &fetched)) {
+	case FETCH_FAILED:
+		return TOOL_EXIT_FAILURE;
+	case FETCH_NOT_MODIFIED:
+		printf("%s is up to date: the server has nothing newer than the "
+		       "installed download (registry %s), so nothing was "
+		       "downloaded\n", opt->db,
+		       tool_registry_date(&installed->snap));
+		return export_services(opt, &installed->snap) == 0 ?
+		       TOOL_EXIT_OK : TOOL_EXIT_FAILURE;
+	case FETCH_OK:
+		break;
+	}
+	int status = compile_and_install(opt, fetched.data, fetched.size,
+					 opt->url, installed, &fetched);
+	free(fetched.data);
+	return status;
+}
+
+static int update(struct update_options *opt)
+{
+	if (check_target(opt->db, &opt->db_target) != 0)
+		return TOOL_EXIT_FAILURE;
+	if (opt->export_services && *opt->export_services &&
+	    check_target(opt->export_services, &opt->export_target) != 0)
+		return TOOL_EXIT_FAILURE;
+	struct tool_snapshot installed;
+	bool have_installed = open_installed(opt->db, &installed) == 1;
+	const struct tool_snapshot *current = have_installed ? &installed : NULL;
+	int status = opt->file ? update_from_file(opt, current)
+			       : update_from_url(opt, current);
+	if (have_installed)
+		tool_snapshot_close(&installed);
 	return status;
 }
 
@@ -353,6 +430,7 @@ int tool_cmd_update(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},
 		{"url", required_argument, NULL, 'u'},
 		{"file", required_argument, NULL, 'f'},
+		{"export-services", required_argument, NULL, 'e'},
 		{"force", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -365,6 +443,7 @@ int tool_cmd_update(int argc, char **argv)
 		case 'd': opt.db = optarg; break;
 		case 'u': opt.url = optarg; break;
 		case 'f': opt.file = optarg; break;
+		case 'e': opt.export_services = optarg; break;
 		case 'F': opt.force = true; break;
 		case 'h':
 			fputs(update_help, stdout);
@@ -379,5 +458,7 @@ int tool_cmd_update(int argc, char **argv)
 	if (opt.url && opt.file)
 		return tool_usage_error("update", "--url and --file exclude each other");
 	opt.db = tool_db_path(opt.db);
+	if (!opt.file && !opt.url)
+		opt.url = TOOL_IANA_URL;
 	return update(&opt);
 }

@@ -7,12 +7,10 @@
 # /dev/stdout and /dev/null are exercised only inside a private mount
 # namespace with its own tmpfs on /dev, so the host's are never at risk.
 set -u
-. tests/cli_lib.sh
+. tests/lib/lib.sh
+use_tool
 
-if [ "$(id -u)" -ne 0 ] || ! unshare -m true 2>/dev/null; then
-	echo "$0: must run as root with unshare -m (a private mount namespace)" >&2
-	exit 1
-fi
+need_namespaces
 
 SMALL=$FIX/cli_small.csv
 "$TOOL" compile "$SMALL" -o "$W/small.db" >/dev/null || fail "compile"
@@ -138,4 +136,4 @@ run export --db "$W/small.db" -o "$W/new-file"
 expect_status 0 "export -o NEW-FILE"
 expect_same "$W/new-file" "$W/expected" "export -o NEW-FILE creates it"
 
-cli_finish
+finish

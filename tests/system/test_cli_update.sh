@@ -1,27 +1,27 @@
 #!/bin/sh
 # nss-iana update: fetch over HTTP from a local server on 127.0.0.1 (a
-# random free port), check, compile, diff, swap, and tell nscd.  Every bad
-# download (HTTP 404, an HTML page, a cut file, a CSV that does not
-# compile, a registry suspiciously smaller than the installed one) must
-# leave the installed snapshot byte for byte as it was.
+# random free port, tests/lib/update_server.py), check, compile, diff,
+# swap, and tell nscd.  Every bad download (HTTP 404, an HTML page, a cut
+# file, a CSV that does not compile, a registry suspiciously smaller than
+# the installed one) must leave the installed snapshot byte for byte as it
+# was.  Requests are conditional: a second update against an unchanged
+# server gets 304 and no body.  --export-services writes a services(5)
+# file on every successful update, and the unit passes it from
+# /etc/default/nss-iana.
 #
 # nscd is simulated: pidof and nscd in PATH are stand-ins that record how
 # they were called, so the test neither needs nor disturbs a real nscd.
+# Servers that misbehave (too big, too slow, bad redirects) and signals
+# are in test_cli_update_bounds.sh.
 set -u
 . tests/lib/lib.sh
 use_tool
 
 CSV=${CSV:-../shared/iana/service-names-port-numbers.csv}
 OLD_CSV=$(dirname "$CSV")/history/service-names-port-numbers-2024.csv
-if ! command -v curl >/dev/null 2>&1; then
-	skip "curl is not installed (nss-iana update fetches with it)"
-fi
-
-server_pid=
-trap 'if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; fi; rm -rf "$W"' EXIT
+. tests/lib/update_lib.sh
 
 # ---- the web root -----------------------------------------------------------
-mkdir -p "$W/www" "$W/bin" "$W/tmp"
 cp "$FIX/cli_small_v2.csv" "$W/www/v2.csv"
 cp "$FIX/cli_error_page.html" "$W/www/page.html"
 cp "$FIX/cli_error_page.html" "$W/www/error-page.csv"  # HTML where the CSV should be
@@ -34,57 +34,9 @@ if [ -r "$CSV" ] && [ -r "$OLD_CSV" ]; then
 	cp "$CSV" "$W/www/registry-2025.csv"
 	cp "$OLD_CSV" "$W/www/registry-2024.csv"
 fi
-
-python3 - "$W/www" "$W/port" <<'PY' >"$W/server.log" 2>&1 &
-import functools, http.server, os, sys
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-handler = functools.partial(Quiet, directory=sys.argv[1])
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-with open(sys.argv[2] + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.rename(sys.argv[2] + ".tmp", sys.argv[2])
-server.serve_forever()
-PY
-server_pid=$!
-tries=0
-while [ ! -s "$W/port" ] && [ "$tries" -lt 100 ]; do
-	sleep 0.1
-	tries=$((tries + 1))
-done
-if [ ! -s "$W/port" ]; then
-	echo "$0: the local HTTP server did not start: $(cat "$W/server.log")" >&2
-	exit 1
-fi
-URL="http://127.0.0.1:$(cat "$W/port")"
-
-# ---- stand-ins for pidof and nscd ---------------------------------------------
-# NSCD_RUNNING=yes makes pidof report nscd; NSCD_STATUS is nscd's exit.
-cat >"$W/bin/pidof" <<EOF2
-#!/bin/sh
-[ "\$1" = nscd ] && [ "\${NSCD_RUNNING:-no}" = yes ] && { echo 4242; exit 0; }
-exit 1
-EOF2
-cat >"$W/bin/nscd" <<EOF2
-#!/bin/sh
-echo "\$*" >>"$W/nscd.calls"
-exit \${NSCD_STATUS:-0}
-EOF2
-chmod +x "$W/bin/pidof" "$W/bin/nscd"
-
-# update_with RUNNING ARG...: the tool with the stand-ins first in PATH.
-update_with() {
-	running=$1
-	shift
-	env PATH="$W/bin:$PATH" TMPDIR="$W/tmp" NSCD_RUNNING="$running" \
-		"$TOOL" update "$@" >"$W/out" 2>"$W/err"
-	status=$?
-}
-nscd_calls() { if [ -f "$W/nscd.calls" ]; then wc -l <"$W/nscd.calls"; else echo 0; fi; }
-no_leftovers() {
-	expect_equal "$(find "$W/tmp" -mindepth 1 | wc -l)" 0 "$1: no temporary files left"
-}
+start_update_server
+BASE=$URL
+URL=$BASE/files
 
 "$TOOL" compile "$FIX/cli_small.csv" -o "$W/v1.db" >/dev/null || fail "compile v1"
 "$TOOL" compile "$FIX/cli_small_v2.csv" -o "$W/v2.db" >/dev/null || fail "compile v2"
@@ -108,6 +60,12 @@ expect_status 0 "the installed snapshot verifies"
 update_with yes --db "$W/installed.db" --url "$URL/v2.csv"
 expect_status 0 "update when up to date"
 expect_out "up to date" "update says it is up to date"
+expect_equal "$(nscd_calls)" 1 "nscd not invalidated when nothing changed"
+# The same, downloaded again (the validators saved are for another URL).
+cp "$W/www/v2.csv" "$W/www/v2-again.csv"
+update_with yes --db "$W/installed.db" --url "$URL/v2-again.csv"
+expect_status 0 "update when up to date, downloaded"
+expect_out "is up to date (registry" "a download identical to the installed snapshot is up to date"
 expect_equal "$(nscd_calls)" 1 "nscd not invalidated when nothing changed"
 
 # ---- bad downloads leave the snapshot alone ----------------------------------
@@ -188,12 +146,22 @@ if [ -f "$W/www/registry-2025.csv" ]; then
 	update_with no --db "$W/installed.db" --url "$URL/registry-2025.csv"
 	expect_status 0 "update 2024 -> 2025 over HTTP"
 	expect_same "$W/installed.db" "$W/2025.db" "2025 installed"
+	first=$(request_line /files/registry-2025.csv 1 | awk '$3 == 200 { print $4 }')
 	expected=$($REFERENCE diff "$OLD_CSV" "$CSV" | tail -n 1)
 	expect_out "$expected" "update count line = the independent count"
 	echo "$0: update 2024 -> 2025: $expected"
 	grep -E '^(added|removed|changed) ' "$W/out" | sed 's/  */ /g' | LC_ALL=C sort >"$W/update.lines"
 	$REFERENCE diff "$OLD_CSV" "$CSV" | grep -E '^(added|removed|changed) ' | LC_ALL=C sort >"$W/reference.lines"
 	expect_same "$W/update.lines" "$W/reference.lines" "update diff lines = the reference"
+	# A week later, nothing new: a conditional request, answered 304.
+	update_with no --db "$W/installed.db" --url "$URL/registry-2025.csv"
+	expect_status 0 "update 2025 again"
+	expect_out "nothing was downloaded" "the second update downloads nothing"
+	expect_same "$W/installed.db" "$W/2025.db" "2025 still installed"
+	second=$(request_line /files/registry-2025.csv 2 | awk '{ print $3, $4 }')
+	expect_equal "$first" "$(wc -c <"$CSV")" "the first update downloads the whole registry"
+	expect_equal "$second" "304 0" "the second update gets 304 and no body"
+	echo "$0: the real registry: first update downloaded $first bytes, the second ${second#304 } (HTTP 304)"
 
 	# A cut download of the real file: refused, 2024 still installed.
 	cp "$W/2024.db" "$W/installed.db"
@@ -209,5 +177,131 @@ if [ -f "$W/www/registry-2025.csv" ]; then
 else
 	echo "$0: no $CSV and $OLD_CSV: the real registry update is not checked"
 fi
+
+# ---- conditional requests ------------------------------------------------
+# The ETag and Last-Modified of the installed download are kept beside the
+# snapshot (DB.download) and sent back; the server answers 304 with no
+# body when the file is unchanged.
+mkdir "$W/cond"
+cp "$FIX/cli_small.csv" "$W/www/cond.csv"
+touch -d '2025-01-01 00:00:00 UTC' "$W/www/cond.csv"
+cp "$W/v2.db" "$W/cond/services.db"
+: >"$W/requests.log"
+# field F of the Nth request for the conditional file
+request_field() { request_line /files/cond.csv "$1" | cut -d' ' -f"$2"; }
+update_with no --db "$W/cond/services.db" --url "$URL/cond.csv"
+expect_status 0 "first update: a download"
+expect_same "$W/cond/services.db" "$W/v1.db" "the first update installs what the server has"
+expect_equal "$(request_field 1 3-6)" "200 $(wc -c <"$FIX/cli_small.csv") - -" \
+	"the first request is unconditional and gets the whole file"
+etag=$(sed -n 's/^etag //p' "$W/cond/services.db.download")
+expect_equal "$(sed -n 's/^last-modified //p' "$W/cond/services.db.download")" \
+	"Wed, 01 Jan 2025 00:00:00 GMT" "Last-Modified is kept"
+case $etag in '"'?*'"') pass ;; *) fail "no ETag kept: '$etag'" ;; esac
+
+calls_before=$(nscd_calls)
+update_with yes --db "$W/cond/services.db" --url "$URL/cond.csv"
+expect_status 0 "second update, nothing changed"
+expect_out "up to date" "the second update says up to date"
+expect_out "nothing was downloaded" "the second update says it downloaded nothing"
+expect_same "$W/cond/services.db" "$W/v1.db" "the second update leaves the snapshot"
+expect_equal "$(request_field 2 3-6)" "304 0 $etag Wed,_01_Jan_2025_00:00:00_GMT" \
+	"the second request sends If-None-Match and If-Modified-Since, and gets 304 with no body"
+expect_equal "$(nscd_calls)" "$calls_before" "nscd not invalidated when nothing was downloaded"
+no_leftovers "a 304"
+
+# Without an ETag, If-Modified-Since alone.
+sed -i '/^etag /d' "$W/cond/services.db.download"
+update_with no --db "$W/cond/services.db" --url "$URL/cond.csv"
+expect_status 0 "update with Last-Modified only"
+expect_equal "$(request_field 3 3-6)" "304 0 - Wed,_01_Jan_2025_00:00:00_GMT" \
+	"If-Modified-Since alone gets 304"
+
+# A newer file on the server: downloaded again, and its date kept.
+cp "$FIX/cli_small_v2.csv" "$W/www/cond.csv"
+touch -d '2025-02-01 00:00:00 UTC' "$W/www/cond.csv"
+update_with no --db "$W/cond/services.db" --url "$URL/cond.csv"
+expect_status 0 "update after the server changed"
+expect_same "$W/cond/services.db" "$W/v2.db" "the changed registry is installed"
+expect_equal "$(request_field 4 3-4)" "200 $(wc -c <"$FIX/cli_small_v2.csv")" \
+	"a changed file is downloaded whole"
+expect_equal "$(sed -n 's/^last-modified //p' "$W/cond/services.db.download")" \
+	"Sat, 01 Feb 2025 00:00:00 GMT" "the new Last-Modified is kept"
+
+# New content under the same date: the ETag tells (it takes precedence).
+cp "$FIX/cli_small.csv" "$W/www/cond.csv"
+touch -d '2025-02-01 00:00:00 UTC' "$W/www/cond.csv"
+update_with no --db "$W/cond/services.db" --url "$URL/cond.csv"
+expect_status 0 "update after a change the date does not show"
+expect_equal "$(request_field 5 3)" "200" "a new ETag downloads again"
+expect_same "$W/cond/services.db" "$W/v1.db" "the new content is installed"
+
+# A snapshot installed since from elsewhere: the validators no longer
+# describe it, so the next request is unconditional.
+update_with no --db "$W/cond/services.db" --file "$FIX/cli_small_v2.csv"
+expect_status 0 "update --file over a downloaded snapshot"
+update_with no --db "$W/cond/services.db" --url "$URL/cond.csv"
+expect_status 0 "update after --file"
+expect_equal "$(request_field 6 3-6)" "200 $(wc -c <"$FIX/cli_small.csv") - -" \
+	"after --file the request is unconditional"
+expect_same "$W/cond/services.db" "$W/v1.db" "the server's registry is installed again"
+
+# ---- the services(5) export -----------------------------------------------
+mkdir "$W/exp" "$W/exp-out"
+EXPORT=$W/exp-out/services
+update_with no --db "$W/exp/services.db" --file "$FIX/cli_small.csv" --export-services="$EXPORT"
+expect_status 0 "update --export-services"
+"$TOOL" export --db "$W/exp/services.db" >"$W/exp-expected"
+expect_same "$EXPORT" "$W/exp-expected" "the export is what nss-iana export writes"
+expect_out "wrote the services(5) export $EXPORT" "the export is reported"
+
+rm "$EXPORT"
+update_with no --db "$W/exp/services.db" --file "$FIX/cli_small.csv" --export-services="$EXPORT"
+expect_status 0 "update --export-services, up to date"
+expect_same "$EXPORT" "$W/exp-expected" "an update that finds nothing new writes the export too"
+
+update_with no --db "$W/exp/services.db" --url "$URL/cond.csv" --export-services="$EXPORT"
+update_with no --db "$W/exp/services.db" --url "$URL/cond.csv" --export-services="$EXPORT.2"
+expect_status 0 "update --export-services, 304"
+expect_out "nothing was downloaded" "a 304 with --export-services"
+expect_same "$EXPORT.2" "$W/exp-expected" "an update answered 304 writes the export too"
+
+update_with no --db "$W/exp/services.db" --file "$FIX/cli_small_v2.csv" --export-services="$EXPORT"
+"$TOOL" export --db "$W/exp/services.db" >"$W/exp-expected"
+expect_same "$EXPORT" "$W/exp-expected" "a new registry replaces the export"
+
+rm "$EXPORT" "$EXPORT.2"
+update_with no --db "$W/exp/services.db" --file "$FIX/cli_small.csv" --export-services=
+expect_status 0 "update --export-services= (empty)"
+expect_equal "$(ls "$W/exp-out" | wc -l)" 0 "an empty --export-services writes nothing"
+
+cp "$W/exp/services.db" "$W/exp/before.db"
+update_with no --db "$W/exp/services.db" --url "$URL/v2.csv" --export-services="$W/exp-out"
+expect_status 1 "update --export-services=DIRECTORY"
+expect_err "is a directory" "an export path that is a directory is refused"
+expect_no_out "refused before any download"
+expect_same "$W/exp/services.db" "$W/exp/before.db" "a refused export path leaves the snapshot"
+
+# The unit passes the setting of /etc/default/nss-iana (read as systemd
+# would: a missing file is no error, ${VAR} is one word, empty if unset).
+UNIT=install/nss-iana-update.service
+if grep -qx 'EnvironmentFile=-/etc/default/nss-iana' "$UNIT"; then pass; else
+	fail "$UNIT does not read /etc/default/nss-iana"
+fi
+exec_start=$(sed -n 's/^ExecStart=//p' "$UNIT")
+(
+	. install/nss-iana.default
+	[ -n "${NSS_IANA_SERVICES_EXPORT+set}" ] && [ -z "$NSS_IANA_SERVICES_EXPORT" ]
+) && pass || fail "install/nss-iana.default does not set NSS_IANA_SERVICES_EXPORT empty (off)"
+# shellcheck disable=SC2016 # expanded by eval, as systemd would
+case $exec_start in *'--export-services=${NSS_IANA_SERVICES_EXPORT}'*) pass ;; *)
+	fail "ExecStart does not pass NSS_IANA_SERVICES_EXPORT: $exec_start" ;; esac
+NSS_IANA_SERVICES_EXPORT=$W/exp-out/from-unit
+eval "set -- $exec_start"
+shift 2 # nss-iana update
+update_with no "$@" --db "$W/exp/services.db" --file "$FIX/cli_small.csv"
+expect_status 0 "the unit's command line"
+"$TOOL" export --db "$W/exp/services.db" >"$W/exp-expected"
+expect_same "$W/exp-out/from-unit" "$W/exp-expected" "the unit's setting writes the export"
 
 finish

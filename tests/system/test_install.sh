@@ -149,6 +149,8 @@ else
 	check "snapshot at DB_PATH" [ -s "$dest/var/lib/nss-iana/services.db" ]
 	check "nsswitch.conf in DESTDIR enabled" same "$dest/etc/nsswitch.conf" "$fixtures/nsswitch_debian.enabled"
 	check "no ld.so.cache written under DESTDIR" [ ! -e "$dest/etc/ld.so.cache" ]
+	check "the update unit's settings in /etc/default/nss-iana" \
+		same "$dest/etc/default/nss-iana" "$repo/install/nss-iana.default"
 
 	# The installed module answers from the installed snapshot: its
 	# compiled-in path /var/lib/nss-iana is the DESTDIR's, seen through a
@@ -162,6 +164,7 @@ else
 	check "module removed" [ ! -e "$dest$libdir/libnss_iana.so.2" ]
 	check "tool removed" [ ! -e "$dest/usr/local/bin/nss-iana" ]
 	check "snapshot and its directory removed" [ ! -e "$dest/var/lib/nss-iana" ]
+	check "unchanged unit settings removed" [ ! -e "$dest/etc/default/nss-iana" ]
 	check "nsswitch.conf in DESTDIR back to its original bytes" \
 		same "$dest/etc/nsswitch.conf" "$fixtures/nsswitch_debian.conf"
 

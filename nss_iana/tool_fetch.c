@@ -1,0 +1,445 @@
+/*
+ * tool_fetch.c - getting the registry over HTTP(S) for `nss-iana update`,
+ * bounded in size and time, and only when it changed.
+ *
+ * curl does the transfer.  What it may cost is bounded here:
+ *   - size: --max-filesize stops a body whose length is announced; a body
+ *     without Content-Length (plain or chunked) is stopped by the file
+ *     size limit (RLIMIT_FSIZE) curl runs under, one byte past
+ *     INPUT_MAX_FILE_SIZE, so the write that crosses it fails;
+ *   - time: below 1 KiB/s for 30 s curl gives up (a server that drips a
+ *     byte at a time would otherwise hold a oneshot unit for hours);
+ *   - redirects: only to https, unless the user gave an http URL.
+ * The download lands in a private directory under $TMPDIR that is removed
+ * on every path out, including SIGTERM, SIGINT and SIGHUP while curl runs.
+ *
+ * Requests are conditional: the ETag and Last-Modified of the download
+ * the installed snapshot was compiled from are kept beside it (DB.download)
+ * and sent back as If-None-Match and If-Modified-Since, so a server that
+ * has nothing new answers 304 with no body.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pipeline.h"
+#include "tool.h"
+
+/* ---- running programs ------------------------------------------------- */
+
+/* The signals that end an update and are not ignored (a background job
+ * of a non-interactive shell ignores SIGINT, and keeps doing so). */
+static void termination_signals(sigset_t *set)
+{
+	static const int signals[] = {SIGTERM, SIGINT, SIGHUP};
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		struct sigaction current;
+		if (sigaction(signals[i], NULL, &current) == 0 &&
+		    current.sa_handler != SIG_IGN)
+			sigaddset(set, signals[i]);
+	}
+}
+
+static _Noreturn void exec_child(char *const argv[],
+				 const struct tool_run_options *opt,
+				 const sigset_t *mask)
+{
+	if (opt->stdout_to_null) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+	}
+	if (opt->max_file_size) {
+		struct rlimit limit = {opt->max_file_size, opt->max_file_size};
+		/* The write past the limit fails with EFBIG instead of killing
+		 * the program (and leaving a core). */
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &limit) != 0)
+			_exit(127);
+	}
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+/* Waits for `pid`; a termination signal meanwhile stops it and is
+ * recorded in *interrupted. */
+static int wait_child(pid_t pid, const sigset_t *watched, int *interrupted)
+{
+	int status;
+	for (;;) {
+		pid_t done = waitpid(pid, &status, WNOHANG);
+		if (done == pid)
+			break;
+		if (done < 0 && errno != EINTR)
+			return 127;
+		/* The child's SIGCHLD is blocked, so one that comes after
+		 * waitpid is still pending here: no wake-up is lost. */
+		int sig = sigwaitinfo(watched, NULL);
+		if (sig > 0 && sig != SIGCHLD && !*interrupted) {
+			*interrupted = sig;
+			kill(pid, SIGTERM);
+		}
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+int tool_run_program(char *const argv[], const struct tool_run_options *opt,
+		     int *interrupted)
+{
+	sigset_t watched, saved;
+	termination_signals(&watched);
+	sigaddset(&watched, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &watched, &saved);
+	fflush(NULL);
+	*interrupted = 0;
+	pid_t pid = fork();
+	if (pid == 0)
+		exec_child(argv, opt, &saved);
+	int status = pid < 0 ? 127 : wait_child(pid, &watched, interrupted);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return status;
+}
+
+void tool_die_of(int sig)
+{
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+/* ---- the temporary directory ------------------------------------------ */
+
+struct download {
+	char dir[4096]; /* "" until created */
+	char body[4200];
+	char headers[4200];
+};
+
+static int download_start(struct download *d)
+{
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	snprintf(d->dir, sizeof(d->dir), "%s/nss-iana-update.XXXXXX", tmp);
+	if (!mkdtemp(d->dir)) {
+		tool_error("update: cannot create a temporary directory in %s: %s",
+			   tmp, strerror(errno));
+		d->dir[0] = '\0';
+		return -1;
+	}
+	snprintf(d->body, sizeof(d->body), "%s/registry", d->dir);
+	snprintf(d->headers, sizeof(d->headers), "%s/headers", d->dir);
+	return 0;
+}
+
+static void download_cleanup(struct download *d)
+{
+	if (!d->dir[0])
+		return;
+	unlink(d->body);
+	unlink(d->headers);
+	rmdir(d->dir);
+	d->dir[0] = '\0';
+}
+
+/* ---- validators -------------------------------------------------------- */
+
+/* A header value that can be sent back verbatim: printable ASCII only, so
+ * nothing a server sends can add a header line to the next request. */
+static void keep_value(char *out, size_t out_size, const char *value,
+		       size_t length)
+{
+	while (length && (*value == ' ' || *value == '\t'))
+		value++, length--;
+	while (length && (value[length - 1] == ' ' || value[length - 1] == '\t' ||
+			  value[length - 1] == '\r'))
+		length--;
+	out[0] = '\0';
+	if (length == 0 || length >= out_size)
+		return;
+	for (size_t i = 0; i < length; i++)
+		if (value[i] < 0x20 || value[i] > 0x7e)
+			return;
+	memcpy(out, value, length);
+	out[length] = '\0';
+}
+
+/* `line` is "name: value"; keeps value in out if name matches. */
+static void header_value(const char *line, size_t length, const char *name,
+			 char *out, size_t out_size)
+{
+	size_t n = strlen(name);
+	if (length > n && line[n] == ':' && strncasecmp(line, name, n) == 0)
+		keep_value(out, out_size, line + n + 1, length - n - 1);
+}
+
+/* The status of the last response in curl's header dump (each redirect
+ * and retry adds one), and its validators.  -1 if there is none. */
+static int last_response(const char *text, size_t size,
+			 struct http_validators *v)
+{
+	int status = -1;
+	const char *end = text + size;
+	for (const char *line = text; line < end;) {
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
+		size_t length = (size_t)((eol ? eol : end) - line);
+		if (length > 5 && strncmp(line, "HTTP/", 5) == 0) {
+			const char *space = memchr(line, ' ', length);
+			status = space ? atoi(space + 1) : -1;
+			memset(v, 0, sizeof(*v));
+		}
+		header_value(line, length, "ETag", v->etag, sizeof(v->etag));
+		header_value(line, length, "Last-Modified", v->last_modified,
+			     sizeof(v->last_modified));
+		line = eol ? eol + 1 : end;
+	}
+	return status;
+}
+
+/* ---- curl --------------------------------------------------------------- */
+
+/* Seconds below the floor rate before giving up; the environment may
+ * shorten it (the tests do). */
+static const char *stall_seconds(void)
+{
+	const char *value = getenv("NSS_IANA_UPDATE_STALL_SECONDS");
+	if (value && *value && strspn(value, "0123456789") == strlen(value) &&
+	    strlen(value) <= 4 && atoi(value) > 0)
+		return value;
+	return "30";
+}
+
+static void add(char **argv, size_t *argc, char *arg)
+{
+	argv[(*argc)++] = arg;
+}
+
+static int run_curl(const char *url, const struct http_validators *known,
+		    const struct download *d, int *interrupted)
+{
+	char max_size[32], if_none_match[300], if_modified_since[100];
+	snprintf(max_size, sizeof(max_size), "%zu", INPUT_MAX_FILE_SIZE);
+	bool http_url = strncasecmp(url, "http:", 5) == 0;
+	char *argv[40];
+	size_t argc = 0;
+	add(argv, &argc, "curl");
+	add(argv, &argc, "-fsSL");
+	add(argv, &argc, "--proto");
+	add(argv, &argc, "=http,https");
+	add(argv, &argc, "--proto-redir");
+	add(argv, &argc, http_url ? "=http,https" : "=https");
+	add(argv, &argc, "--max-redirs");
+	add(argv, &argc, "5");
+	add(argv, &argc, "--retry");
+	add(argv, &argc, "2");
+	add(argv, &argc, "--connect-timeout");
+	add(argv, &argc, "30");
+	add(argv, &argc, "--max-time");
+	add(argv, &argc, "600");
+	add(argv, &argc, "--speed-limit");
+	add(argv, &argc, "1024");
+	add(argv, &argc, "--speed-time");
+	add(argv, &argc, (char *)stall_seconds());
+	add(argv, &argc, "--max-filesize");
+	add(argv, &argc, max_size);
+	add(argv, &argc, "-D");
+	add(argv, &argc, (char *)d->headers);
+	add(argv, &argc, "-o");
+	add(argv, &argc, (char *)d->body);
+	if (known && known->etag[0]) {
+		snprintf(if_none_match, sizeof(if_none_match),
+			 "If-None-Match: %s", known->etag);
+		add(argv, &argc, "-H");
+		add(argv, &argc, if_none_match);
+	}
+	if (known && known->last_modified[0]) {
+		snprintf(if_modified_since, sizeof(if_modified_since),
+			 "If-Modified-Since: %s", known->last_modified);
+		add(argv, &argc, "-H");
+		add(argv, &argc, if_modified_since);
+	}
+	add(argv, &argc, "--url");
+	add(argv, &argc, (char *)url);
+	argv[argc] = NULL;
+	const struct tool_run_options opt = {
+		.max_file_size = INPUT_MAX_FILE_SIZE + 1,
+	};
+	return tool_run_program(argv, &opt, interrupted);
+}
+
+static bool body_over_limit(const struct download *d, int curl_status)
+{
+	struct stat st;
+	return curl_status == 63 || /* the announced size was over */
+	       (stat(d->body, &st) == 0 &&
+		(uint64_t)st.st_size > INPUT_MAX_FILE_SIZE);
+}
+
+static void report_curl_failure(const char *url, const struct download *d,
+				int status)
+{
+	if (status == 127)
+		tool_error("update: cannot run curl (is it installed?)");
+	else if (body_over_limit(d, status))
+		tool_error("update: download of %s refused: larger than %zu MiB, "
+			   "far more than the registry (about 1 MiB as CSV, 4 MiB "
+			   "as XML)", url, INPUT_MAX_FILE_SIZE >> 20);
+	else
+		tool_error("update: download of %s failed (curl exit status %d%s)",
+			   url, status,
+			   status == 22 ? ": the server answered an HTTP error" :
+			   status == 28 ? ": too slow, or no answer in time" :
+			   status == 1 ? ": a redirect to a protocol not allowed "
+					 "(only https, or http for an http URL)" :
+			   status == 47 ? ": too many redirects" : "");
+}
+
+static enum fetch_result read_response(const char *url,
+				       const struct http_validators *known,
+				       const struct download *d,
+				       struct fetched *out)
+{
+	char *headers = NULL;
+	size_t headers_size = 0;
+	int error = read_whole_file(d->headers, &headers, &headers_size);
+	int status = error ? -1 : last_response(headers, headers_size,
+						&out->validators);
+	free(headers);
+	if (status == 304 && known && (known->etag[0] || known->last_modified[0]))
+		return FETCH_NOT_MODIFIED;
+	if (status != 200) {
+		tool_error("update: %s: unexpected answer (HTTP status %d)", url,
+			   status);
+		return FETCH_FAILED;
+	}
+	error = read_whole_file(d->body, &out->data, &out->size);
+	if (error == ENOENT) { /* curl writes no file for an empty body */
+		out->data = calloc(1, 1);
+		error = out->data ? 0 : ENOMEM;
+	}
+	if (error) {
+		char err[512];
+		read_error_message(err, sizeof(err), url, error);
+		tool_error("update: %s", err);
+		return FETCH_FAILED;
+	}
+	return FETCH_OK;
+}
+
+enum fetch_result tool_fetch(const char *url,
+			     const struct http_validators *known,
+			     struct fetched *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (url[0] == '-') {
+		tool_error("update: bad URL '%s'", url);
+		return FETCH_FAILED;
+	}
+	struct download d;
+	if (download_start(&d) != 0)
+		return FETCH_FAILED;
+	printf("fetching %s%s\n", url,
+	       known && (known->etag[0] || known->last_modified[0]) ?
+	       " (only if changed since the installed download)" : "");
+	int interrupted;
+	int status = run_curl(url, known, &d, &interrupted);
+	enum fetch_result result = FETCH_FAILED;
+	if (interrupted) {
+		download_cleanup(&d);
+		tool_error("update: interrupted by signal %d; nothing changed",
+			   interrupted);
+		tool_die_of(interrupted);
+	}
+	if (status != 0)
+		report_curl_failure(url, &d, status);
+	else
+		result = read_response(url, known, &d, out);
+	download_cleanup(&d);
+	return result;
+}
+
+/* ---- DB.download: the validators of the installed download ------------- */
+
+static void state_path(char *out, size_t size, const char *db)
+{
+	snprintf(out, size, "%s.download", db);
+}
+
+/* The value of "key value" lines in `text`, kept if sendable. */
+static void state_value(const char *text, size_t size, const char *key,
+			char *out, size_t out_size)
+{
+	size_t n = strlen(key);
+	const char *end = text + size;
+	out[0] = '\0';
+	for (const char *line = text; line < end;) {
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
+		size_t length = (size_t)((eol ? eol : end) - line);
+		if (length > n && line[n] == ' ' && strncmp(line, key, n) == 0)
+			keep_value(out, out_size, line + n + 1, length - n - 1);
+		line = eol ? eol + 1 : end;
+	}
+}
+
+bool tool_fetch_state_load(const char *db, const char *url,
+			   const struct snapshot *installed,
+			   struct http_validators *v)
+{
+	char path[4200], saved_url[4096], checksum[32], expected[32];
+	char *text;
+	size_t size;
+	memset(v, 0, sizeof(*v));
+	state_path(path, sizeof(path), db);
+	if (read_whole_file(path, &text, &size) != 0)
+		return false;
+	state_value(text, size, "url", saved_url, sizeof(saved_url));
+	state_value(text, size, "snapshot-checksum", checksum, sizeof(checksum));
+	state_value(text, size, "etag", v->etag, sizeof(v->etag));
+	state_value(text, size, "last-modified", v->last_modified,
+		    sizeof(v->last_modified));
+	free(text);
+	snprintf(expected, sizeof(expected), "%08" PRIx32,
+		 installed->header->checksum);
+	/* Another URL, or a snapshot installed since from elsewhere (--file,
+	 * compile -o): the validators say nothing about what is installed. */
+	if (strcmp(saved_url, url) != 0 || strcmp(checksum, expected) != 0)
+		memset(v, 0, sizeof(*v));
+	return v->etag[0] || v->last_modified[0];
+}
+
+void tool_fetch_state_save(const char *db, const char *url,
+			   const struct snapshot *installed,
+			   const struct http_validators *v)
+{
+	char path[4200], *text = NULL;
+	int length = asprintf(
+		&text,
+		"# nss-iana update: what the server said about the download %s\n"
+		"# was compiled from; sent back so that an unchanged registry\n"
+		"# is not downloaded again.\n"
+		"url %s\nsnapshot-checksum %08" PRIx32 "\n%s%s%s%s%s%s",
+		db, url, installed->header->checksum,
+		v->etag[0] ? "etag " : "", v->etag, v->etag[0] ? "\n" : "",
+		v->last_modified[0] ? "last-modified " : "", v->last_modified,
+		v->last_modified[0] ? "\n" : "");
+	state_path(path, sizeof(path), db);
+	int rc = length < 0 ? ENOMEM : write_file_atomic(path, text, (size_t)length);
+	if (rc != 0)
+		tool_error("update: cannot write %s: %s (the next update will "
+			   "download the registry again)", path, strerror(rc));
+	if (length >= 0)
+		free(text);
+}
