@@ -1,35 +1,83 @@
 /*
  * nss_services.c - the five _nss_iana_* services entry points.
  *
- * One process-wide mapping of the snapshot, guarded by one mutex.  A lookup
- * holds the mutex only while it searches and copies (well under a
- * microsecond), so a remap never pulls pages from under a reader.
+ * CONCURRENCY: readers never wait on each other.
  *
- * The path is re-examined at most every RECHECK_NS: a snapshot replaced by
- * rename is in use within that time, and between checks a lookup costs one
- * read of the coarse clock (vDSO, no syscall) instead of a stat().  The
- * interval is short because it is also how long a process may go on using
- * a mapping whose file an admin truncated in place; a stat() every 20 ms of
- * lookups costs nothing measurable.  What remains is documented in the
- * README: a lookup made while the file is being rewritten in place (cp, >)
- * can touch a page past the file's new end and get SIGBUS; replacing the
- * file by rename, as the tool always does, is safe.
+ * Each mapped snapshot file lives in a small struct mapping with a
+ * reference count.  `current` is an atomic pointer to the newest one and
+ * holds one reference.  Every thread keeps a pin: a reference to the
+ * mapping it last used, in a pthread key (thread-local, no shared write).
  *
- * Nothing here allocates, prints, or changes errno except through errnop.
+ * What a reader does.  It loads `current` (acquire).  If that is its pin,
+ * which is the case for every lookup but the first one after a remap, it
+ * searches the pinned mapping: no lock, no atomic write, nothing written
+ * but thread-local data and the caller's buffer.  Otherwise it takes the
+ * list mutex, adds a reference to `current`, makes that its pin and drops
+ * the reference of its old pin, all O(1) pointer and counter work.
+ *
+ * What a remap does.  Every SNAPSHOT_RECHECK_MS, by the coarse monotonic
+ * clock, one lookup wins an atomic flag and re-examines the path with no
+ * lock held and cancellation disabled: stat(), refusing anything but a
+ * regular file of at most NSSIANA_MAX_FILE_SIZE bytes before opening it
+ * (a FIFO can never block it), then open(O_NONBLOCK), fstat(), mmap(),
+ * snapshot_parse() (constant work).  Then, under the mutex, it swaps
+ * `current` and drops the old one's reference.  Meanwhile other threads go
+ * on answering from their pins.  An unchanged or already rejected file
+ * (same device, inode, size and times) is not re-read.
+ *
+ * Why no reader can see an unmapped page.  A mapping is unmapped only when
+ * its reference count drops to zero, by the thread that drops it, after it
+ * has unlocked.  A reader only reads a mapping it holds a reference to
+ * (its pin, the walk's own reference, or a one-call reference), and it
+ * gets that reference under the mutex while the mapping is `current`,
+ * whose reference cannot be dropped meanwhile because dropping it also
+ * takes the mutex.  So a mapping being unmapped has no reader, and gets
+ * none.
+ *
+ * Why this scales on 64 cores.  The fast path reads `current`, the clock
+ * (vDSO) and the next-check time, cache lines that are only read between
+ * remaps, so every core keeps its own shared copy of them; it writes only
+ * thread-local data.  The slow path (the first lookup of a thread after a
+ * remap) takes the mutex for a few instructions.  The trade-off: an idle
+ * thread keeps the mapping it last used, even an old one, until its next
+ * lookup or its exit.
+ *
+ * No lock is held across a system call that can block or is a
+ * cancellation point: stat, open, mmap and munmap all run unlocked.  A
+ * fork() in any thread finds the mutexes free or about to be freed (the
+ * atfork handlers take them) and the child forgets a re-check another
+ * thread had in progress.  dlclose runs the destructor, which drops the
+ * module's own references and deletes the key: what no live thread still
+ * pins is unmapped; a mapping another live thread pins is left mapped,
+ * because that thread may be inside a lookup (at exit() it can be).
+ *
+ * Between re-checks a lookup costs one read of the coarse clock instead of
+ * a stat(); the interval is also how long a process may go on using a
+ * mapping whose file an admin truncated in place.  What remains is
+ * documented in the README: a lookup made while the file is being
+ * rewritten in place (cp, >) can touch a page past the file's new end and
+ * get SIGBUS; replacing the file by rename, as the tool always does, is
+ * safe.
+ *
+ * Nothing here prints or changes errno except through errnop; memory is
+ * allocated only when a new file is mapped.
  */
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <nss.h>
 #include <pthread.h>
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "nss_iana.h"
 #include "snapshot.h"
 
-#define RECHECK_NS (SNAPSHOT_RECHECK_MS * 1000 * 1000L)
+#define RECHECK_NS (SNAPSHOT_RECHECK_MS * 1000 * 1000LL)
 
 #ifndef NSS_IANA_DEFAULT_DB
 #define NSS_IANA_DEFAULT_DB "/var/lib/nss-iana/services.db"
@@ -37,30 +85,24 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
-struct cursor {
-	uint32_t entry;
-	uint32_t port_offset; /* within the entry's port range */
+struct mapping {
+	struct snapshot snap;
+	struct snapshot_map map;
+	unsigned long refs;   /* under list_lock */
+	struct mapping *next; /* the list of live mappings, under list_lock */
 };
 
-static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-	struct snapshot_map map; /* identity kept even if the file was rejected */
-	struct snapshot snap;
-	bool valid;
-	bool checked;
-	struct timespec next_check;
-	struct cursor cursor; /* getservent position */
-} state;
+/* Held only for O(1) pointer and reference-count work. */
+static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mapping *mappings;          /* every mapping not yet unmapped */
+static _Atomic(struct mapping *) current; /* one reference; set under list_lock */
+static struct snapshot_identity rejected; /* under list_lock */
 
-/* A child forked while another thread held the lock would inherit it
- * locked; taking it around fork() hands the child a consistent state. */
-static void lock_state(void) { pthread_mutex_lock(&state_lock); }
-static void unlock_state(void) { pthread_mutex_unlock(&state_lock); }
-
-__attribute__((constructor)) static void register_fork_handlers(void)
-{
-	pthread_atfork(lock_state, unlock_state, unlock_state);
-}
+static pthread_key_t pin_key;
+static atomic_bool pin_key_usable;
+static atomic_bool check_busy;   /* a thread is re-examining the path */
+static atomic_bool ever_checked; /* a re-check has completed */
+static _Atomic long long next_check_ns;
 
 static const char *snapshot_path(void)
 {
@@ -69,53 +111,277 @@ static const char *snapshot_path(void)
 	return path && *path ? path : NSS_IANA_DEFAULT_DB;
 }
 
-static void drop_snapshot(void)
+/* ---- references --------------------------------------------------------- */
+
+static void lock_list(void) { pthread_mutex_lock(&list_lock); }
+static void unlock_list(void) { pthread_mutex_unlock(&list_lock); }
+
+static void ref_locked(struct mapping *m)
 {
-	snapshot_unmap(&state.map);
-	state.valid = false;
+	if (m)
+		m->refs++;
 }
 
-static void reload_snapshot(void)
+/* Drops a reference.  Returns the mapping if that was the last one, for
+ * the caller to destroy() once it has unlocked. */
+static struct mapping *unref_locked(struct mapping *m)
+{
+	if (m == NULL || --m->refs > 0)
+		return NULL;
+	for (struct mapping **link = &mappings; *link; link = &(*link)->next)
+		if (*link == m) {
+			*link = m->next;
+			break;
+		}
+	return m;
+}
+
+static void destroy(struct mapping *m)
+{
+	if (m) {
+		snapshot_unmap(&m->map);
+		free(m);
+	}
+}
+
+static void unref(struct mapping *m)
+{
+	if (m == NULL)
+		return;
+	lock_list();
+	struct mapping *dead = unref_locked(m);
+	unlock_list();
+	destroy(dead);
+}
+
+/* The key's destructor: a thread's pin goes with the thread. */
+static void release_pin(void *pin)
+{
+	unref(pin);
+}
+
+static struct mapping *own_pin(void)
+{
+	if (!atomic_load_explicit(&pin_key_usable, memory_order_relaxed))
+		return NULL;
+	return pthread_getspecific(pin_key);
+}
+
+/* Makes `m` (or no snapshot) `current`, and remembers `bad` as a file not
+ * to read again.  A mapping of the very file already current is dropped. */
+static void install(struct mapping *m, const struct snapshot_identity *bad)
+{
+	struct mapping *dead;
+
+	lock_list();
+	if (bad)
+		rejected = *bad;
+	struct mapping *old = atomic_load_explicit(&current, memory_order_relaxed);
+	if (m && old && snapshot_identity_equal(&m->map.id, &old->map.id)) {
+		dead = m; /* another thread mapped the same file first */
+	} else {
+		if (m) {
+			m->refs = 1;
+			m->next = mappings;
+			mappings = m;
+		}
+		atomic_store_explicit(&current, m, memory_order_release);
+		dead = unref_locked(old);
+	}
+	unlock_list();
+	destroy(dead);
+}
+
+/* ---- looking at the path -------------------------------------------------- */
+
+/* A new mapping of the file at `path`, or NULL.  *rejected_file is set
+ * when the file itself is unusable (not a regular file, too large, not a
+ * snapshot), so that it is not read again until it changes; a passing
+ * failure (ENOMEM, a race with a rename) leaves it unset, to be retried. */
+static struct mapping *map_path(const char *path, const struct stat *st,
+				struct snapshot_identity *rejected_file)
+{
+	struct snapshot_map map;
+	struct snapshot snap;
+	int error = snapshot_map_file(path, &map);
+
+	if (error == EINVAL || error == EFBIG)
+		snapshot_identity_of(st, rejected_file);
+	if (error)
+		return NULL;
+	/* Lookups read a few scattered lines: no read-ahead and no
+	 * fault-around, so a process maps the pages it reads and not the
+	 * neighbours (about 870 KiB for the full registry otherwise).  The
+	 * getservent walk, rare, takes one minor fault per page instead. */
+	madvise(map.addr, map.size, MADV_RANDOM);
+	if (snapshot_parse(&snap, map.addr, map.size) != NULL) {
+		*rejected_file = map.id;
+		snapshot_unmap(&map);
+		return NULL;
+	}
+	struct mapping *m = calloc(1, sizeof *m);
+	if (m == NULL) {
+		snapshot_unmap(&map);
+		return NULL;
+	}
+	m->snap = snap;
+	m->map = map;
+	return m;
+}
+
+/* Re-examines the path and installs what is there now.  Runs with no lock
+ * held but for O(1) moments, and with cancellation disabled: open() and
+ * close() are cancellation points, and a thread cancelled between mmap()
+ * and install() would leak the mapping. */
+static void refresh(void)
 {
 	const char *path = snapshot_path();
+	struct snapshot_identity now, mapped, bad, newly_rejected = { 0 };
+	struct stat st;
+	int cancel_state;
 
-	if (state.checked && !snapshot_map_is_stale(&state.map, path))
-		return;
-	drop_snapshot();
-	if (snapshot_map_file(path, &state.map) != 0)
-		return;
-	if (snapshot_parse(&state.snap, state.map.addr, state.map.size) != NULL) {
-		/* Keep the identity so an unchanged bad file is not re-read. */
-		snapshot_unmap(&state.map);
-		return;
-	}
-	state.valid = true;
-}
-
-static bool due_for_check(const struct timespec *now)
-{
-	return !state.checked || now->tv_sec > state.next_check.tv_sec ||
-	       (now->tv_sec == state.next_check.tv_sec &&
-		now->tv_nsec >= state.next_check.tv_nsec);
-}
-
-/* The current snapshot, or NULL if there is none usable.  Call locked. */
-static const struct snapshot *current_snapshot(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	if (due_for_check(&now)) {
-		reload_snapshot();
-		state.checked = true;
-		state.next_check = now;
-		state.next_check.tv_nsec += RECHECK_NS;
-		if (state.next_check.tv_nsec >= 1000000000L) {
-			state.next_check.tv_sec++;
-			state.next_check.tv_nsec -= 1000000000L;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+	if (stat(path, &st) != 0) {
+		install(NULL, NULL);
+	} else {
+		snapshot_identity_of(&st, &now);
+		lock_list();
+		struct mapping *cur = atomic_load_explicit(&current, memory_order_relaxed);
+		mapped = cur ? cur->map.id : (struct snapshot_identity){ 0 };
+		bad = rejected;
+		unlock_list();
+		if (!snapshot_identity_equal(&now, &mapped) &&
+		    !snapshot_identity_equal(&now, &bad)) {
+			struct mapping *m = map_path(path, &st, &newly_rejected);
+			install(m, newly_rejected.known ? &newly_rejected : NULL);
 		}
 	}
-	return state.valid ? &state.snap : NULL;
+	atomic_store_explicit(&ever_checked, true, memory_order_release);
+	pthread_setcancelstate(cancel_state, NULL);
+}
+
+static long long coarse_now_ns(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	return now.tv_sec * 1000000000LL + now.tv_nsec;
+}
+
+/* At most one thread re-examines the path per interval; the others go on
+ * with their pins.  Until a first re-check has completed there is nothing
+ * to answer from, so a thread without a pin looks for itself then. */
+static void refresh_if_due(const struct mapping *pin)
+{
+	long long now = coarse_now_ns();
+
+	if (now < atomic_load_explicit(&next_check_ns, memory_order_relaxed))
+		return;
+	if (!atomic_load_explicit(&check_busy, memory_order_relaxed) &&
+	    !atomic_exchange_explicit(&check_busy, true, memory_order_acquire)) {
+		atomic_store_explicit(&next_check_ns, now + RECHECK_NS,
+				      memory_order_relaxed);
+		refresh();
+		atomic_store_explicit(&check_busy, false, memory_order_release);
+	} else if (pin == NULL &&
+		   !atomic_load_explicit(&ever_checked, memory_order_acquire)) {
+		refresh();
+	}
+}
+
+/* A mapping this thread holds a reference to for one call. */
+struct lease {
+	struct mapping *mapping;
+	bool borrowed; /* a reference for this call only: return_lease drops it */
+};
+
+/* The slow path: pin `current` in place of the old pin. */
+static struct lease repin(struct mapping *old)
+{
+	struct lease lease = { NULL, false };
+	struct mapping *dead = NULL;
+
+	lock_list();
+	lease.mapping = atomic_load_explicit(&current, memory_order_relaxed);
+	ref_locked(lease.mapping);
+	if (atomic_load_explicit(&pin_key_usable, memory_order_relaxed) &&
+	    pthread_setspecific(pin_key, lease.mapping) == 0)
+		dead = unref_locked(old);
+	else
+		lease.borrowed = true; /* no pin to keep it in */
+	unlock_list();
+	destroy(dead);
+	return lease;
+}
+
+/* The mapping to answer from (NULL: none usable), with a reference. */
+static struct lease take_lease(void)
+{
+	struct mapping *pin = own_pin();
+
+	refresh_if_due(pin);
+	if (atomic_load_explicit(&current, memory_order_acquire) == pin)
+		return (struct lease){ pin, false };
+	return repin(pin);
+}
+
+static void return_lease(struct lease lease)
+{
+	if (lease.borrowed)
+		unref(lease.mapping);
+}
+
+/* ---- process events ------------------------------------------------------- */
+
+static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Lock order: walk_lock, then list_lock.  Both are held only briefly, so
+ * fork() never waits long. */
+static void before_fork(void)
+{
+	pthread_mutex_lock(&walk_lock);
+	lock_list();
+}
+
+static void after_fork_in_parent(void)
+{
+	unlock_list();
+	pthread_mutex_unlock(&walk_lock);
+}
+
+/* The child has only the forking thread: a re-check another thread had
+ * in progress will never end there. */
+static void after_fork_in_child(void)
+{
+	pthread_mutex_init(&list_lock, NULL);
+	pthread_mutex_init(&walk_lock, NULL);
+	atomic_store(&check_busy, false);
+}
+
+__attribute__((constructor)) static void start_module(void)
+{
+	pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
+	if (pthread_key_create(&pin_key, release_pin) == 0)
+		atomic_store(&pin_key_usable, true);
+}
+
+static struct mapping *end_walk(void);
+
+/* dlclose (or exit): drop the module's own references.  The key goes
+ * first, so that no thread's pin destructor can run into unmapped code;
+ * the calling thread's pin is dropped by hand.  Mappings other live
+ * threads still pin stay mapped: at exit() they may be inside a lookup. */
+__attribute__((destructor)) static void stop_module(void)
+{
+	struct mapping *pin = own_pin();
+
+	if (atomic_exchange(&pin_key_usable, false))
+		pthread_key_delete(pin_key);
+	unref(pin);
+	pthread_mutex_lock(&walk_lock);
+	struct mapping *walked = end_walk();
+	pthread_mutex_unlock(&walk_lock);
+	unref(walked);
+	install(NULL, NULL);
 }
 
 /* ---- copying an answer into the caller's buffer ------------------------- */
@@ -160,7 +426,8 @@ static enum fill_result fill_buffer(const struct snapshot *snap,
 	size_t pointers = ((size_t)entry->alias_count + 1) * sizeof(char *);
 	enum fill_result status;
 
-	if ((uint64_t)entry->alias_first + entry->alias_count > snap->alias_count ||
+	if (entry->alias_count > NSSIANA_MAX_ALIASES ||
+	    (uint64_t)entry->alias_first + entry->alias_count > snap->alias_count ||
 	    entry->proto >= snap->protocol_count)
 		return FILL_CORRUPT;
 	if (buflen < pad || buflen - pad < pointers)
@@ -182,6 +449,9 @@ static enum fill_result fill_buffer(const struct snapshot *snap,
 	return FILL_OK;
 }
 
+/* An answer gets at most NSSIANA_MAX_ANSWER_BYTES of the buffer.  One that
+ * does not fit there is UNAVAIL, never ERANGE: glibc's non-reentrant
+ * callers would double their buffer for it without end. */
 static enum nss_status fill_servent(const struct snapshot *snap,
 				    const struct nssiana_entry *entry,
 				    uint16_t port, struct servent *result,
@@ -189,18 +459,23 @@ static enum nss_status fill_servent(const struct snapshot *snap,
 {
 	/* One read of the record: it may change under us if edited in place. */
 	const struct nssiana_entry copy = *entry;
+	size_t room = buflen < NSSIANA_MAX_ANSWER_BYTES ? buflen
+						       : NSSIANA_MAX_ANSWER_BYTES;
 
-	switch (fill_buffer(snap, &copy, result, buffer, buflen)) {
+	switch (fill_buffer(snap, &copy, result, buffer, room)) {
 	case FILL_OK:
 		result->s_port = htons(port);
 		return NSS_STATUS_SUCCESS;
 	case FILL_NO_ROOM:
+		if (room == NSSIANA_MAX_ANSWER_BYTES)
+			break;
 		*error = ERANGE;
 		return NSS_STATUS_TRYAGAIN;
 	default:
-		*error = ENOENT;
-		return NSS_STATUS_UNAVAIL;
+		break;
 	}
+	*error = ENOENT;
+	return NSS_STATUS_UNAVAIL;
 }
 
 /* ---- entry points ------------------------------------------------------- */
@@ -241,16 +516,16 @@ EXPORT enum nss_status _nss_iana_getservbyname_r(const char *name,
 	int saved_errno = errno, error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
 	uint32_t index = 0;
+	struct lease lease = take_lease();
 
-	lock_state();
-	const struct snapshot *snap = current_snapshot();
-	if (snap) {
+	if (lease.mapping) {
+		const struct snapshot *snap = &lease.mapping->snap;
 		enum snapshot_status found =
 			snapshot_find_name(snap, name, proto, &index);
 		status = answer_lookup(snap, found, index, -1, result, buffer,
 				       buflen, &error);
 	}
-	unlock_state();
+	return_lease(lease);
 	return finish(status, error, saved_errno, errnop);
 }
 
@@ -263,17 +538,65 @@ EXPORT enum nss_status _nss_iana_getservbyport_r(int port, const char *proto,
 	enum nss_status status = NSS_STATUS_UNAVAIL;
 	uint16_t host_port = ntohs((uint16_t)port);
 	uint32_t index = 0;
+	struct lease lease = take_lease();
 
-	lock_state();
-	const struct snapshot *snap = current_snapshot();
-	if (snap) {
+	if (lease.mapping) {
+		const struct snapshot *snap = &lease.mapping->snap;
 		enum snapshot_status found =
 			snapshot_find_port(snap, host_port, proto, &index);
 		status = answer_lookup(snap, found, index, host_port, result,
 				       buffer, buflen, &error);
 	}
-	unlock_state();
+	return_lease(lease);
 	return finish(status, error, saved_errno, errnop);
+}
+
+/* ---- the getservent walk -------------------------------------------------
+ *
+ * A walk holds its own reference to the mapping setservent() found and
+ * stays on it to its end or endservent(), whatever happens to the file:
+ * it lists one registry, as nss_files lists the file it opened.  Its state
+ * has its own mutex, held for one entry's copy at most and never by a
+ * lookup by name or port. */
+
+struct cursor {
+	uint32_t entry;
+	uint32_t port_offset; /* within the entry's port range */
+};
+
+static struct {
+	struct mapping *mapping; /* its own reference; NULL: no walk open */
+	struct cursor cursor;
+	uint32_t returned;       /* servents so far, against MAX_SERVENTS */
+	bool ended;              /* walked to the end: NOTFOUND until reset */
+} walk;
+
+/* Closes the walk; returns its reference for the caller to unref() once
+ * walk_lock is released.  Call with walk_lock held. */
+static struct mapping *end_walk(void)
+{
+	struct mapping *mapping = walk.mapping;
+	memset(&walk, 0, sizeof walk);
+	return mapping;
+}
+
+/* Opens a walk on the current mapping.  Returns whether there is one. */
+static bool start_walk(void)
+{
+	struct lease lease = take_lease();
+	struct mapping *mapping = lease.mapping;
+
+	if (mapping && !lease.borrowed) {
+		lock_list();
+		ref_locked(mapping);
+		unlock_list();
+	} /* a borrowed reference becomes the walk's own */
+	pthread_mutex_lock(&walk_lock);
+	struct mapping *old = end_walk();
+	walk.mapping = mapping;
+	pthread_mutex_unlock(&walk_lock);
+	unref(old);
+	return mapping != NULL;
 }
 
 EXPORT enum nss_status _nss_iana_setservent(int stayopen)
@@ -281,36 +604,65 @@ EXPORT enum nss_status _nss_iana_setservent(int stayopen)
 	int saved_errno = errno;
 	(void)stayopen; /* nothing to keep open: the mapping stays anyway */
 
-	lock_state();
-	state.cursor = (struct cursor){ 0, 0 };
-	bool available = current_snapshot() != NULL;
-	unlock_state();
+	bool available = start_walk();
 	errno = saved_errno;
 	return available ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
 }
 
 EXPORT enum nss_status _nss_iana_endservent(void)
 {
-	lock_state();
-	state.cursor = (struct cursor){ 0, 0 };
-	unlock_state();
+	pthread_mutex_lock(&walk_lock);
+	struct mapping *old = end_walk();
+	pthread_mutex_unlock(&walk_lock);
+	unref(old);
 	return NSS_STATUS_SUCCESS;
 }
 
-/* The next port to return, or false at the end.  A cursor left past a
- * range by a snapshot swapped mid-walk moves on to the next entry. */
+/* The next port to return, or false at the end.  An entry whose range is
+ * empty (port_first > port_last, a corrupt file) gives none. */
 static bool cursor_port(const struct snapshot *snap, uint16_t *port)
 {
-	while (state.cursor.entry < snap->entry_count) {
-		const struct nssiana_entry *entry = &snap->entries[state.cursor.entry];
-		uint32_t candidate = entry->port_first + state.cursor.port_offset;
+	while (walk.cursor.entry < snap->entry_count) {
+		const struct nssiana_entry *entry = &snap->entries[walk.cursor.entry];
+		uint32_t candidate = entry->port_first + walk.cursor.port_offset;
 		if (candidate <= entry->port_last) {
 			*port = (uint16_t)candidate;
 			return true;
 		}
-		state.cursor = (struct cursor){ state.cursor.entry + 1, 0 };
+		walk.cursor = (struct cursor){ walk.cursor.entry + 1, 0 };
 	}
 	return false;
+}
+
+/* The next servent of the open walk.  Call with walk_lock held; *ended
+ * receives the walk's reference when the walk reaches its end. */
+static enum nss_status walk_step(struct servent *result, char *buffer,
+				 size_t buflen, int *error,
+				 struct mapping **ended)
+{
+	const struct snapshot *snap;
+	uint16_t port;
+
+	if (walk.mapping == NULL)
+		return walk.ended ? NSS_STATUS_NOTFOUND : NSS_STATUS_UNAVAIL;
+	if (walk.returned >= NSSIANA_MAX_SERVENTS)
+		return NSS_STATUS_UNAVAIL;
+	snap = &walk.mapping->snap;
+	if (!cursor_port(snap, &port)) {
+		*ended = end_walk();
+		walk.ended = true;
+		return NSS_STATUS_NOTFOUND;
+	}
+	enum nss_status status =
+		fill_servent(snap, &snap->entries[walk.cursor.entry], port,
+			     result, buffer, buflen, error);
+	/* On ERANGE glibc retries with a larger buffer: the cursor stays, so
+	 * the same port comes back. */
+	if (status == NSS_STATUS_SUCCESS) {
+		walk.cursor.port_offset++;
+		walk.returned++;
+	}
+	return status;
 }
 
 EXPORT enum nss_status _nss_iana_getservent_r(struct servent *result,
@@ -318,24 +670,16 @@ EXPORT enum nss_status _nss_iana_getservent_r(struct servent *result,
 					      int *errnop)
 {
 	int saved_errno = errno, error = ENOENT;
-	enum nss_status status = NSS_STATUS_UNAVAIL;
-	uint16_t port;
+	struct mapping *ended = NULL;
 
-	lock_state();
-	/* A walk stays on the mapping setservent() checked: glibc calls it
-	 * before the first getservent, and re-checking the clock for each of
-	 * 11,000 entries would cost more than the copy. */
-	const struct snapshot *snap = state.valid ? &state.snap : current_snapshot();
-	if (snap && !cursor_port(snap, &port)) {
-		status = NSS_STATUS_NOTFOUND;
-	} else if (snap) {
-		status = fill_servent(snap, &snap->entries[state.cursor.entry],
-				      port, result, buffer, buflen, &error);
-		/* On ERANGE glibc retries with a larger buffer: the cursor
-		 * stays, so the same port comes back. */
-		if (status == NSS_STATUS_SUCCESS)
-			state.cursor.port_offset++;
-	}
-	unlock_state();
+	pthread_mutex_lock(&walk_lock);
+	bool open = walk.mapping != NULL || walk.ended;
+	pthread_mutex_unlock(&walk_lock);
+	if (!open)
+		start_walk(); /* getservent without setservent */
+	pthread_mutex_lock(&walk_lock);
+	enum nss_status status = walk_step(result, buffer, buflen, &error, &ended);
+	pthread_mutex_unlock(&walk_lock);
+	unref(ended);
 	return finish(status, error, saved_errno, errnop);
 }

@@ -93,51 +93,23 @@ static const char *check_protocols(struct snapshot *snap,
 	return NULL;
 }
 
-static const char *check_aliases(struct snapshot *snap,
-				 const struct section_view *view)
+static const char *check_table(const struct section_view *view,
+			       size_t record_size, const void **records,
+			       uint32_t *count)
 {
-	if (view->size % sizeof(struct nssiana_alias))
-		return "alias table has a partial record";
-	snap->aliases = (const struct nssiana_alias *)view->data;
-	snap->alias_count = view->size / sizeof(struct nssiana_alias);
-	for (uint32_t i = 0; i < snap->alias_count; i++)
-		if (snap->aliases[i].name >= snap->strings_size ||
-		    snap->aliases[i].meta >= snap->strings_size)
-			return "alias string outside the string pool";
+	if (view->size % record_size)
+		return "a table has a partial record";
+	*records = view->data;
+	*count = view->size / record_size;
 	return NULL;
 }
 
-/* The per-record checks below run in every process that maps the file, so
- * they accumulate their verdict without branching: a loop the compiler can
- * vectorise, over records that are read once anyway. */
-static const char *check_entries(struct snapshot *snap,
-				 const struct section_view *view)
-{
-	if (view->size % sizeof(struct nssiana_entry))
-		return "entry table has a partial record";
-	snap->entries = (const struct nssiana_entry *)view->data;
-	snap->entry_count = view->size / sizeof(struct nssiana_entry);
-
-	uint32_t strings = snap->strings_size, aliases = snap->alias_count;
-	bool bad = false;
-	for (uint32_t i = 0; i < snap->entry_count; i++) {
-		const struct nssiana_entry *e = &snap->entries[i];
-		bad |= (e->name >= strings) | (e->meta >= strings) |
-		       (e->proto >= snap->protocol_count) |
-		       (e->port_first > e->port_last) |
-		       ((uint64_t)e->alias_first + e->alias_count > aliases);
-	}
-	return bad ? "an entry points outside its tables" : NULL;
-}
-
-/* Safety needs the buckets to be ranges of the refs and every ref to be an
- * entry.  That each bucket lists its entries in registry order is part of
- * the format too, but breaking it gives wrong answers, not faults, so
- * `nss-iana verify` checks it rather than every process. */
+/* Only the sizes: the buckets and refs themselves are read, and checked,
+ * where a lookup reads them (bucket_span, the find loops), and in full by
+ * snapshot_check_records(). */
 static const char *check_index(struct snapshot_index *index,
 			       const struct section_view *buckets,
-			       const struct section_view *refs,
-			       uint32_t entry_count)
+			       const struct section_view *refs)
 {
 	if (buckets->size % sizeof(uint32_t) || refs->size % sizeof(uint32_t))
 		return "index has a partial record";
@@ -153,15 +125,7 @@ static const char *check_index(struct snapshot_index *index,
 	if (index->buckets[0] != 0 ||
 	    index->buckets[bucket_count] != index->ref_count)
 		return "index buckets do not cover the refs";
-	bool decreasing = false;
-	for (uint32_t b = 0; b < bucket_count; b++)
-		decreasing |= index->buckets[b] > index->buckets[b + 1];
-	if (decreasing)
-		return "index buckets decrease";
-	bool outside = false;
-	for (uint32_t i = 0; i < index->ref_count; i++)
-		outside |= index->refs[i] >= entry_count;
-	return outside ? "index refers to an entry that does not exist" : NULL;
+	return NULL;
 }
 
 const char *snapshot_parse(struct snapshot *snap, const void *data,
@@ -173,7 +137,7 @@ const char *snapshot_parse(struct snapshot *snap, const void *data,
 	memset(snap, 0, sizeof *snap);
 	if (data == NULL || size < sizeof(struct nssiana_header))
 		return "file is shorter than a snapshot header";
-	if (size > UINT32_MAX)
+	if (size > NSSIANA_MAX_FILE_SIZE)
 		return "file is larger than a snapshot can be";
 	if ((uintptr_t)data % alignof(uint64_t))
 		return "snapshot is not aligned in memory";
@@ -181,12 +145,16 @@ const char *snapshot_parse(struct snapshot *snap, const void *data,
 	    (why = collect_sections(data, size, views)) ||
 	    (why = check_strings(snap, &views[NSSIANA_SECTION_STRINGS])) ||
 	    (why = check_protocols(snap, &views[NSSIANA_SECTION_PROTOCOLS])) ||
-	    (why = check_aliases(snap, &views[NSSIANA_SECTION_ALIASES])) ||
-	    (why = check_entries(snap, &views[NSSIANA_SECTION_ENTRIES])) ||
+	    (why = check_table(&views[NSSIANA_SECTION_ALIASES],
+			       sizeof(struct nssiana_alias),
+			       (const void **)&snap->aliases, &snap->alias_count)) ||
+	    (why = check_table(&views[NSSIANA_SECTION_ENTRIES],
+			       sizeof(struct nssiana_entry),
+			       (const void **)&snap->entries, &snap->entry_count)) ||
 	    (why = check_index(&snap->names, &views[NSSIANA_SECTION_NAME_BUCKETS],
-			       &views[NSSIANA_SECTION_NAME_REFS], snap->entry_count)) ||
+			       &views[NSSIANA_SECTION_NAME_REFS])) ||
 	    (why = check_index(&snap->ports, &views[NSSIANA_SECTION_PORT_BUCKETS],
-			       &views[NSSIANA_SECTION_PORT_REFS], snap->entry_count))) {
+			       &views[NSSIANA_SECTION_PORT_REFS]))) {
 		memset(snap, 0, sizeof *snap);
 		return why;
 	}
@@ -266,7 +234,8 @@ static enum snapshot_status names_match(const struct snapshot *snap,
 
 	if (status != SNAPSHOT_NOT_FOUND)
 		return status;
-	if ((uint64_t)first + count > snap->alias_count)
+	if (count > NSSIANA_MAX_ALIASES ||
+	    (uint64_t)first + count > snap->alias_count)
 		return SNAPSHOT_CORRUPT;
 	for (uint32_t i = first; i < first + count; i++) {
 		status = pool_equals(snap, snap->aliases[i].name, name,
@@ -277,9 +246,12 @@ static enum snapshot_status names_match(const struct snapshot *snap,
 	return SNAPSHOT_NOT_FOUND;
 }
 
-/* The refs of one bucket, clamped to the refs that exist. */
-static void bucket_span(const struct snapshot_index *index, uint32_t key,
-			uint32_t *first, uint32_t *end)
+/* The refs of one bucket, clamped to the refs that exist.  A bucket
+ * listing more entries than the format allows is refused, so that one
+ * lookup compares a bounded number of strings whatever the file says. */
+static enum snapshot_status bucket_span(const struct snapshot_index *index,
+					uint32_t key, uint32_t *first,
+					uint32_t *end)
 {
 	uint32_t bucket = key & index->bucket_mask;
 	uint32_t lo = index->buckets[bucket];
@@ -287,6 +259,8 @@ static void bucket_span(const struct snapshot_index *index, uint32_t key,
 
 	*end = hi < index->ref_count ? hi : index->ref_count;
 	*first = lo < *end ? lo : *end;
+	return *end - *first > NSSIANA_MAX_BUCKET_ENTRIES ? SNAPSHOT_CORRUPT
+							  : SNAPSHOT_FOUND;
 }
 
 static enum snapshot_status find_name_pass(const struct snapshot *snap,
@@ -302,6 +276,9 @@ static enum snapshot_status find_name_pass(const struct snapshot *snap,
 		enum snapshot_status status = proto_matches(snap, entry, proto);
 		if (status == SNAPSHOT_FOUND)
 			status = names_match(snap, entry, name, fold_case);
+		/* An empty range has no port to answer with. */
+		if (status == SNAPSHOT_FOUND && entry->port_first > entry->port_last)
+			status = SNAPSHOT_CORRUPT;
 		if (status == SNAPSHOT_FOUND)
 			*found = ref;
 		if (status != SNAPSHOT_NOT_FOUND)
@@ -319,7 +296,9 @@ enum snapshot_status snapshot_find_name(const struct snapshot *snap,
 
 	if (snap->entries == NULL || name == NULL)
 		return snap->entries ? SNAPSHOT_NOT_FOUND : SNAPSHOT_CORRUPT;
-	bucket_span(&snap->names, nssiana_name_hash(name), &first, &end);
+	if (bucket_span(&snap->names, nssiana_name_hash(name), &first,
+			&end) != SNAPSHOT_FOUND)
+		return SNAPSHOT_CORRUPT;
 	/* Exact match anywhere wins over a case-insensitive one earlier. */
 	status = find_name_pass(snap, first, end, name, proto, false, index);
 	if (status == SNAPSHOT_NOT_FOUND)
@@ -335,7 +314,8 @@ enum snapshot_status snapshot_find_port(const struct snapshot *snap,
 
 	if (snap->entries == NULL)
 		return SNAPSHOT_CORRUPT;
-	bucket_span(&snap->ports, port, &first, &end);
+	if (bucket_span(&snap->ports, port, &first, &end) != SNAPSHOT_FOUND)
+		return SNAPSHOT_CORRUPT;
 	for (uint32_t i = first; i < end; i++) {
 		uint32_t ref = snap->ports.refs[i];
 		if (ref >= snap->entry_count)
@@ -354,39 +334,85 @@ enum snapshot_status snapshot_find_port(const struct snapshot *snap,
 
 /* ---- mapping ------------------------------------------------------------ */
 
-static void remember_identity(struct snapshot_map *map, const struct stat *st)
+void snapshot_identity_of(const struct stat *st, struct snapshot_identity *id)
 {
-	map->dev = st->st_dev;
-	map->ino = st->st_ino;
-	map->file_size = st->st_size;
-	map->mtime = st->st_mtim;
-	map->ctime = st->st_ctim;
+	memset(id, 0, sizeof *id);
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	id->size = st->st_size;
+	id->mtime = st->st_mtim;
+	id->ctime = st->st_ctim;
+	id->known = true;
+}
+
+static bool same_time(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+bool snapshot_identity_equal(const struct snapshot_identity *a,
+			     const struct snapshot_identity *b)
+{
+	return a->known && b->known && a->dev == b->dev && a->ino == b->ino &&
+	       a->size == b->size && same_time(a->mtime, b->mtime) &&
+	       same_time(a->ctime, b->ctime);
+}
+
+/* What may be mapped: a regular file of a size a snapshot can have. */
+static int mappable(const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode) || st->st_size == 0)
+		return EINVAL;
+	if ((uint64_t)st->st_size > NSSIANA_MAX_FILE_SIZE)
+		return EFBIG;
+	return 0;
+}
+
+/* stat() first, so that a FIFO, a device or a huge file is refused before
+ * open() could block on it or mmap() reserve it; O_NONBLOCK as well, for a
+ * FIFO put in place between the stat() and the open(), which the fstat()
+ * then refuses as not the file examined. */
+static int open_regular(const char *path, struct stat *st)
+{
+	struct stat before;
+	int error, fd;
+
+	if (stat(path, &before) != 0)
+		return -errno;
+	if ((error = mappable(&before)))
+		return -error;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st) != 0)
+		error = errno;
+	else if (st->st_dev != before.st_dev || st->st_ino != before.st_ino)
+		error = EAGAIN; /* replaced meanwhile: the next look maps it */
+	else
+		error = mappable(st);
+	if (error) {
+		close(fd);
+		return -error;
+	}
+	return fd;
 }
 
 int snapshot_map_file(const char *path, struct snapshot_map *map)
 {
 	struct stat st;
-	int fd, error = 0;
+	int error = 0, fd;
 
 	memset(map, 0, sizeof *map);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open_regular(path, &st);
 	if (fd < 0)
-		return errno;
-	if (fstat(fd, &st) != 0)
-		error = errno;
-	else if (!S_ISREG(st.st_mode) || st.st_size == 0)
-		error = EINVAL;
-	else if ((uint64_t)st.st_size > UINT32_MAX)
-		error = EFBIG;
-	if (error == 0) {
-		void *addr = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (addr == MAP_FAILED) {
-			error = errno; /* no identity: a passing ENOMEM is retried */
-		} else {
-			remember_identity(map, &st);
-			map->addr = addr;
-			map->size = st.st_size;
-		}
+		return -fd;
+	void *addr = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (addr == MAP_FAILED) {
+		error = errno; /* no identity: a passing ENOMEM is retried */
+	} else {
+		snapshot_identity_of(&st, &map->id);
+		map->addr = addr;
+		map->size = st.st_size;
 	}
 	close(fd);
 	return error;
@@ -398,21 +424,4 @@ void snapshot_unmap(struct snapshot_map *map)
 		munmap(map->addr, map->size);
 	map->addr = NULL;
 	map->size = 0;
-}
-
-static bool same_time(struct timespec a, struct timespec b)
-{
-	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
-}
-
-bool snapshot_map_is_stale(const struct snapshot_map *map, const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return true;
-	return st.st_dev != map->dev || st.st_ino != map->ino ||
-	       st.st_size != map->file_size ||
-	       !same_time(st.st_mtim, map->mtime) ||
-	       !same_time(st.st_ctim, map->ctime);
 }

@@ -5,11 +5,18 @@
  * disagree about what a valid file is.  Nothing here allocates, prints or
  * keeps global state.
  *
- * The bytes are treated as hostile twice: snapshot_parse() validates every
- * count and offset the lookups use once, and the accessors still bounds-
- * check what they read, because a mapped file can change under the reader
- * (an admin editing it in place).  A check that fails at lookup time makes
- * the lookup report SNAPSHOT_CORRUPT, never read outside the mapping.
+ * A process pays only for what it reads.  snapshot_parse() does constant
+ * work: the header, the section table, the pool's first and last NUL, the
+ * sizes of the tables and indexes and the (at most 256) protocols; it
+ * touches the first page, the protocol table and the pool's two ends.
+ * Every record a lookup reads is checked where it is read: a bucket's span
+ * is clamped to the refs and refused past NSSIANA_MAX_BUCKET_ENTRIES, each
+ * ref is checked against the entries, an alias run against the aliases and
+ * NSSIANA_MAX_ALIASES, each string offset against the pool, and an entry
+ * whose port_first exceeds port_last matches no port.  The same checks also
+ * keep a file changed in place under the reader from making it read
+ * outside the mapping: a failed one makes the lookup SNAPSHOT_CORRUPT.
+ * The tool runs snapshot_check_records() for the full O(n) check.
  */
 #ifndef NSS_IANA_SNAPSHOT_H
 #define NSS_IANA_SNAPSHOT_H
@@ -17,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -51,8 +59,9 @@ enum snapshot_status {
 	SNAPSHOT_CORRUPT, /* a bound failed: the file changed or lies */
 };
 
-/* Validates `size` bytes at `data` and fills *snap.  Returns NULL on
- * success, or a short English reason the file is not a usable snapshot. */
+/* Checks the constant-size parts of `size` bytes at `data` (see above) and
+ * fills *snap.  Returns NULL on success, or a short English reason the
+ * file is not a usable snapshot. */
 const char *snapshot_parse(struct snapshot *snap, const void *data,
 			   size_t size);
 
@@ -79,23 +88,40 @@ enum snapshot_status snapshot_find_port(const struct snapshot *snap,
  * replaced by rename is in use in every process within this time. */
 #define SNAPSHOT_RECHECK_MS 20
 
+/* What tells one version of a file from another: a file replaced by
+ * rename has another inode, one rewritten in place another size or times. */
+struct snapshot_identity {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct timespec ctime;
+	bool known; /* false: equal to nothing */
+};
+
+void snapshot_identity_of(const struct stat *st, struct snapshot_identity *id);
+bool snapshot_identity_equal(const struct snapshot_identity *a,
+			     const struct snapshot_identity *b);
+
 /* A file mapped read-only, and what identifies the version mapped. */
 struct snapshot_map {
 	void *addr;
 	size_t size;
-	dev_t dev;
-	ino_t ino;
-	off_t file_size;
-	struct timespec mtime;
-	struct timespec ctime;
+	struct snapshot_identity id;
 };
 
-/* Opens (O_CLOEXEC), maps and closes `path`.  Returns 0, or an errno value
- * (EINVAL for an empty file or one too large to be a snapshot). */
+/* Maps the regular file at `path` read-only.  Refuses, before opening it,
+ * anything but a regular file of 1 to NSSIANA_MAX_FILE_SIZE bytes (EINVAL,
+ * EFBIG), so that open() never blocks (a FIFO) and mmap() never reserves
+ * more than a snapshot can be.  Returns 0 or an errno value. */
 int snapshot_map_file(const char *path, struct snapshot_map *map);
 void snapshot_unmap(struct snapshot_map *map);
 
-/* True if the file now at `path` is not the one mapped (or is gone). */
-bool snapshot_map_is_stale(const struct snapshot_map *map, const char *path);
+/* The full check of every record that snapshot_parse() leaves to the
+ * lookups: each entry's strings, protocol, port range and alias run, each
+ * alias's strings, the buckets never decreasing and every ref an entry.
+ * O(size of the file), for the tool (snapshot_check.c; not in the module).
+ * Returns NULL, or a short English reason. */
+const char *snapshot_check_records(const struct snapshot *snap);
 
 #endif

@@ -89,6 +89,9 @@ int tool_open_snapshot(struct tool_snapshot *ts, const char *path,
 	}
 	const char *reason = snapshot_parse(&ts->snap, ts->map.addr,
 					    ts->map.size);
+	/* The tool walks every record: check them all, once. */
+	if (reason == NULL)
+		reason = snapshot_check_records(&ts->snap);
 	if (reason) {
 		snprintf(err, err_size, "%s: not a valid snapshot: %s", path,
 			 reason);

@@ -46,16 +46,22 @@ static void require(bool ok, const char *rule)
 
 /* ---- putting the bytes where the module looks ------------------------- */
 
+/* Makes `snap` the module's current snapshot (NULL: none), as a remap
+ * would, in a mapping with no file behind it (snapshot_unmap skips it). */
 static void install_in_module(const struct snapshot *snap)
 {
-	memset(&state, 0, sizeof state);
+	struct mapping *m = NULL;
+
+	_nss_iana_endservent();
 	if (snap) {
-		state.snap = *snap;
-		state.valid = true;
+		m = calloc(1, sizeof *m);
+		require(m != NULL, "memory for the mapping");
+		m->snap = *snap;
 	}
-	state.checked = true;
+	install(m, NULL);
 	/* Never due: the module must not look at NSS_IANA_DB. */
-	state.next_check.tv_sec = (time_t)LONG_MAX;
+	atomic_store(&ever_checked, true);
+	atomic_store(&next_check_ns, LLONG_MAX);
 }
 
 /* ---- reading the snapshot independently ------------------------------- */

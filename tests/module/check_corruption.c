@@ -11,6 +11,9 @@
  * The rule: every call answers NSS_STATUS_UNAVAIL, NOTFOUND, or an entry
  * that exists in the damaged file as the test reads it itself (not through
  * snapshot.c) - name, aliases, protocol and port, matching the question.
+ * The module checks at map time only what costs constant work, and each
+ * record where a lookup reads it, so one damaged file may answer some
+ * questions and be UNAVAIL for the ones that meet the damage.
  * A fault in the child fails the case.  Header fields the module does not
  * use (minor version, checksum, date, counts, reserved) must change
  * nothing at all.
@@ -43,7 +46,7 @@ static unsigned char *original;
 static size_t original_size;
 
 /* What a child found, in memory shared with the parent. */
-enum verdict { ALL_UNAVAILABLE = 1, ANSWERED, WRONG };
+enum verdict { ALL_UNAVAILABLE = 1, ANSWERED, PARTLY_ANSWERED, WRONG };
 struct outcome {
 	enum verdict verdict;
 	uint64_t digest; /* of every answer, to compare two files' answers */
@@ -285,12 +288,8 @@ static void run_child(const unsigned char *bytes, size_t size)
 		outcome->verdict = ALL_UNAVAILABLE;
 	else if (j.unavailable == 0)
 		outcome->verdict = ANSWERED;
-	else {
-		snprintf(outcome->why, sizeof outcome->why,
-			 "%d calls unavailable and %d answered from one file",
-			 j.unavailable, j.answered);
-		outcome->verdict = WRONG;
-	}
+	else
+		outcome->verdict = PARTLY_ANSWERED;
 	_exit(0);
 }
 
@@ -420,12 +419,12 @@ START_TEST(every_header_and_table_bit_flip)
 		if (unused_by_module(bit / 8))
 			ck_assert_msg(verdict == ANSWERED && outcome->digest == good,
 				      "%s: an unused header field changed answers", what);
-		verdict == ANSWERED ? answered++ : unavailable++;
+		verdict == ALL_UNAVAILABLE ? unavailable++ : answered++;
 	}
 	free(copy);
 	printf("corruption: %d header and table bit flips: %d unavailable, "
-	       "%d answered from entries in the file\n", unavailable + answered,
-	       unavailable, answered);
+	       "%d answered (wholly or partly) from entries in the file\n",
+	       unavailable + answered, unavailable, answered);
 }
 END_TEST
 
@@ -448,7 +447,7 @@ START_TEST(random_bit_flips_past_the_table)
 	unsigned long cases = env_number("CORRUPTION_RANDOM_BITS", 3000);
 	uint64_t state = seed;
 	unsigned char *copy = malloc(original_size);
-	int answered = 0, unavailable = 0;
+	int answered = 0, partly = 0, unavailable = 0;
 	char what[96];
 
 	good_digest();
@@ -462,13 +461,17 @@ START_TEST(random_bit_flips_past_the_table)
 		}
 		snprintf(what, sizeof what, "random case %lu (seed %#llx)", c,
 			 (unsigned long long)seed);
-		run_case(copy, original_size, what) == ANSWERED ? answered++
-								 : unavailable++;
+		switch (run_case(copy, original_size, what)) {
+		case ANSWERED: answered++; break;
+		case PARTLY_ANSWERED: partly++; break;
+		default: unavailable++; break;
+		}
 	}
 	free(copy);
 	printf("corruption: %lu random cases past the table (seed %#llx): "
-	       "%d unavailable, %d answered from entries in the file\n", cases,
-	       (unsigned long long)seed, unavailable, answered);
+	       "%d unavailable, %d partly and %d wholly answered from entries "
+	       "in the file\n", cases, (unsigned long long)seed, unavailable,
+	       partly, answered);
 }
 END_TEST
 

@@ -1,13 +1,19 @@
 /*
  * check_snapshot.c - the writer and the reader together: the semantics of
  * lookups on a hand-written registry (tests/fixtures/semantics.csv), the
- * determinism of the bytes, and validation refusing damaged files.
+ * determinism of the bytes, validation refusing damaged files, and the
+ * reader's limits on hand-made snapshots (tests/handmade.h).
  *
  * Expected answers come from reading the fixture by eye, written down
  * here; never from the code under test.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
+#include "handmade.h"
 #include "snapshot.h"
 #include "testlib.h"
 #include "check_main.h"
@@ -277,32 +283,212 @@ START_TEST(bad_sections_are_rejected)
 }
 END_TEST
 
-START_TEST(bad_records_are_rejected)
+/* What snapshot_parse() leaves to the lookups, the lookup that reads it
+ * refuses, and the tool's full check (snapshot_check_records) finds. */
+static void assert_left_to_the_lookups(unsigned char *data, size_t size)
+{
+	struct snapshot parsed;
+	ck_assert_ptr_null(snapshot_parse(&parsed, data, size));
+	ck_assert_ptr_nonnull(snapshot_check_records(&parsed));
+	snap = parsed; /* the lookups below read the damaged copy */
+}
+
+static uint32_t *section_words(unsigned char *data, uint32_t id)
+{
+	return (uint32_t *)(data + section(data, id)->offset);
+}
+
+START_TEST(bad_records_are_refused_where_a_lookup_reads_them)
 {
 	unsigned char *copy = damaged_copy();
-	struct nssiana_section *entries = section(copy, NSSIANA_SECTION_ENTRIES);
-	struct nssiana_entry *entry = (void *)(copy + entries->offset);
+	struct nssiana_entry *entry = (void *)(copy + section(copy, NSSIANA_SECTION_ENTRIES)->offset);
+	uint32_t index;
 
+	ck_assert_str_eq(snapshot_string(&snap, snap.entries[0].name), "echo");
 	entry->name = section(copy, NSSIANA_SECTION_STRINGS)->size;
-	assert_rejected(copy, image.size);
+	assert_left_to_the_lookups(copy, image.size);
+	ck_assert_int_eq(snapshot_find_name(&snap, "echo", NULL, &index), SNAPSHOT_CORRUPT);
+
 	memcpy(copy, image.data, image.size);
 	entry->proto = 200;
-	assert_rejected(copy, image.size);
+	assert_left_to_the_lookups(copy, image.size);
+	ck_assert_int_eq(snapshot_find_name(&snap, "echo", "tcp", &index), SNAPSHOT_CORRUPT);
+	ck_assert_int_eq(snapshot_find_port(&snap, 7, "tcp", &index), SNAPSHOT_CORRUPT);
+
 	memcpy(copy, image.data, image.size);
-	entry->port_first = entry->port_last + 1;
-	assert_rejected(copy, image.size);
+	entry->port_first = entry->port_last + 1; /* an empty range */
+	assert_left_to_the_lookups(copy, image.size);
+	ck_assert_int_eq(snapshot_find_port(&snap, 7, "tcp", &index), SNAPSHOT_NOT_FOUND);
+
 	memcpy(copy, image.data, image.size);
 	entry->alias_count = 1000;
-	assert_rejected(copy, image.size);
+	assert_left_to_the_lookups(copy, image.size);
+	/* An exact match needs no alias; a miss reads the run and refuses it. */
+	ck_assert_int_eq(snapshot_find_name(&snap, "echo", NULL, &index), SNAPSHOT_FOUND);
+	ck_assert_int_eq(snapshot_find_name(&snap, "ECHO", NULL, &index), SNAPSHOT_CORRUPT);
+
 	memcpy(copy, image.data, image.size);
-	uint32_t *refs = (void *)(copy + section(copy, NSSIANA_SECTION_NAME_REFS)->offset);
-	refs[0] = 1u << 20;
-	assert_rejected(copy, image.size);
+	uint32_t *buckets = section_words(copy, NSSIANA_SECTION_NAME_BUCKETS);
+	uint32_t *refs = section_words(copy, NSSIANA_SECTION_NAME_REFS);
+	uint32_t bucket = nssiana_name_hash("echo") & snap.names.bucket_mask;
+	refs[buckets[bucket]] = 1u << 20;
+	assert_left_to_the_lookups(copy, image.size);
+	ck_assert_int_eq(snapshot_find_name(&snap, "echo", NULL, &index), SNAPSHOT_CORRUPT);
+
 	memcpy(copy, image.data, image.size);
-	uint32_t *buckets = (void *)(copy + section(copy, NSSIANA_SECTION_PORT_BUCKETS)->offset);
-	buckets[1] = 1u << 20; /* decreasing afterwards */
-	assert_rejected(copy, image.size);
+	buckets = section_words(copy, NSSIANA_SECTION_PORT_BUCKETS);
+	buckets[1] = 1u << 20; /* bucket 0 spans every ref, bucket 1 decreases */
+	assert_left_to_the_lookups(copy, image.size);
+	ck_assert_int_eq(snapshot_find_port(&snap, 0, NULL, &index), SNAPSHOT_CORRUPT);
+	ck_assert_int_eq(snapshot_find_port(&snap, 1, NULL, &index), SNAPSHOT_NOT_FOUND);
+	for (uint32_t port = 0; port < 65536; port++)
+		snapshot_find_port(&snap, (uint16_t)port, NULL, &index); /* never faults */
 	free(copy);
+}
+END_TEST
+
+/* Map-time work is constant: parse reads the header, the table, the two
+ * ends of the pool, the protocols and the first and last bucket, nothing
+ * else.  A file whose every other byte is unreadable still parses. */
+START_TEST(parse_reads_only_what_it_must)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t n = 4000, size;
+	struct handmade_entry *entries = calloc(n, sizeof *entries);
+	char (*names)[16] = calloc(n, sizeof *names);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(names[i], sizeof names[i], "svc%zu", i);
+		entries[i] = (struct handmade_entry){ names[i], (uint16_t)i, (uint16_t)i, 0, 0, NULL, 0 };
+	}
+	unsigned char *built = handmade_snapshot(entries, n, 4096, &size);
+	size_t mapped = (size + page - 1) / page * page;
+	unsigned char *area = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(area, MAP_FAILED);
+	memcpy(area, built, size);
+	/* Keep readable only the pages parse may touch. */
+	const struct nssiana_header *header = (const void *)built;
+	const struct nssiana_section *table = (const void *)(built + header->header_size);
+	ck_assert_int_eq(mprotect(area, mapped, PROT_NONE), 0);
+	unsigned char *keep[16];
+	int kept = 0;
+	keep[kept++] = area;
+	for (int i = 0; i < NSSIANA_SECTION_MAX_KNOWN; i++) {
+		const struct nssiana_section *s = &table[i];
+		if (s->id == NSSIANA_SECTION_STRINGS) {
+			keep[kept++] = area + s->offset;
+			keep[kept++] = area + s->offset + s->size - 1;
+		} else if (s->id == NSSIANA_SECTION_PROTOCOLS) {
+			keep[kept++] = area + s->offset;
+		} else if (s->id == NSSIANA_SECTION_NAME_BUCKETS ||
+			   s->id == NSSIANA_SECTION_PORT_BUCKETS) {
+			keep[kept++] = area + s->offset;
+			keep[kept++] = area + s->offset + s->size - 4;
+		}
+	}
+	for (int i = 0; i < kept; i++)
+		ck_assert_int_eq(mprotect((void *)((uintptr_t)keep[i] & ~(uintptr_t)(page - 1)),
+					  page, PROT_READ), 0);
+	struct snapshot parsed;
+	ck_assert_ptr_null(snapshot_parse(&parsed, area, size)); /* no SIGSEGV */
+	ck_assert_uint_eq(parsed.entry_count, n);
+	ck_assert_uint_gt(mapped / page, (size_t)kept + 20); /* most pages unread */
+	munmap(area, mapped);
+	free(built);
+	free(names);
+	free(entries);
+}
+END_TEST
+
+/* The limits of snapshot_format.h, at the reader: one entry past each is
+ * refused, the limit itself is served. */
+static enum snapshot_status find_in_handmade(const struct handmade_entry *entries,
+					     uint32_t n, uint32_t bucket_count,
+					     const char *name, int port)
+{
+	size_t size;
+	unsigned char *data = handmade_snapshot(entries, n, bucket_count, &size);
+	struct snapshot parsed;
+	uint32_t index;
+	ck_assert_ptr_null(snapshot_parse(&parsed, data, size));
+	enum snapshot_status status =
+		name ? snapshot_find_name(&parsed, name, NULL, &index)
+		     : snapshot_find_port(&parsed, (uint16_t)port, NULL, &index);
+	free(data);
+	return status;
+}
+
+START_TEST(a_bucket_past_the_limit_is_refused)
+{
+	uint32_t n = NSSIANA_MAX_BUCKET_ENTRIES + 1;
+	struct handmade_entry *entries = calloc(n, sizeof *entries);
+	char (*names)[16] = calloc(n, sizeof *names);
+	for (uint32_t i = 0; i < n; i++) {
+		snprintf(names[i], sizeof names[i], "svc%u", i);
+		entries[i] = (struct handmade_entry){ names[i], (uint16_t)(100 + i),
+						      (uint16_t)(100 + i), 0, 0, NULL, 0 };
+	}
+	/* One bucket: every entry in it. */
+	ck_assert_int_eq(find_in_handmade(entries, n - 1, 1, "svc63", -1), SNAPSHOT_FOUND);
+	ck_assert_int_eq(find_in_handmade(entries, n - 1, 1, NULL, 163), SNAPSHOT_FOUND);
+	ck_assert_int_eq(find_in_handmade(entries, n, 1, "svc0", -1), SNAPSHOT_CORRUPT);
+	ck_assert_int_eq(find_in_handmade(entries, n, 1, NULL, 100), SNAPSHOT_CORRUPT);
+	/* The same entries over enough buckets are fine. */
+	ck_assert_int_eq(find_in_handmade(entries, n, 256, NULL, 164), SNAPSHOT_FOUND);
+	free(names);
+	free(entries);
+}
+END_TEST
+
+START_TEST(aliases_past_the_limit_are_refused)
+{
+	struct handmade_entry entry = { "many", 5000, 5000, 0,
+					NSSIANA_MAX_ALIASES, NULL, 0 };
+	/* "a0-31": the last alias of the only entry. */
+	ck_assert_int_eq(find_in_handmade(&entry, 1, 1, "a0-31", -1), SNAPSHOT_FOUND);
+	entry.alias_count = NSSIANA_MAX_ALIASES + 1;
+	ck_assert_int_eq(find_in_handmade(&entry, 1, 1, "a0-0", -1), SNAPSHOT_CORRUPT);
+	ck_assert_int_eq(find_in_handmade(&entry, 1, 1, "many", -1), SNAPSHOT_FOUND);
+}
+END_TEST
+
+START_TEST(files_past_the_size_limit_are_refused)
+{
+	char path[PATH_MAX];
+	struct snapshot_map map;
+	struct snapshot parsed;
+	temp_path(path, sizeof path, "huge.db");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, image.data, image.size), (ssize_t)image.size);
+	/* Sparse: costs no disk, would cost a mapping of 16 MiB + 1. */
+	ck_assert_int_eq(ftruncate(fd, NSSIANA_MAX_FILE_SIZE + 1), 0);
+	close(fd);
+	ck_assert_int_eq(snapshot_map_file(path, &map), EFBIG);
+	ck_assert_ptr_null(map.addr);
+	ck_assert_int_eq(truncate(path, NSSIANA_MAX_FILE_SIZE), 0);
+	ck_assert_int_eq(snapshot_map_file(path, &map), 0);
+	/* Mapped, but its header says another size. */
+	ck_assert_ptr_nonnull(snapshot_parse(&parsed, map.addr, map.size));
+	snapshot_unmap(&map);
+	unlink(path);
+	ck_assert_ptr_nonnull(snapshot_parse(&parsed, image.data,
+					     (size_t)NSSIANA_MAX_FILE_SIZE + 8));
+}
+END_TEST
+
+START_TEST(only_regular_files_are_opened)
+{
+	char path[PATH_MAX];
+	struct snapshot_map map;
+	temp_path(path, sizeof path, "fifo.db");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	alarm(60); /* a blocking open() would hang here: fail instead */
+	ck_assert_int_eq(snapshot_map_file(path, &map), EINVAL);
+	ck_assert_int_eq(snapshot_map_file("/dev/null", &map), EINVAL);
+	ck_assert_int_eq(snapshot_map_file("/", &map), EINVAL);
+	alarm(0);
+	unlink(path);
 }
 END_TEST
 
@@ -343,7 +529,12 @@ static Suite *snapshot_suite(void)
 	tcase_add_test(validation, truncated_files_are_rejected);
 	tcase_add_test(validation, bad_header_fields_are_rejected);
 	tcase_add_test(validation, bad_sections_are_rejected);
-	tcase_add_test(validation, bad_records_are_rejected);
+	tcase_add_test(validation, bad_records_are_refused_where_a_lookup_reads_them);
+	tcase_add_test(validation, parse_reads_only_what_it_must);
+	tcase_add_test(validation, a_bucket_past_the_limit_is_refused);
+	tcase_add_test(validation, aliases_past_the_limit_are_refused);
+	tcase_add_test(validation, files_past_the_size_limit_are_refused);
+	tcase_add_test(validation, only_regular_files_are_opened);
 	tcase_add_test(validation, newer_minor_versions_are_read_but_need_every_section);
 	suite_add_tcase(suite, validation);
 	return suite;
