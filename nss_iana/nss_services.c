@@ -203,7 +203,7 @@ static struct mapping *map_path(const char *path, const struct stat *st,
 {
 	struct snapshot_map map;
 	struct snapshot snap;
-	int error = snapshot_map_file(path, &map);
+	int error = snapshot_map_file_limited(path, NSSIANA_MAX_FILE_SIZE, &map);
 
 	if (error == EINVAL || error == EFBIG)
 		snapshot_identity_of(st, rejected_file);

@@ -137,7 +137,9 @@ const char *snapshot_parse(struct snapshot *snap, const void *data,
 	memset(snap, 0, sizeof *snap);
 	if (data == NULL || size < sizeof(struct nssiana_header))
 		return "file is shorter than a snapshot header";
-	if (size > NSSIANA_MAX_FILE_SIZE)
+	/* NSSIANA_MAX_FILE_SIZE is enforced before mapping (snapshot_map_file)
+	 * and by the compiler and verify; here only what offsets can reach. */
+	if (size > UINT32_MAX)
 		return "file is larger than a snapshot can be";
 	if ((uintptr_t)data % alignof(uint64_t))
 		return "snapshot is not aligned in memory";
@@ -358,12 +360,12 @@ bool snapshot_identity_equal(const struct snapshot_identity *a,
 	       same_time(a->ctime, b->ctime);
 }
 
-/* What may be mapped: a regular file of a size a snapshot can have. */
-static int mappable(const struct stat *st)
+/* What may be mapped: a regular file of 1 to max_size bytes. */
+static int mappable(const struct stat *st, uint64_t max_size)
 {
 	if (!S_ISREG(st->st_mode) || st->st_size == 0)
 		return EINVAL;
-	if ((uint64_t)st->st_size > NSSIANA_MAX_FILE_SIZE)
+	if ((uint64_t)st->st_size > max_size)
 		return EFBIG;
 	return 0;
 }
@@ -372,14 +374,14 @@ static int mappable(const struct stat *st)
  * open() could block on it or mmap() reserve it; O_NONBLOCK as well, for a
  * FIFO put in place between the stat() and the open(), which the fstat()
  * then refuses as not the file examined. */
-static int open_regular(const char *path, struct stat *st)
+static int open_regular(const char *path, uint64_t max_size, struct stat *st)
 {
 	struct stat before;
 	int error, fd;
 
 	if (stat(path, &before) != 0)
 		return -errno;
-	if ((error = mappable(&before)))
+	if ((error = mappable(&before, max_size)))
 		return -error;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
@@ -389,7 +391,7 @@ static int open_regular(const char *path, struct stat *st)
 	else if (st->st_dev != before.st_dev || st->st_ino != before.st_ino)
 		error = EAGAIN; /* replaced meanwhile: the next look maps it */
 	else
-		error = mappable(st);
+		error = mappable(st, max_size);
 	if (error) {
 		close(fd);
 		return -error;
@@ -399,11 +401,17 @@ static int open_regular(const char *path, struct stat *st)
 
 int snapshot_map_file(const char *path, struct snapshot_map *map)
 {
+	return snapshot_map_file_limited(path, UINT32_MAX, map);
+}
+
+int snapshot_map_file_limited(const char *path, uint64_t max_size,
+			      struct snapshot_map *map)
+{
 	struct stat st;
 	int error = 0, fd;
 
 	memset(map, 0, sizeof *map);
-	fd = open_regular(path, &st);
+	fd = open_regular(path, max_size, &st);
 	if (fd < 0)
 		return -fd;
 	void *addr = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);

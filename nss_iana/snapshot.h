@@ -111,9 +111,13 @@ struct snapshot_map {
 };
 
 /* Maps the regular file at `path` read-only.  Refuses, before opening it,
- * anything but a regular file of 1 to NSSIANA_MAX_FILE_SIZE bytes (EINVAL,
- * EFBIG), so that open() never blocks (a FIFO) and mmap() never reserves
- * more than a snapshot can be.  Returns 0 or an errno value. */
+ * anything but a regular file of 1 to `max_size` bytes (EINVAL, EFBIG), so
+ * that open() never blocks (a FIFO) and mmap() never reserves more than
+ * the caller accepts.  The module passes NSSIANA_MAX_FILE_SIZE; the tool
+ * maps any file offsets can address (snapshot_map_file), so that verify
+ * can say what is wrong with a large one.  Returns 0 or an errno value. */
+int snapshot_map_file_limited(const char *path, uint64_t max_size,
+			      struct snapshot_map *map);
 int snapshot_map_file(const char *path, struct snapshot_map *map);
 void snapshot_unmap(struct snapshot_map *map);
 
