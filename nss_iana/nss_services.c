@@ -392,7 +392,7 @@ struct output {
 	char *end;
 };
 
-enum fill_result { FILL_OK, FILL_NO_ROOM, FILL_CORRUPT };
+enum fill_result { FILL_OK, FILL_NO_ROOM, FILL_CORRUPT, FILL_TOO_BIG };
 
 /* Copies the pool string at `offset`, terminator included, in one pass
  * bounded by both the pool and the buffer: a file rewritten in place can
@@ -417,6 +417,43 @@ static enum fill_result put_string(struct output *out,
 
 /* Lays out the alias pointers (aligned, at the start) and then the
  * strings, in one pass that checks room before every write. */
+/* Adds the bytes the pool string at `offset` needs, NUL included, to
+ * *need, reading no further than NSSIANA_MAX_ANSWER_BYTES into it. */
+static enum fill_result measure_string(const struct snapshot *snap,
+				       uint32_t offset, size_t *need)
+{
+	if (offset >= snap->strings_size)
+		return FILL_CORRUPT;
+	size_t room_in_pool = snap->strings_size - offset;
+	size_t limit = room_in_pool < NSSIANA_MAX_ANSWER_BYTES
+			       ? room_in_pool : NSSIANA_MAX_ANSWER_BYTES;
+	size_t length = strnlen(snap->strings + offset, limit);
+	if (length == room_in_pool)
+		return FILL_CORRUPT; /* no NUL before the end of the pool */
+	*need += length + 1;
+	return *need > NSSIANA_MAX_ANSWER_BYTES ? FILL_TOO_BIG : FILL_OK;
+}
+
+/* The bytes the answer needs in a buffer that needs `pad` to align:
+ * FILL_TOO_BIG past NSSIANA_MAX_ANSWER_BYTES, whatever the buffer. */
+static enum fill_result measure_answer(const struct snapshot *snap,
+				       const struct nssiana_entry *entry,
+				       size_t pad, size_t *need)
+{
+	enum fill_result status;
+
+	*need = pad + ((size_t)entry->alias_count + 1) * sizeof(char *);
+	if ((status = measure_string(snap, entry->name, need)) ||
+	    (status = measure_string(snap, snap->protocols[entry->proto], need)))
+		return status;
+	for (uint32_t i = 0; i < entry->alias_count; i++) {
+		uint32_t offset = snap->aliases[entry->alias_first + i].name;
+		if ((status = measure_string(snap, offset, need)))
+			return status;
+	}
+	return FILL_OK;
+}
+
 static enum fill_result fill_buffer(const struct snapshot *snap,
 				    const struct nssiana_entry *entry,
 				    struct servent *result, char *buffer,
@@ -424,13 +461,16 @@ static enum fill_result fill_buffer(const struct snapshot *snap,
 {
 	size_t pad = -(uintptr_t)buffer & (alignof(char *) - 1);
 	size_t pointers = ((size_t)entry->alias_count + 1) * sizeof(char *);
+	size_t need;
 	enum fill_result status;
 
 	if (entry->alias_count > NSSIANA_MAX_ALIASES ||
 	    (uint64_t)entry->alias_first + entry->alias_count > snap->alias_count ||
 	    entry->proto >= snap->protocol_count)
 		return FILL_CORRUPT;
-	if (buflen < pad || buflen - pad < pointers)
+	if ((status = measure_answer(snap, entry, pad, &need)))
+		return status;
+	if (buflen < need)
 		return FILL_NO_ROOM;
 	char **aliases = (char **)(buffer + pad);
 	struct output out = { buffer + pad + pointers, buffer + buflen };
@@ -449,9 +489,11 @@ static enum fill_result fill_buffer(const struct snapshot *snap,
 	return FILL_OK;
 }
 
-/* An answer gets at most NSSIANA_MAX_ANSWER_BYTES of the buffer.  One that
- * does not fit there is UNAVAIL, never ERANGE: glibc's non-reentrant
- * callers would double their buffer for it without end. */
+/* An answer that needs more than NSSIANA_MAX_ANSWER_BYTES is UNAVAIL,
+ * never ERANGE, whatever the buffer: glibc's non-reentrant callers would
+ * double their buffer for it without end.  Only NSSIANA_MAX_ANSWER_BYTES
+ * of the buffer is ever used, so a file changed in place between the
+ * measure and the copy cannot make it ERANGE at that size either. */
 static enum nss_status fill_servent(const struct snapshot *snap,
 				    const struct nssiana_entry *entry,
 				    uint16_t port, struct servent *result,
