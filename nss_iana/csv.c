@@ -118,9 +118,8 @@ static void start_new_line(struct csv_reader *reader, size_t next_line_start)
 	reader->line_start = next_line_start;
 }
 
-/* Where the run of plain ASCII bytes at data[pos] ends: at a byte that
- * ends or quotes a field, a NUL, a control byte that might be CR, or
- * non-ASCII. */
+/* Where the run of plain ASCII bytes at data[pos] ends: at the next
+ * comma, quote, CR, LF, NUL or non-ASCII byte. */
 static size_t plain_run_end(const struct csv_reader *reader, size_t pos)
 {
 	while (pos < reader->size) {
