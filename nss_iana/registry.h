@@ -13,7 +13,8 @@
  * protocol.  Rows without one are counted in registry_stats, by the first
  * thing missing in that order.  A name that could not be one token of a
  * services(5) line, or would not print as itself (text.h: white space,
- * '#', control characters, bidirectional controls), is counted as a bad
+ * '#', control characters, Unicode spaces, invisible and bidirectional
+ * controls), is counted as a bad
  * name and not served.  A malformed port (not N or N-M in 0..65535 with
  * N <= M) or protocol (not letters, digits, '-', '_', '.', '+') is an
  * error, wherever it stands, because it means the file is not what we

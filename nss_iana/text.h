@@ -92,22 +92,28 @@ static inline bool text_ascii_equal_fold(const char *a, const char *b)
 }
 
 /* Code points that would make a name print as something else: C1
- * controls, and the Unicode controls of text direction (LRM, RLM, ALM,
+ * controls; Unicode white space (no-break, en, em, thin, ideographic
+ * spaces, the line and paragraph separators); the invisible formatting
+ * characters (soft hyphen, zero-width space and joiners, word joiner,
+ * byte-order mark); and the controls of text direction (LRM, RLM, ALM,
  * the embeddings and overrides U+202A-U+202E, the isolates
  * U+2066-U+2069). */
 static inline bool text_is_hidden_control(unsigned long code)
 {
-	return (code >= 0x80 && code <= 0x9F) || code == 0x200E ||
-	       code == 0x200F || code == 0x061C ||
-	       (code >= 0x202A && code <= 0x202E) ||
-	       (code >= 0x2066 && code <= 0x2069);
+	return (code >= 0x80 && code <= 0x9F) || code == 0xA0 || code == 0xAD ||
+	       code == 0x061C || code == 0x1680 || code == 0x180E ||
+	       (code >= 0x2000 && code <= 0x200F) ||
+	       (code >= 0x2028 && code <= 0x202F) ||
+	       (code >= 0x205F && code <= 0x206F) ||
+	       code == 0x3000 || code == 0xFEFF ||
+	       (code >= 0xFFF9 && code <= 0xFFFB);
 }
 
 /*
  * True if `s` can be one token of a services(5) line and prints as itself:
  * not empty, valid UTF-8, no white space or control byte (C0, DEL), no
- * '#' (nss_files splits a line on white space and cuts it at '#'), no C1
- * control and no bidirectional control.  Service names, aliases and
+ * '#' (nss_files splits a line on white space and cuts it at '#'), and
+ * none of text_is_hidden_control's code points.  Service names, aliases and
  * protocols are held to it: the compiler skips (and counts) a row whose
  * name fails it, and show, diff and export print only entries that pass.
  */

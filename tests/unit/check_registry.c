@@ -262,9 +262,10 @@ START_TEST(bad_names)
 }
 END_TEST
 
-/* Names that would print as something else: C1 controls and the Unicode
- * controls of text direction are skipped and counted like white space.
- * Other non-ASCII letters and symbols stay. */
+/* Names that would print as something else: C1 controls, Unicode white
+ * space, invisible formatting and the controls of text direction are
+ * skipped and counted like ASCII white space.  Other non-ASCII letters
+ * and symbols stay. */
 START_TEST(names_that_hide_what_they_are)
 {
 	load_text(SHORT_HEADER
@@ -277,14 +278,20 @@ START_TEST(names_that_hide_what_they_are)
 		  "alm\xD8\x9Cx,7,tcp,\n"          /* U+061C ARABIC LETTER MARK */
 		  "lri\xE2\x81\xA6x,8,tcp,\n"      /* U+2066 */
 		  "pdi\xE2\x81\xA9x,9,tcp,\n"      /* U+2069 */
-		  "nbsp\xC2\xA0ok,10,tcp,\n"       /* U+00A0: not a control */
-		  "zwj\xE2\x80\x8Dok,11,tcp,\n"    /* U+200D: not a direction */
-		  "\xE2\x81\xAAok,12,tcp,\n");      /* U+206A: past the isolates */
-	ck_assert_uint_eq(loaded.stats.bad_name, 9);
+		  "nbsp\xC2\xA0x,10,tcp,\n"        /* U+00A0 NO-BREAK SPACE */
+		  "zwj\xE2\x80\x8Dx,11,tcp,\n"     /* U+200D ZERO WIDTH JOINER */
+		  "em\xE2\x80\x83x,12,tcp,\n"      /* U+2003 EM SPACE */
+		  "ideo\xE3\x80\x80x,13,tcp,\n"    /* U+3000 IDEOGRAPHIC SPACE */
+		  "bom\xEF\xBB\xBFx,14,tcp,\n"     /* U+FEFF */
+		  "shy\xC2\xADx,15,tcp,\n"         /* U+00AD SOFT HYPHEN */
+		  "euro\xE2\x82\xAC,16,tcp,\n"     /* U+20AC: a symbol */
+		  "G\xC3\xB6ttingen,17,tcp,\n"      /* a letter */
+		  "\xE2\x81\xB0ok,18,tcp,\n");      /* U+2070: past the format controls */
+	ck_assert_uint_eq(loaded.stats.bad_name, 15);
 	ck_assert_uint_eq(loaded.count, 3);
-	expect_row(0, "nbsp\xC2\xA0ok", 10, 10, "tcp", 11);
-	expect_row(1, "zwj\xE2\x80\x8Dok", 11, 11, "tcp", 12);
-	expect_row(2, "\xE2\x81\xAAok", 12, 12, "tcp", 13);
+	expect_row(0, "euro\xE2\x82\xAC", 16, 16, "tcp", 17);
+	expect_row(1, "G\xC3\xB6ttingen", 17, 17, "tcp", 18);
+	expect_row(2, "\xE2\x81\xB0ok", 18, 18, "tcp", 19);
 }
 END_TEST
 
