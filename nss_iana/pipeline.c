@@ -114,7 +114,10 @@ int compile_records(const struct record_reader *records, const char *name,
 		return -1;
 	}
 	registry_free(&reg);
+	/* The checks every snapshot the tool opens gets (tool_open_snapshot). */
 	reason = snapshot_parse(&out->snap, out->image.data, out->image.size);
+	if (!reason)
+		reason = snapshot_check_records(&out->snap);
 	if (reason) {
 		/* The writer and the reader disagree: a bug, not bad input. */
 		snprintf(err, err_size,

@@ -2,7 +2,8 @@
  * pipeline.h - the one way from an input file to a snapshot in memory:
  * read the file whole, read its records (csv.h), apply the registry rules
  * (registry.h), build the snapshot (snapshot_write.h), and check the
- * result with the module's own validation (snapshot.h).  Every command
+ * result as the module and the tool check a snapshot file (snapshot.h:
+ * snapshot_parse, snapshot_check_records).  Every command
  * and test that compiles goes through here.
  */
 #ifndef NSS_IANA_PIPELINE_H
