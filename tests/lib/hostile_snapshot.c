@@ -49,6 +49,8 @@ static void *grow(void *data, size_t *capacity, size_t need, size_t unit)
 
 static void bytes_append(struct bytes *b, const void *data, size_t size)
 {
+	if (size == 0)
+		return; /* an empty table may have no array at all */
 	b->data = grow(b->data, &b->capacity, b->size + size, 1);
 	memcpy(b->data + b->size, data, size);
 	b->size += size;
@@ -401,6 +403,17 @@ static void lay_out(const struct image *im, const struct layout_options *opt,
 	uint32_t crc = crc32_zeros(crc32_update(0, out->data, out->size),
 				   opt->pool_tail);
 	h->checksum = crc ^ opt->checksum_xor;
+}
+
+static void image_free(struct image *im)
+{
+	free(im->strings.data);
+	free(im->entries);
+	free(im->aliases);
+	free(im->name_index);
+	free(im->name_refs);
+	free(im->port_index);
+	free(im->port_refs);
 }
 
 static void finish_image(struct image *im)
@@ -856,7 +869,10 @@ int main(int argc, char **argv)
 		damage(&im, cases[i].after);
 		struct file f = { 0 };
 		lay_out(&im, &opt, &f);
-		return write_file(argv[2], &f);
+		int status = write_file(argv[2], &f);
+		free(f.head.data);
+		image_free(&im);
+		return status;
 	}
 	fprintf(stderr, "hostile_snapshot: no case '%s' (see --list)\n", argv[1]);
 	return 2;
