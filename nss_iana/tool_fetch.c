@@ -339,6 +339,35 @@ static enum fetch_result read_response(const char *url,
 	return FETCH_OK;
 }
 
+/* Downloads into the private directory `d` and reads the answer. */
+static enum fetch_result download_into(const char *url,
+				  const struct http_validators *known,
+				  struct download *d, struct fetched *out,
+				  int *interrupted)
+{
+	if (download_start(d) != 0)
+		return FETCH_FAILED;
+	printf("fetching %s%s\n", url,
+	       known && (known->etag[0] || known->last_modified[0]) ?
+	       " (only if changed since the installed download)" : "");
+	int status = run_curl(url, known, d, interrupted);
+	if (*interrupted)
+		return FETCH_FAILED;
+	if (status != 0) {
+		report_curl_failure(url, d, status);
+		return FETCH_FAILED;
+	}
+	return read_response(url, known, d, out);
+}
+
+/* A termination signal held and not yet taken, or 0. */
+static int take_pending(const sigset_t *signals)
+{
+	const struct timespec now = {0, 0};
+	int sig = sigtimedwait(signals, NULL, &now);
+	return sig > 0 ? sig : 0;
+}
+
 enum fetch_result tool_fetch(const char *url,
 			     const struct http_validators *known,
 			     struct fetched *out)
@@ -348,26 +377,25 @@ enum fetch_result tool_fetch(const char *url,
 		tool_error("update: bad URL '%s'", url);
 		return FETCH_FAILED;
 	}
-	struct download d;
-	if (download_start(&d) != 0)
-		return FETCH_FAILED;
-	printf("fetching %s%s\n", url,
-	       known && (known->etag[0] || known->last_modified[0]) ?
-	       " (only if changed since the installed download)" : "");
-	int interrupted;
-	int status = run_curl(url, known, &d, &interrupted);
-	enum fetch_result result = FETCH_FAILED;
+	/* Termination signals wait while the temporary directory exists, so
+	 * that it is always removed; tool_run_program takes them meanwhile
+	 * and stops curl. */
+	sigset_t signals, saved;
+	termination_signals(&signals);
+	sigprocmask(SIG_BLOCK, &signals, &saved);
+	struct download d = {.dir = ""};
+	int interrupted = 0;
+	enum fetch_result result = download_into(url, known, &d, out, &interrupted);
+	download_cleanup(&d);
+	if (!interrupted)
+		interrupted = take_pending(&signals);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 	if (interrupted) {
-		download_cleanup(&d);
+		free(out->data);
 		tool_error("update: interrupted by signal %d; nothing changed",
 			   interrupted);
 		tool_die_of(interrupted);
 	}
-	if (status != 0)
-		report_curl_failure(url, &d, status);
-	else
-		result = read_response(url, known, &d, out);
-	download_cleanup(&d);
 	return result;
 }
 

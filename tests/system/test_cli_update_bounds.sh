@@ -82,10 +82,13 @@ fi
 # ---- signals in the middle of a download ----------------------------------
 # The update runs as a background job, which a non-interactive shell starts
 # with SIGINT ignored; python puts the default action back before exec.
-for sig in TERM INT; do
+# setsid gives it its own process group, so that "INT-group" can signal
+# the tool and curl at once, as Ctrl-C in a terminal does.
+for how in TERM INT INT-group; do
+	sig=${how%-group}
 	case $sig in TERM) number=15 ;; INT) number=2 ;; esac
 	cp "$W/v1.db" "$W/installed.db"
-	python3 -c 'import os, signal, sys
+	setsid python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])' \
 		env PATH="$W/bin:$PATH" TMPDIR="$W/tmp" \
@@ -99,16 +102,16 @@ os.execvp(sys.argv[1], sys.argv[1:])' \
 	done
 	curl_pid=$(pgrep -P "$pid" curl)
 	if [ -n "$curl_pid" ] && [ -n "$(find "$W/tmp" -name headers -size +0)" ]; then pass; else
-		fail "SIG$sig: the download did not start: $(cat "$W/err")"
+		fail "$how: the download did not start: $(cat "$W/err")"
 	fi
-	kill -s "$sig" "$pid"
-	wait "$pid"
+	if [ "$how" = INT-group ]; then kill -s INT -- "-$pid"; else kill -s "$sig" "$pid"; fi
+	wait "$pid" 2>/dev/null
 	status=$?
-	expect_status $((128 + number)) "update killed by SIG$sig"
-	no_leftovers "update killed by SIG$sig"
-	expect_same "$W/installed.db" "$W/v1.db" "SIG$sig: installed snapshot untouched"
+	expect_status $((128 + number)) "update killed by SIG$how"
+	no_leftovers "update killed by SIG$how"
+	expect_same "$W/installed.db" "$W/v1.db" "SIG$how: installed snapshot untouched"
 	if [ -n "$curl_pid" ] && kill -0 "$curl_pid" 2>/dev/null; then
-		fail "SIG$sig: curl ($curl_pid) still runs"
+		fail "SIG$how: curl ($curl_pid) still runs"
 		kill "$curl_pid"
 	else
 		pass
