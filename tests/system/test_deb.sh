@@ -81,6 +81,9 @@ for script in preinst postinst postrm; do
 	[ -s "$tmp/nss-$script" ] || fatal "the $script has no dh_installnss snippet"
 done
 fixtures=$repo/tests/fixtures
+if grep -qx /etc/default/nss-iana "$tmp/control/conffiles" 2>/dev/null; then pass; else
+	fail "/etc/default/nss-iana is not a conffile of the package"
+fi
 
 # nss_snippets DIR ACTION...: the snippets for each dpkg action, in DIR.
 nss_snippets() (
@@ -257,6 +260,8 @@ cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.d
 	fatal "the upgrade did not replace the older package's snapshot with its own"
 in_root nss-iana verify /var/lib/nss-iana/services.db >/dev/null ||
 	fatal "nss-iana verify rejects the installed snapshot"
+cmp -s "$root/etc/default/nss-iana" "$repo/install/nss-iana.default" ||
+	fatal "/etc/default/nss-iana is not install/nss-iana.default"
 [ ! -e "$root/etc/systemd/system/timers.target.wants/nss-iana-update.timer" ] ||
 	fatal "the update timer was enabled by installation"
 [ -f "$root/lib/systemd/system/nss-iana-update.timer" ] || fatal "no update timer unit"
@@ -325,6 +330,7 @@ echo "== dpkg -P"
 in_root dpkg -P libnss-iana || fatal "dpkg -P"
 cmp -s "$root/etc/nsswitch.conf" "$tmp/edited.conf" || fatal "purge changed nsswitch.conf"
 [ ! -e "$root/var/lib/nss-iana" ] || fatal "purge left /var/lib/nss-iana"
+[ ! -e "$root/etc/default/nss-iana" ] || fatal "purge left /etc/default/nss-iana"
 [ ! -e "$root/etc/nsswitch.conf.nss.libnss-iana-will-install" ] ||
 	fatal "purge left dh_installnss's mark"
 in_root dpkg -s libnss-iana >/dev/null 2>&1 && fatal "dpkg still knows libnss-iana after purge"
