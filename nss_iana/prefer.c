@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool.h"
+#include "text.h"
 
 struct pref_line {
 	size_t first_name; /* index into names */
@@ -170,10 +170,10 @@ size_t preference_line_count(const struct preference *pref)
 
 static bool item_has_name(const struct prefer_item *item, const char *name)
 {
-	if (tool_ascii_equal_fold(item->name, name))
+	if (text_ascii_equal_fold(item->name, name))
 		return true;
 	for (size_t i = 0; i < item->alias_count; i++)
-		if (tool_ascii_equal_fold(item->aliases[i], name))
+		if (text_ascii_equal_fold(item->aliases[i], name))
 			return true;
 	return false;
 }
@@ -182,7 +182,7 @@ static bool line_lists(const struct preference *pref,
 		       const struct pref_line *line,
 		       const struct prefer_item *item)
 {
-	if (!tool_ascii_equal_fold(line->proto, item->proto))
+	if (!text_ascii_equal_fold(line->proto, item->proto))
 		return false;
 	for (size_t i = 0; i < line->name_count; i++)
 		if (item_has_name(item, pref->names[line->first_name + i]))
@@ -211,7 +211,7 @@ long preference_rank(const struct preference *pref,
 
 static bool share_a_key(const struct prefer_item *a, const struct prefer_item *b)
 {
-	if (!tool_ascii_equal_fold(a->proto, b->proto))
+	if (!text_ascii_equal_fold(a->proto, b->proto))
 		return false;
 	if (a->port_first <= b->port_last && b->port_first <= a->port_last)
 		return true;

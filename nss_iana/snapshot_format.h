@@ -1,5 +1,5 @@
 /*
- * snapshot_format.h - the nss-iana snapshot file, format version 1.
+ * snapshot_format.h - the nss-iana snapshot file, format version 1.1.
  *
  * This header is the specification of the file.  `nss-iana compile` writes
  * it (snapshot_write.c); libnss_iana.so.2 and the tool read it (snapshot.c).
@@ -41,7 +41,9 @@
  *   ENTRIES       struct nssiana_entry[]: what NSS serves, one per servable
  *                 registry row that is not an alias row, in registry order.
  *                 Registry order is the order of the CSV, and it decides
- *                 every tie, as the first matching line does in nss_files.
+ *                 every tie, as the first matching line does in nss_files;
+ *                 a PREFERENCE file may have moved some entries ahead of
+ *                 those they tie with (see prefer.h).
  *   ALIASES       struct nssiana_alias[]: the alias rows.  An entry's aliases
  *                 are the run [alias_first, alias_first + alias_count), in
  *                 registry order of the alias rows.
@@ -49,6 +51,18 @@
  *   NAME_REFS     uint32 entry indexes, keyed by name.
  *   PORT_BUCKETS  uint32[bucket_count + 1], a bucket index over
  *   PORT_REFS     uint32 entry indexes, keyed by port.
+ *
+ * OPTIONAL SECTIONS (minor version 1: a reader of 1.0 ignores them, and so
+ * does the module; each at most once)
+ *   CONTACTS      struct nssiana_contact[]: IANA's contact table, the
+ *                 <people> of the registry XML (the CSV has only the
+ *                 bracketed IDs of Assignee and Contact).  Sorted by id,
+ *                 bytewise (strcmp), ids distinct and not empty, so that the
+ *                 tool finds "[IETF_Chair]" by binary search.  Written when
+ *                 the input has a contact table.
+ *   PREFERENCE    one struct nssiana_preference: the services(5) file that
+ *                 decided ties (`compile --prefer FILE`).  Written only
+ *                 then: without it, ENTRIES are in pure registry order.
  *
  * BUCKET INDEX (why a hash and not a sorted array)
  *   A lookup must not scan, and a sorted array costs about 13 string
@@ -91,7 +105,8 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define NSSIANA_MAGIC "NSS-IANA" /* 8 bytes, no NUL */
 #define NSSIANA_MAGIC_SIZE 8
 #define NSSIANA_VERSION_MAJOR 1
-#define NSSIANA_VERSION_MINOR 0
+/* Minor 1 added the optional sections CONTACTS and PREFERENCE. */
+#define NSSIANA_VERSION_MINOR 1
 #define NSSIANA_SECTION_ALIGN 8
 #define NSSIANA_MAX_PROTOCOLS 256
 
@@ -160,7 +175,14 @@ enum nssiana_section_id {
 	NSSIANA_SECTION_PORT_BUCKETS = 7,
 	NSSIANA_SECTION_PORT_REFS = 8,
 };
+/* Ids 1 to NSSIANA_SECTION_MAX_KNOWN are required in every version 1 file. */
 #define NSSIANA_SECTION_MAX_KNOWN 8
+/* The optional sections of minor version 1 (the module reads neither). */
+enum nssiana_optional_section_id {
+	NSSIANA_SECTION_CONTACTS = 9,
+	NSSIANA_SECTION_PREFERENCE = 10,
+};
+#define NSSIANA_SECTION_MAX_OPTIONAL 10
 
 struct nssiana_section {
 	uint32_t id;     /* enum nssiana_section_id */
@@ -187,6 +209,25 @@ struct nssiana_alias {
 	uint32_t meta; /* string offset of the alias row's own metadata record */
 };
 static_assert(sizeof(struct nssiana_alias) == 8, "alias is 8 bytes");
+
+/* One person or organisation of IANA's contact table: string offsets. */
+struct nssiana_contact {
+	uint32_t id;      /* as in "[IETF_Chair]", without the brackets */
+	uint32_t name;    /* each of these may be "" */
+	uint32_t org;
+	uint32_t uri;     /* as IANA writes it: mailto addresses with '&' for '@' */
+	uint32_t updated; /* YYYY-MM-DD or YYYY-MM */
+};
+static_assert(sizeof(struct nssiana_contact) == 20, "contact is 20 bytes");
+
+/* The preference file of `compile --prefer`. */
+struct nssiana_preference {
+	uint32_t path;    /* string offset: the file as named to the compiler */
+	uint32_t crc32;   /* CRC-32 (zlib/IEEE) of the file's bytes */
+	uint32_t lines;   /* its lines that name a service on a port */
+	uint32_t moved;   /* entries it moved ahead of the first they tie with */
+};
+static_assert(sizeof(struct nssiana_preference) == 16, "preference is 16 bytes");
 
 enum nssiana_meta_field {
 	NSSIANA_META_DESCRIPTION,

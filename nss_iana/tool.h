@@ -209,6 +209,36 @@ void tool_fetch_state_save(const char *db, const char *url,
 			   const struct snapshot *installed,
 			   const struct http_validators *v);
 
+/* ---- the optional sections of format 1.1 (tool_contacts.c) ---- */
+
+/* One person of IANA's contact table; every string is set ("" if none). */
+struct tool_contact {
+	const char *id, *name, *org, *uri, *updated;
+};
+
+/* True if the snapshot has a contact table (compiled from the XML). */
+bool tool_has_contacts(const struct snapshot *snap);
+
+/* Finds the contact whose id is id[0..id_length).  1 found (*out set),
+ * 0 not found or no table, -1 a string of the table is out of bounds. */
+int tool_find_contact(const struct snapshot *snap, const char *id,
+		      size_t id_length, struct tool_contact *out);
+
+/* The preference file of `compile --prefer`, if the snapshot records one. */
+struct tool_preference {
+	const char *path;
+	uint32_t crc32;
+	uint32_t lines;
+	uint32_t moved;
+};
+bool tool_preference(const struct snapshot *snap, struct tool_preference *out);
+
+/* For "[A][B]": if `text` starts with a bracketed, non-empty group, sets
+ * *id and *id_length to its inside and returns what follows it; else
+ * NULL. */
+const char *tool_next_bracketed(const char *text, const char **id,
+				size_t *id_length);
+
 /* ---- the snapshot diff (tool_diff.c) ---- */
 struct tool_diff_counts {
 	unsigned long added;

@@ -17,16 +17,21 @@
 
 static const char show_help[] =
 	"Usage: nss-iana show [--db FILE] [--json] NAME|PORT[/PROTO]\n"
+	"       nss-iana show [--db FILE] [--json] --contact ID\n"
 	"Show every registry entry for a service name or a port, with its\n"
-	"metadata.\n"
+	"metadata; or one person of IANA's contact table and every service\n"
+	"they hold as assignee or contact.\n"
 	"\n"
 	"A NAME matches entry names and aliases, exactly or ignoring ASCII\n"
 	"case.  A PORT matches every entry whose port or range covers it.\n"
 	"/PROTO keeps only entries of that protocol (tcp, udp, sctp, dccp).\n"
+	"When the snapshot was compiled from IANA's XML, each [ID] of Assignee\n"
+	"and Contact is shown with the person's name, organization and URI.\n"
 	"\n"
 	"      --db=FILE  the snapshot to read (default: $NSS_IANA_DB, else\n"
 	"                 " NSS_IANA_DEFAULT_DB ")\n"
 	"      --json     print a JSON array of entries instead of a table\n"
+	"      --contact  ID is a contact's ID, as in [IETF_Chair]\n"
 	"      --help     display this help and exit\n"
 	"\n"
 	"Exit status: 0 found, 1 no match or unreadable snapshot, 2 usage.\n";
@@ -191,7 +196,108 @@ static void print_table(const struct tool_entry_view *views, size_t count)
 
 enum { LABEL_WIDTH = 18 }; /* "Unauthorized use" and two spaces */
 
-static void print_details(const struct tool_entry_view *e)
+/* ---- people: "[IETF_Chair]" resolved through the contact table ---- */
+
+static bool is_people_field(int field)
+{
+	return field == NSSIANA_META_ASSIGNEE || field == NSSIANA_META_CONTACT;
+}
+
+/* True if `value` is nothing but bracketed groups ("[A][B]") and the
+ * snapshot has a contact table: only then is it resolved. */
+static bool resolvable(const struct snapshot *snap, const char *value)
+{
+	const char *id;
+	size_t length;
+	if (!*value || !tool_has_contacts(snap))
+		return false;
+	for (const char *p = value; *p; p = tool_next_bracketed(p, &id, &length))
+		if (!tool_next_bracketed(p, &id, &length))
+			return false;
+	return true;
+}
+
+/* "Name, Org <URI>", leaving out what the table does not have. */
+static void print_contact_line(const struct tool_contact *c)
+{
+	const char *separator = "";
+	if (c->name[0]) {
+		printf(" %s", c->name);
+		separator = ",";
+	}
+	if (c->org[0])
+		printf("%s %s", separator, c->org);
+	if (c->uri[0])
+		printf(" <%s>", c->uri);
+}
+
+/* One line per person, "[ID] Name, Org <URI>", the first after the label.
+ * False (nothing printed) if the value is not resolvable. */
+static bool print_people(const struct snapshot *snap, const char *value)
+{
+	if (!resolvable(snap, value))
+		return false;
+	const char *id;
+	size_t length;
+	bool first = true;
+	for (const char *p = value; *p; first = false) {
+		p = tool_next_bracketed(p, &id, &length);
+		printf("%*s[%.*s]", first ? 0 : LABEL_WIDTH + 2, "", (int)length, id);
+		struct tool_contact c;
+		if (tool_find_contact(snap, id, length, &c) == 1)
+			print_contact_line(&c);
+		putchar('\n');
+	}
+	return true;
+}
+
+static void print_json_person(const struct tool_contact *c)
+{
+	static const char *const keys[] = {"id", "name", "org", "uri", "updated"};
+	const char *values[] = {c->id, c->name, c->org, c->uri, c->updated};
+	for (int i = 0; i < 5; i++) {
+		printf("%s\"%s\": ", i ? ", " : "{", keys[i]);
+		tool_json_string(stdout, values[i]);
+	}
+	putchar('}');
+}
+
+/* ",\n<indent>"KEY_people": [...]": each person of the field, with
+ * "found": false for an ID the table lacks.  Nothing without a table. */
+static void print_json_people(const struct snapshot *snap,
+			      const char *const meta[NSSIANA_META_FIELDS],
+			      const char *indent)
+{
+	if (!tool_has_contacts(snap))
+		return;
+	for (int f = 0; f < NSSIANA_META_FIELDS; f++) {
+		if (!is_people_field(f))
+			continue;
+		printf(",\n%s\"%s_people\": [", indent, tool_meta_keys[f]);
+		const char *id;
+		size_t length;
+		bool first = true;
+		const char *p = resolvable(snap, meta[f]) ? meta[f] : "";
+		for (; *p; first = false) {
+			p = tool_next_bracketed(p, &id, &length);
+			fputs(first ? "" : ", ", stdout);
+			struct tool_contact c;
+			if (tool_find_contact(snap, id, length, &c) == 1) {
+				print_json_person(&c);
+			} else {
+				char *copy = strndup(id, length);
+				fputs("{\"id\": ", stdout);
+				tool_json_string(stdout, copy ? copy : "");
+				fputs(", \"found\": false}", stdout);
+				free(copy);
+			}
+		}
+		putchar(']');
+	}
+}
+
+static void print_details(const struct snapshot *snap,
+			  const struct tool_entry_view *e)
 {
 	char ports[16];
 	tool_format_ports(ports, sizeof(ports), e->port_first, e->port_last);
@@ -205,8 +311,19 @@ static void print_details(const struct tool_entry_view *e)
 		if (!e->meta[f][0])
 			continue;
 		printf("  %-*s", LABEL_WIDTH, tool_meta_labels[f]);
-		print_value_lines(e->meta[f], LABEL_WIDTH + 2);
+		if (!is_people_field(f) || !print_people(snap, e->meta[f]))
+			print_value_lines(e->meta[f], LABEL_WIDTH + 2);
 	}
+}
+
+/* Entries are listed in snapshot order: say when that is not pure
+ * registry order. */
+static void print_preference(const struct snapshot *snap)
+{
+	struct tool_preference pref;
+	if (tool_preference(snap, &pref))
+		printf("\nTies ordered by the preference file %s (CRC-32 %08x).\n",
+		       pref.path, (unsigned)pref.crc32);
 }
 
 /* ---- JSON output ---- */
@@ -220,19 +337,29 @@ static void print_json_meta(const char *const meta[NSSIANA_META_FIELDS],
 	}
 }
 
-static void print_json_aliases(const struct tool_entry_view *e)
+static void print_json_meta_people(const struct snapshot *snap,
+				   const char *const meta[NSSIANA_META_FIELDS],
+				   const char *indent)
+{
+	print_json_meta(meta, indent);
+	print_json_people(snap, meta, indent);
+}
+
+static void print_json_aliases(const struct snapshot *snap,
+			       const struct tool_entry_view *e)
 {
 	fputs(",\n    \"aliases\": [", stdout);
 	for (uint32_t i = 0; i < e->alias_count; i++) {
 		fputs(i ? ",\n      {\"name\": " : "\n      {\"name\": ", stdout);
 		tool_json_string(stdout, e->aliases[i]);
-		print_json_meta(e->alias_meta[i], "       ");
+		print_json_meta_people(snap, e->alias_meta[i], "       ");
 		fputs("}", stdout);
 	}
 	fputs(e->alias_count ? "\n    ]" : "]", stdout);
 }
 
-static void print_json(const struct tool_entry_view *views, size_t count)
+static void print_json(const struct snapshot *snap,
+		       const struct tool_entry_view *views, size_t count)
 {
 	fputs("[", stdout);
 	for (size_t i = 0; i < count; i++) {
@@ -243,8 +370,8 @@ static void print_json(const struct tool_entry_view *views, size_t count)
 		       "    \"proto\": ", (unsigned)e->port_first,
 		       (unsigned)e->port_last);
 		tool_json_string(stdout, e->proto);
-		print_json_aliases(e);
-		print_json_meta(e->meta, "    ");
+		print_json_aliases(snap, e);
+		print_json_meta_people(snap, e->meta, "    ");
 		fputs("\n  }", stdout);
 	}
 	fputs(count ? "\n]\n" : "]\n", stdout);
@@ -270,13 +397,172 @@ static int show_matches(const struct snapshot *snap,
 		tool_error("%s: corrupt snapshot: a record is out of bounds "
 			   "(run nss-iana verify)", db);
 	} else if (json) {
-		print_json(views, list->count);
+		print_json(snap, views, list->count);
 	} else {
 		print_table(views, list->count);
 		for (size_t i = 0; i < list->count; i++)
-			print_details(&views[i]);
+			print_details(snap, &views[i]);
+		print_preference(snap);
 	}
 	free(views);
+	return status;
+}
+
+/* ---- show --contact ID ---- */
+
+/* True if the Assignee or Contact value names [id]. */
+static bool names_person(const char *value, const char *id)
+{
+	const char *group;
+	size_t length;
+	for (const char *p = value; p && *p;
+	     p = tool_next_bracketed(p, &group, &length))
+		if (tool_next_bracketed(p, &group, &length) &&
+		    length == strlen(id) && memcmp(group, id, length) == 0)
+			return true;
+	return false;
+}
+
+struct held_service {
+	const struct nssiana_entry *entry;
+	const char *name;     /* the entry's, or the alias row's */
+	const char *alias_of; /* NULL for an entry */
+	const char *proto;
+	bool assignee, contact;
+};
+
+/* Calls `found` for every entry and alias row that `id` holds; the number
+ * of them, or -1 if the snapshot is corrupt. */
+static int for_each_held(const struct snapshot *snap, const char *id,
+			 void (*found)(const struct held_service *, void *),
+			 void *context)
+{
+	int held = 0;
+	struct tool_entry_view *view = malloc(sizeof(*view));
+	if (!view)
+		return -1;
+	for (uint32_t i = 0; i < snap->entry_count; i++) {
+		if (!tool_entry_view(snap, i, view)) {
+			free(view);
+			return -1;
+		}
+		for (uint32_t a = 0; a <= view->alias_count; a++) {
+			const char *const *meta = a ? view->alias_meta[a - 1] : view->meta;
+			struct held_service one = {
+				view->entry, a ? view->aliases[a - 1] : view->name,
+				a ? view->name : NULL, view->proto,
+				names_person(meta[NSSIANA_META_ASSIGNEE], id),
+				names_person(meta[NSSIANA_META_CONTACT], id),
+			};
+			if (one.assignee || one.contact) {
+				found(&one, context);
+				held++;
+			}
+		}
+	}
+	free(view);
+	return held;
+}
+
+static void count_held(const struct held_service *held, void *context)
+{
+	(void)held;
+	(*(int *)context)++;
+}
+
+static void print_held_row(const struct held_service *held, void *context)
+{
+	(void)context;
+	char ports[16];
+	tool_format_ports(ports, sizeof(ports), held->entry->port_first,
+			  held->entry->port_last);
+	const char *role = held->assignee && held->contact ? "assignee,contact"
+			 : held->assignee ? "assignee" : "contact";
+	printf("%-15s  %-11s  %-5s  ", held->name, ports, held->proto);
+	if (held->alias_of)
+		printf("%-16s  alias of %s\n", role, held->alias_of);
+	else
+		printf("%s\n", role);
+}
+
+struct json_held {
+	const struct snapshot *snap;
+	int printed;
+};
+
+static void print_held_json(const struct held_service *held, void *context)
+{
+	struct json_held *j = context;
+	fputs(j->printed++ ? ",\n    {\"name\": " : "\n    {\"name\": ", stdout);
+	tool_json_string(stdout, held->name);
+	printf(", \"port\": %u, \"port_last\": %u, \"proto\": ",
+	       (unsigned)held->entry->port_first, (unsigned)held->entry->port_last);
+	tool_json_string(stdout, held->proto);
+	printf(", \"assignee\": %s, \"contact\": %s, \"alias_of\": ",
+	       held->assignee ? "true" : "false", held->contact ? "true" : "false");
+	if (held->alias_of)
+		tool_json_string(stdout, held->alias_of);
+	else
+		fputs("null", stdout);
+	putchar('}');
+}
+
+static void print_person_text(const struct tool_contact *c, bool known,
+			      bool has_table, int held)
+{
+	printf("%s\n", c->id);
+	if (!has_table)
+		printf("  (no contact table in this snapshot: compile IANA's "
+		       "XML for names)\n");
+	else if (!known)
+		printf("  (not in the contact table)\n");
+	const char *labels[] = {"Name", "Organization", "URI", "Updated"};
+	const char *values[] = {c->name, c->org, c->uri, c->updated};
+	for (int i = 0; i < 4; i++)
+		if (values[i][0])
+			printf("  %-*s%s\n", LABEL_WIDTH, labels[i], values[i]);
+	printf("  %-*s%d\n", LABEL_WIDTH, "Services", held);
+}
+
+static int show_contact(const char *db, const char *id, bool json)
+{
+	char err[512];
+	struct tool_snapshot ts;
+	if (tool_open_snapshot(&ts, db, err, sizeof(err)) != 0) {
+		tool_error("%s", err);
+		return TOOL_EXIT_FAILURE;
+	}
+	const struct snapshot *snap = &ts.snap;
+	struct tool_contact c = { id, "", "", "", "" };
+	int found = tool_find_contact(snap, id, strlen(id), &c);
+	int held = 0;
+	int status = TOOL_EXIT_FAILURE;
+	if (found < 0 || for_each_held(snap, id, count_held, &held) < 0) {
+		tool_error("%s: corrupt snapshot: a record is out of bounds "
+			   "(run nss-iana verify)", db);
+	} else if (found == 0 && held == 0) {
+		tool_error("%s: no contact %s", db, id);
+	} else if (json) {
+		fputs("{\n  \"person\": ", stdout);
+		if (found)
+			print_json_person(&c);
+		else
+			fputs("null", stdout);
+		fputs(",\n  \"services\": [", stdout);
+		struct json_held j = { snap, 0 };
+		for_each_held(snap, id, print_held_json, &j);
+		fputs(held ? "\n  ]\n}\n" : "]\n}\n", stdout);
+		status = TOOL_EXIT_OK;
+	} else {
+		print_person_text(&c, found == 1, tool_has_contacts(snap), held);
+		if (held) {
+			printf("\n%-15s  %-11s  %-5s  %s\n", "NAME", "PORT",
+			       "PROTO", "ROLE");
+			for_each_held(snap, id, print_held_row, (void *)snap);
+		}
+		status = TOOL_EXIT_OK;
+	}
+	tool_snapshot_close(&ts);
 	return status;
 }
 
@@ -332,11 +618,12 @@ int tool_cmd_show(int argc, char **argv)
 	static const struct option options[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"json", no_argument, NULL, 'j'},
+		{"contact", no_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *db = NULL;
-	bool json = false;
+	bool json = false, contact = false;
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -346,6 +633,9 @@ int tool_cmd_show(int argc, char **argv)
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 'c':
+			contact = true;
 			break;
 		case 'h':
 			fputs(show_help, stdout);
@@ -359,5 +649,7 @@ int tool_cmd_show(int argc, char **argv)
 					? "missing NAME or PORT" : "too many arguments");
 	if (!argv[optind][0])
 		return tool_usage_error("show", "empty NAME");
+	if (contact)
+		return show_contact(tool_db_path(db), argv[optind], json);
 	return show(tool_db_path(db), argv[optind], json);
 }

@@ -65,7 +65,7 @@ static const char *section_name(uint32_t id)
 static const char *check_header_fields(const struct nssiana_header *h,
 				       char *reason, size_t reason_size)
 {
-	if (h->version_minor != NSSIANA_VERSION_MINOR)
+	if (h->version_minor > NSSIANA_VERSION_MINOR)
 		return FAIL("format 1.%u: this verify knows 1.%u, whose "
 			    "compiler writes nothing more", h->version_minor,
 			    NSSIANA_VERSION_MINOR);

@@ -1,0 +1,105 @@
+/*
+ * tool_contacts.c - the optional sections of format 1.1 as the tool reads
+ * them: IANA's contact table and the preference file's record.
+ *
+ * snapshot_parse has already checked that every section of the table,
+ * known or not, lies inside the file and is aligned; what is left to check
+ * here is each section's size and, on use, each string offset.
+ */
+#include <string.h>
+
+#include "tool.h"
+
+/* The section `id`, or NULL if the file has none (a 1.0 file) or it is
+ * not a whole number of records. */
+static const void *optional_section(const struct snapshot *snap, uint32_t id,
+				    size_t record_size, uint32_t *count)
+{
+	const struct nssiana_header *h = snap->header;
+	const struct nssiana_section *table =
+		(const void *)(snap->base + h->header_size);
+	for (uint32_t i = 0; i < h->section_count; i++) {
+		if (table[i].id != id)
+			continue;
+		if (table[i].size % record_size)
+			return NULL;
+		*count = table[i].size / (uint32_t)record_size;
+		return snap->base + table[i].offset;
+	}
+	return NULL;
+}
+
+bool tool_has_contacts(const struct snapshot *snap)
+{
+	uint32_t count = 0;
+	return optional_section(snap, NSSIANA_SECTION_CONTACTS,
+				sizeof(struct nssiana_contact), &count) != NULL;
+}
+
+/* The contact's strings, or false if one is out of bounds. */
+static bool contact_strings(const struct snapshot *snap,
+			    const struct nssiana_contact *c,
+			    struct tool_contact *out)
+{
+	out->id = snapshot_string(snap, c->id);
+	out->name = snapshot_string(snap, c->name);
+	out->org = snapshot_string(snap, c->org);
+	out->uri = snapshot_string(snap, c->uri);
+	out->updated = snapshot_string(snap, c->updated);
+	return out->id && out->name && out->org && out->uri && out->updated;
+}
+
+int tool_find_contact(const struct snapshot *snap, const char *id,
+		      size_t id_length, struct tool_contact *out)
+{
+	uint32_t count = 0;
+	const struct nssiana_contact *contacts = optional_section(
+		snap, NSSIANA_SECTION_CONTACTS, sizeof(*contacts), &count);
+	uint32_t low = 0, high = contacts ? count : 0;
+	while (low < high) {
+		uint32_t middle = low + (high - low) / 2;
+		struct tool_contact here;
+		if (!contact_strings(snap, &contacts[middle], &here))
+			return -1;
+		/* strcmp order on the id's bytes, the first id_length only. */
+		int order = strncmp(here.id, id, id_length);
+		if (order == 0 && here.id[id_length] != '\0')
+			order = 1;
+		if (order == 0) {
+			*out = here;
+			return 1;
+		}
+		if (order < 0)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return 0;
+}
+
+bool tool_preference(const struct snapshot *snap, struct tool_preference *out)
+{
+	uint32_t count = 0;
+	const struct nssiana_preference *pref = optional_section(
+		snap, NSSIANA_SECTION_PREFERENCE, sizeof(*pref), &count);
+	if (!pref || count != 1)
+		return false;
+	out->path = snapshot_string(snap, pref->path);
+	out->crc32 = pref->crc32;
+	out->lines = pref->lines;
+	out->moved = pref->moved;
+	return out->path != NULL;
+}
+
+const char *tool_next_bracketed(const char *text, const char **id,
+				size_t *id_length)
+{
+	if (text[0] != '[')
+		return NULL;
+	const char *close = strchr(text + 1, ']');
+	if (!close || close == text + 1)
+		return NULL;
+	*id = text + 1;
+	*id_length = (size_t)(close - text - 1);
+	return close + 1;
+}
