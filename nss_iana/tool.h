@@ -216,7 +216,9 @@ struct tool_contact {
 	const char *id, *name, *org, *uri, *updated;
 };
 
-/* True if the snapshot has a contact table (compiled from the XML). */
+/* The people in the snapshot's contact table (compiled from the XML), or
+ * 0 if it has none; tool_has_contacts() is that count > 0. */
+uint32_t tool_contact_count(const struct snapshot *snap);
 bool tool_has_contacts(const struct snapshot *snap);
 
 /* Finds the contact whose id is id[0..id_length).  1 found (*out set),

@@ -29,11 +29,18 @@ static const void *optional_section(const struct snapshot *snap, uint32_t id,
 	return NULL;
 }
 
-bool tool_has_contacts(const struct snapshot *snap)
+uint32_t tool_contact_count(const struct snapshot *snap)
 {
 	uint32_t count = 0;
-	return optional_section(snap, NSSIANA_SECTION_CONTACTS,
-				sizeof(struct nssiana_contact), &count) != NULL;
+	if (!optional_section(snap, NSSIANA_SECTION_CONTACTS,
+			      sizeof(struct nssiana_contact), &count))
+		return 0;
+	return count;
+}
+
+bool tool_has_contacts(const struct snapshot *snap)
+{
+	return tool_contact_count(snap) > 0;
 }
 
 /* The contact's strings, or false if one is out of bounds. */

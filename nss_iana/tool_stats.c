@@ -36,6 +36,23 @@ static void print_protocol_counts(const struct snapshot *snap)
 	}
 }
 
+/* What format 1.1 adds: the contact table and the preference file. */
+static void print_optional_sections(const struct snapshot *snap)
+{
+	uint32_t contacts = tool_contact_count(snap);
+	if (contacts)
+		printf("%-20s%u people\n", "Contact table", (unsigned)contacts);
+	else
+		printf("%-20s%s\n", "Contact table", "none (raw IDs)");
+	struct tool_preference pref;
+	if (tool_preference(snap, &pref))
+		printf("%-20s%s (CRC-32 %08x, %u lines, %u entries moved ahead)\n",
+		       "Preference file", pref.path, (unsigned)pref.crc32,
+		       (unsigned)pref.lines, (unsigned)pref.moved);
+	else
+		printf("%-20s%s\n", "Preference file", "none (registry order)");
+}
+
 static void print_stats(const char *path, const struct snapshot *snap)
 {
 	const struct nssiana_header *h = snap->header;
@@ -65,6 +82,7 @@ static void print_stats(const char *path, const struct snapshot *snap)
 	       "Rows skipped", skipped, h->rows_no_name, h->rows_no_port,
 	       h->rows_no_proto, h->rows_bad_name);
 	print_protocol_counts(snap);
+	print_optional_sections(snap);
 }
 
 int tool_cmd_stats(int argc, char **argv)
