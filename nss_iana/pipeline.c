@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "prefer.h"
+#include "xml.h"
 
 /* ---- reading a file whole ------------------------------------------------- */
 
@@ -91,29 +93,75 @@ void read_error_message(char *err, size_t err_size, const char *path, int error)
 
 /* ---- compiling ------------------------------------------------------------ */
 
-int compile_records(const struct record_reader *records, const char *name,
-		    struct compiled *out, char *err, size_t err_size)
+/* Reads the preference file and records it in reg->preference.  *pref is
+ * the parsed file. */
+static int load_preference(struct registry *reg, const char *path,
+			   struct preference **pref, char *err, size_t err_size)
 {
-	struct registry reg;
+	char *data;
+	size_t size;
+	int error = read_whole_file(path, &data, &size);
+
+	if (error) {
+		read_error_message(err, err_size, path, error);
+		return -1;
+	}
+	*pref = preference_parse(data, size);
+	reg->preference = calloc(1, sizeof(*reg->preference));
+	if (reg->preference)
+		reg->preference->path = strdup(path);
+	if (*pref && reg->preference && reg->preference->path) {
+		reg->preference->crc32 = crc32_of(data, size);
+		reg->preference->lines = (uint32_t)preference_line_count(*pref);
+	}
+	free(data);
+	if (!*pref || !reg->preference || !reg->preference->path) {
+		snprintf(err, err_size, "%s: out of memory", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int apply_preference(struct registry *reg, const char *path,
+			    char *err, size_t err_size)
+{
+	struct preference *pref = NULL;
+	int status = load_preference(reg, path, &pref, err, err_size);
+
+	if (status == 0 && registry_prefer(reg, pref, &reg->preference->moved) != 0) {
+		snprintf(err, err_size, "%s: out of memory", path);
+		status = -1;
+	}
+	preference_free(pref);
+	return status;
+}
+
+/* From the registry rules' result to a checked snapshot; frees *reg. */
+static int compile_registry(struct registry *reg, const char *name,
+			    const struct compile_options *options,
+			    struct compiled *out, char *err, size_t err_size)
+{
 	struct build_error error;
 	const char *reason;
 
-	memset(out, 0, sizeof(*out));
-	if (registry_read(&reg, records, name, err, err_size) != 0)
+	out->stats = reg->stats;
+	if (options && options->prefer &&
+	    apply_preference(reg, options->prefer, err, err_size) != 0) {
+		registry_free(reg);
 		return -1;
-	out->stats = reg.stats;
-	if (snapshot_build(&reg, &out->image, &error) != 0) {
+	}
+	if (snapshot_build(reg, &out->image, &error) != 0) {
 		if (error.row >= 0)
 			snprintf(err, err_size, "%s:%ld:%ld: %s", name,
-				 reg.rows[error.row].line, reg.rows[error.row].column,
+				 reg->rows[error.row].line, reg->rows[error.row].column,
 				 error.message);
 		else
 			snprintf(err, err_size, "%s: %s", name, error.message);
-		registry_free(&reg);
+		registry_free(reg);
 		compiled_free(out);
 		return -1;
 	}
-	registry_free(&reg);
+	registry_free(reg);
 	/* The checks every snapshot the tool opens gets (tool_open_snapshot). */
 	reason = snapshot_parse(&out->snap, out->image.data, out->image.size);
 	if (!reason)
@@ -129,24 +177,77 @@ int compile_records(const struct record_reader *records, const char *name,
 	return 0;
 }
 
-int compile_data(const char *data, size_t size, const char *name,
-		 struct compiled *out, char *err, size_t err_size)
+int compile_records(const struct record_reader *records, const char *name,
+		    struct compiled *out, char *err, size_t err_size)
 {
-	struct csv_reader *csv = csv_open(data, size);
+	struct registry reg;
 
 	memset(out, 0, sizeof(*out));
+	if (registry_read(&reg, records, name, err, err_size) != 0)
+		return -1;
+	return compile_registry(&reg, name, NULL, out, err, err_size);
+}
+
+/* IANA's XML: the same records as the CSV, and the contact table. */
+static int compile_xml(const char *data, size_t size, const char *name,
+		       const struct compile_options *options,
+		       struct compiled *out, char *err, size_t err_size)
+{
+	struct xml_reader *xml = xml_reader_new(data, size);
+	struct registry reg;
+
+	if (!xml) {
+		snprintf(err, err_size, "%s: out of memory", name);
+		return -1;
+	}
+	struct record_reader records = xml_records(xml);
+	int status = registry_read(&reg, &records, name, err, err_size);
+	if (status == 0) {
+		reg.contacts = xml_take_people(xml, &reg.contact_count);
+		status = compile_registry(&reg, name, options, out, err, err_size);
+	}
+	xml_reader_free(xml);
+	return status;
+}
+
+static int compile_csv(const char *data, size_t size, const char *name,
+		       const struct compile_options *options,
+		       struct compiled *out, char *err, size_t err_size)
+{
+	struct csv_reader *csv = csv_open(data, size);
+	struct registry reg;
+
 	if (!csv) {
 		snprintf(err, err_size, "%s: out of memory", name);
 		return -1;
 	}
 	struct record_reader records = csv_records(csv);
-	int status = compile_records(&records, name, out, err, err_size);
+	int status = registry_read(&reg, &records, name, err, err_size);
+	if (status == 0)
+		status = compile_registry(&reg, name, options, out, err, err_size);
 	csv_close(csv);
 	return status;
 }
 
-int compile_file(const char *path, struct compiled *out,
-		 char *err, size_t err_size)
+/* The format is told by content: XML starts with '<', a CSV never does. */
+static int compile_input(const char *data, size_t size, const char *name,
+			 const struct compile_options *options,
+			 struct compiled *out, char *err, size_t err_size)
+{
+	memset(out, 0, sizeof(*out));
+	if (xml_looks_like_xml(data, size))
+		return compile_xml(data, size, name, options, out, err, err_size);
+	return compile_csv(data, size, name, options, out, err, err_size);
+}
+
+int compile_data(const char *data, size_t size, const char *name,
+		 struct compiled *out, char *err, size_t err_size)
+{
+	return compile_input(data, size, name, NULL, out, err, err_size);
+}
+
+int compile_file_with(const char *path, const struct compile_options *options,
+		      struct compiled *out, char *err, size_t err_size)
 {
 	char *data;
 	size_t size;
@@ -157,9 +258,15 @@ int compile_file(const char *path, struct compiled *out,
 		read_error_message(err, err_size, path, error);
 		return -1;
 	}
-	int status = compile_data(data, size, path, out, err, err_size);
+	int status = compile_input(data, size, path, options, out, err, err_size);
 	free(data);
 	return status;
+}
+
+int compile_file(const char *path, struct compiled *out,
+		 char *err, size_t err_size)
+{
+	return compile_file_with(path, NULL, out, err, err_size);
 }
 
 void compiled_free(struct compiled *compiled)

@@ -1,9 +1,10 @@
 /*
  * pipeline.h - the one way from an input file to a snapshot in memory:
- * read the file whole, read its records (csv.h), apply the registry rules
- * (registry.h), build the snapshot (snapshot_write.h), and check the
- * result as the module and the tool check a snapshot file (snapshot.h:
- * snapshot_parse, snapshot_check_records).  Every command
+ * read the file whole, read its records (csv.h or xml.h), apply the
+ * registry rules (registry.h) and the preference file if any (prefer.h),
+ * build the snapshot (snapshot_write.h), and check the result as the
+ * module and the tool check a snapshot file (snapshot.h: snapshot_parse,
+ * snapshot_check_records).  Every command
  * and test that compiles goes through here.
  */
 #ifndef NSS_IANA_PIPELINE_H
@@ -46,8 +47,21 @@ struct compiled {
 int compile_file(const char *path, struct compiled *out,
 		 char *err, size_t err_size);
 
+/* What a compile may be asked on top of the registry itself. */
+struct compile_options {
+	/* A services(5) file whose lines decide the registry's ties
+	 * (prefer.h), recorded in the snapshot; NULL: pure registry order. */
+	const char *prefer;
+};
+
+/* compile_file with options (NULL: none). */
+int compile_file_with(const char *path, const struct compile_options *options,
+		      struct compiled *out, char *err, size_t err_size);
+
 /* The same for registry text already in memory; `name` is the file name
- * used in messages. */
+ * used in messages.  CSV or XML, told apart by the first byte that is not
+ * a byte-order mark or white space: '<' is IANA's XML (xml.h), with its
+ * contact table; anything else is the CSV (csv.h). */
 int compile_data(const char *data, size_t size, const char *name,
 		 struct compiled *out, char *err, size_t err_size);
 

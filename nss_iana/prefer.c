@@ -296,14 +296,122 @@ int preference_order(const struct preference *pref,
 		free(keys);
 		return -1;
 	}
-	qsort(keys, count, sizeof(*keys), by_sort_key);
-	/* Only listed items can come from later: everything else keeps its
-	 * place or makes room. */
 	*moved = 0;
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = 0; i < count; i++)
+		*moved += keys[i].anchor < keys[i].index;
+	qsort(keys, count, sizeof(*keys), by_sort_key);
+	for (size_t i = 0; i < count; i++)
 		order[i] = keys[i].index;
-		*moved += keys[i].index > i;
-	}
 	free(keys);
 	return 0;
+}
+
+/* ---- the registry's rows in the preferred order -------------------------- */
+
+/* Per entry (row not an alias): its alias rows' names, for the items. */
+struct alias_names {
+	const char **names; /* grouped by entry, in row order */
+	size_t *rows;       /* the same alias rows' indexes */
+	size_t *start;      /* per row: where its entry's names start */
+	size_t *count;      /* per row: how many */
+};
+
+static int collect_alias_names(const struct registry *reg, struct alias_names *a)
+{
+	a->names = malloc((reg->count + 1) * sizeof(*a->names));
+	a->rows = malloc((reg->count + 1) * sizeof(*a->rows));
+	a->start = calloc(reg->count + 1, sizeof(*a->start));
+	a->count = calloc(reg->count + 1, sizeof(*a->count));
+	if (!a->names || !a->rows || !a->start || !a->count)
+		return -1;
+	for (size_t r = 0; r < reg->count; r++)
+		if (reg->rows[r].alias_of >= 0)
+			a->count[reg->rows[r].alias_of]++;
+	for (size_t r = 1; r <= reg->count; r++)
+		a->start[r] = a->start[r - 1] + a->count[r - 1];
+	size_t *filled = calloc(reg->count + 1, sizeof(*filled));
+	if (!filled)
+		return -1;
+	for (size_t r = 0; r < reg->count; r++) {
+		long target = reg->rows[r].alias_of;
+		if (target >= 0) {
+			size_t at = a->start[target] + filled[target]++;
+			a->names[at] = reg->rows[r].name;
+			a->rows[at] = r;
+		}
+	}
+	free(filled);
+	return 0;
+}
+
+static void free_alias_names(struct alias_names *a)
+{
+	free(a->names);
+	free(a->rows);
+	free(a->start);
+	free(a->count);
+}
+
+/* Rewrites reg->rows: the entries in `order` (indexes into `entry_rows`),
+ * each followed by its alias rows in their registry order. */
+static int reorder_rows(struct registry *reg, const struct alias_names *a,
+			const size_t *entry_rows, const size_t *order,
+			size_t entries)
+{
+	struct registry_row *rows = malloc((reg->count + 1) * sizeof(*rows));
+	size_t *new_index = malloc((reg->count + 1) * sizeof(*new_index));
+	if (!rows || !new_index) {
+		free(rows);
+		free(new_index);
+		return -1;
+	}
+	size_t next = 0;
+	for (size_t k = 0; k < entries; k++) {
+		size_t row = entry_rows[order[k]];
+		new_index[row] = next;
+		rows[next++] = reg->rows[row];
+		for (size_t i = 0; i < a->count[row]; i++)
+			rows[next++] = reg->rows[a->rows[a->start[row] + i]];
+	}
+	for (size_t r = 0; r < next; r++)
+		if (rows[r].alias_of >= 0)
+			rows[r].alias_of = (long)new_index[rows[r].alias_of];
+	free(reg->rows);
+	reg->rows = rows;
+	free(new_index);
+	return 0;
+}
+
+int registry_prefer(struct registry *reg, const struct preference *pref,
+		    uint32_t *moved)
+{
+	struct alias_names a = { 0 };
+	size_t *entry_rows = malloc((reg->count + 1) * sizeof(*entry_rows));
+	struct prefer_item *items = malloc((reg->count + 1) * sizeof(*items));
+	size_t *order = malloc((reg->count + 1) * sizeof(*order));
+	size_t entries = 0, moved_count = 0;
+	int status = -1;
+
+	if (!entry_rows || !items || !order || collect_alias_names(reg, &a) != 0)
+		goto out;
+	for (size_t r = 0; r < reg->count; r++) {
+		const struct registry_row *row = &reg->rows[r];
+		if (row->alias_of >= 0)
+			continue;
+		entry_rows[entries] = r;
+		items[entries++] = (struct prefer_item){
+			row->name, a.names + a.start[r], a.count[r], row->proto,
+			row->port_first, row->port_last,
+		};
+	}
+	if (preference_order(pref, items, entries, order, &moved_count) != 0)
+		goto out;
+	*moved = (uint32_t)moved_count;
+	status = moved_count ? reorder_rows(reg, &a, entry_rows, order, entries) : 0;
+out:
+	free_alias_names(&a);
+	free(entry_rows);
+	free(items);
+	free(order);
+	return status;
 }

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "registry.h"
+
 /* One registry entry, as the ordering sees it. */
 struct prefer_item {
 	const char *name;
@@ -49,10 +51,17 @@ long preference_rank(const struct preference *pref,
  * moves to just before the first item (in the given order) it shares a
  * key with; where several listed items compete, the one listed first in
  * the file comes first; everything else keeps its relative order.  The
- * number of items that moved ahead (listed ones) goes to *moved.
+ * number of listed items placed before an item they followed goes to
+ * *moved.
  * Returns 0, or -1 if memory ran out. */
 int preference_order(const struct preference *pref,
 		     const struct prefer_item *items, size_t count,
 		     size_t *order, size_t *moved);
+
+/* Puts the registry's entries (rows that are not aliases) in the order
+ * preference_order gives, each followed by its alias rows; sets *moved.
+ * Returns 0, or -1 if memory ran out (the registry is then unchanged). */
+int registry_prefer(struct registry *reg, const struct preference *pref,
+		    uint32_t *moved);
 
 #endif

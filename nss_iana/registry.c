@@ -553,6 +553,12 @@ void registry_free(struct registry *reg)
 	for (size_t i = 0; i < reg->count; i++)
 		free(reg->rows[i].name); /* the row's one allocation */
 	free(reg->rows);
+	for (size_t i = 0; i < reg->contact_count; i++)
+		free(reg->contacts[i].id); /* the contact's one allocation */
+	free(reg->contacts);
+	if (reg->preference)
+		free(reg->preference->path);
+	free(reg->preference);
 	memset(reg, 0, sizeof(*reg));
 }
 

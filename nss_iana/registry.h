@@ -67,11 +67,37 @@ struct registry_stats {
 	unsigned long ranges;     /* serving rows with a port range */
 };
 
+/* One person of IANA's contact table (the XML's <people>; the CSV has
+ * none).  The five strings lie back to back in one allocation that starts
+ * at `id`. */
+struct registry_contact {
+	char *id;      /* as in "[IETF_Chair]", without the brackets */
+	char *name;
+	char *org;
+	char *uri;
+	char *updated;
+	long line;     /* of the <person> in the input */
+	long column;
+};
+
+/* The services(5) file that decided ties (prefer.h), as the snapshot
+ * records it. */
+struct registry_preference {
+	char *path;    /* as named on the command line */
+	uint32_t crc32; /* of the file's bytes */
+	uint32_t lines; /* lines naming a service on a port */
+	uint32_t moved; /* entries moved ahead of the first they tie with */
+};
+
 struct registry {
 	struct registry_row *rows; /* every serving row, in registry order */
 	size_t count;
 	struct registry_stats stats;
 	char date[11];     /* newest Registration/Modification Date, or "" */
+	/* Sorted by id, ids distinct; none for a CSV. */
+	struct registry_contact *contacts;
+	size_t contact_count;
+	struct registry_preference *preference; /* NULL: registry order */
 };
 
 /* Fills *reg from a record stream.  On error returns -1 and writes

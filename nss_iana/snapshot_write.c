@@ -21,9 +21,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The section table follows the header; the strings come first after it. */
+/* The section table follows the header, with room for the optional
+ * sections (zeros when a file has none); the strings come first after it. */
 #define STRINGS_OFFSET (sizeof(struct nssiana_header) + \
-			NSSIANA_SECTION_MAX_KNOWN * sizeof(struct nssiana_section))
+			NSSIANA_SECTION_MAX_OPTIONAL * sizeof(struct nssiana_section))
 static_assert(STRINGS_OFFSET % NSSIANA_SECTION_ALIGN == 0, "strings start aligned");
 
 /* Index buckets grow (doubling) up to this many to keep each bucket within
@@ -60,6 +61,8 @@ struct builder {
 	uint64_t *row_bytes;      /* what each row added to the file */
 	uint32_t *index[4];       /* name buckets, refs, port buckets, refs */
 	uint32_t index_size[4];   /* in uint32s */
+	struct nssiana_contact *contacts; /* reg->contact_count of them */
+	struct nssiana_preference preference; /* if reg->preference */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -142,6 +145,32 @@ static void add_meta(struct builder *b, const struct registry_row *r,
 	add_item(b, r->meta[0], (size_t)(last + strlen(last) + 1 - r->meta[0]), offset, row);
 }
 
+/* The optional sections' strings come after every other, so that the
+ * registry read from the XML has the pool of the same registry read from
+ * the CSV, plus the contacts' strings at its end.  They belong to no row
+ * (row_bytes' last slot). */
+static void list_optional_items(struct builder *b)
+{
+	const struct registry *reg = b->reg;
+	size_t no_row = reg->count;
+
+	for (size_t i = 0; i < reg->contact_count; i++) {
+		const struct registry_contact *c = &reg->contacts[i];
+		struct nssiana_contact *out = &b->contacts[i];
+		add_string(b, c->id, &out->id, no_row);
+		add_string(b, c->name, &out->name, no_row);
+		add_string(b, c->org, &out->org, no_row);
+		add_string(b, c->uri, &out->uri, no_row);
+		add_string(b, c->updated, &out->updated, no_row);
+	}
+	if (reg->preference) {
+		add_string(b, reg->preference->path, &b->preference.path, no_row);
+		b->preference.crc32 = reg->preference->crc32;
+		b->preference.lines = reg->preference->lines;
+		b->preference.moved = reg->preference->moved;
+	}
+}
+
 /* Every string in the order the pool stores them: "", the date, then each
  * entry's name, metadata and protocol, then each alias row's name and
  * metadata, in row order.  An entry's alias records are the run that
@@ -170,6 +199,7 @@ static int list_items(struct builder *b)
 		add_meta(b, &reg->rows[row], &b->aliases[at].meta, row);
 	}
 	free(next_alias);
+	list_optional_items(b);
 	return 0;
 }
 
@@ -477,7 +507,6 @@ static void fill_header(const struct builder *b, struct nssiana_header *header,
 	header->version_minor = NSSIANA_VERSION_MINOR;
 	header->header_size = sizeof *header;
 	header->file_size = (uint32_t)file_size;
-	header->section_count = NSSIANA_SECTION_MAX_KNOWN;
 	header->registry_date = b->date;
 	header->rows_read = stats->rows_read;
 	header->rows_no_name = stats->no_name;
@@ -503,10 +532,11 @@ static int refuse_file_size(struct builder *b, size_t file_size)
 		    file_size, NSSIANA_MAX_FILE_SIZE);
 }
 
-/* The sections in id order (STRINGS first), each at a multiple of 8. */
+/* The sections in id order (STRINGS first), each at a multiple of 8; the
+ * optional ones only when they have content. */
 static int assemble(struct builder *b, struct snapshot_image *image)
 {
-	const void *data[NSSIANA_SECTION_MAX_KNOWN + 1] = {
+	const void *data[NSSIANA_SECTION_MAX_OPTIONAL + 1] = {
 		[NSSIANA_SECTION_STRINGS] = b->strings,
 		[NSSIANA_SECTION_PROTOCOLS] = b->protocols,
 		[NSSIANA_SECTION_ENTRIES] = b->entries,
@@ -515,8 +545,10 @@ static int assemble(struct builder *b, struct snapshot_image *image)
 		[NSSIANA_SECTION_NAME_REFS] = b->index[1],
 		[NSSIANA_SECTION_PORT_BUCKETS] = b->index[2],
 		[NSSIANA_SECTION_PORT_REFS] = b->index[3],
+		[NSSIANA_SECTION_CONTACTS] = b->contacts,
+		[NSSIANA_SECTION_PREFERENCE] = &b->preference,
 	};
-	const size_t size[NSSIANA_SECTION_MAX_KNOWN + 1] = {
+	const size_t size[NSSIANA_SECTION_MAX_OPTIONAL + 1] = {
 		[NSSIANA_SECTION_STRINGS] = b->strings_size,
 		[NSSIANA_SECTION_PROTOCOLS] = b->protocol_count * sizeof(uint32_t),
 		[NSSIANA_SECTION_ENTRIES] = b->entry_count * sizeof(struct nssiana_entry),
@@ -525,15 +557,23 @@ static int assemble(struct builder *b, struct snapshot_image *image)
 		[NSSIANA_SECTION_NAME_REFS] = b->index_size[1] * sizeof(uint32_t),
 		[NSSIANA_SECTION_PORT_BUCKETS] = b->index_size[2] * sizeof(uint32_t),
 		[NSSIANA_SECTION_PORT_REFS] = b->index_size[3] * sizeof(uint32_t),
+		[NSSIANA_SECTION_CONTACTS] =
+			b->reg->contact_count * sizeof(struct nssiana_contact),
+		[NSSIANA_SECTION_PREFERENCE] =
+			b->reg->preference ? sizeof(struct nssiana_preference) : 0,
 	};
-	struct nssiana_section table[NSSIANA_SECTION_MAX_KNOWN];
+	struct nssiana_section table[NSSIANA_SECTION_MAX_OPTIONAL];
+	uint32_t count = 0;
 	struct nssiana_header header;
 	size_t offset = STRINGS_OFFSET;
 
-	for (uint32_t id = 1; id <= NSSIANA_SECTION_MAX_KNOWN; id++) {
+	memset(table, 0, sizeof table);
+	for (uint32_t id = 1; id <= NSSIANA_SECTION_MAX_OPTIONAL; id++) {
+		if (id > NSSIANA_SECTION_MAX_KNOWN && size[id] == 0)
+			continue;
 		offset += -offset & (NSSIANA_SECTION_ALIGN - 1);
-		table[id - 1] = (struct nssiana_section){ id, (uint32_t)offset,
-							  (uint32_t)size[id], 0 };
+		table[count++] = (struct nssiana_section){ id, (uint32_t)offset,
+							   (uint32_t)size[id], 0 };
 		offset += size[id];
 	}
 	for (uint32_t e = 0; e < b->entry_count; e++)
@@ -547,11 +587,12 @@ static int assemble(struct builder *b, struct snapshot_image *image)
 	if (!file)
 		return out_of_memory(b);
 	fill_header(b, &header, offset);
+	header.section_count = count;
 	memcpy(file, &header, sizeof header);
 	memcpy(file + sizeof header, table, sizeof table);
-	for (uint32_t id = 1; id <= NSSIANA_SECTION_MAX_KNOWN; id++)
-		if (size[id])
-			memcpy(file + table[id - 1].offset, data[id], size[id]);
+	for (uint32_t i = 0; i < count; i++)
+		if (table[i].size)
+			memcpy(file + table[i].offset, data[table[i].id], table[i].size);
 	uint32_t checksum = snapshot_checksum(file, offset);
 	memcpy(file + offsetof(struct nssiana_header, checksum), &checksum, sizeof checksum);
 	image->data = file;
@@ -569,6 +610,7 @@ static void builder_free(struct builder *b)
 	free(b->items);
 	free(b->strings);
 	free(b->row_bytes);
+	free(b->contacts);
 	for (int i = 0; i < 4; i++)
 		free(b->index[i]);
 }
@@ -584,10 +626,16 @@ static int build(struct builder *b, struct snapshot_image *image)
 	b->entries = calloc(rows + 1, sizeof(*b->entries));
 	b->aliases = calloc(rows + 1, sizeof(*b->aliases));
 	b->entry_proto = calloc(rows + 1, sizeof(*b->entry_proto));
-	b->items = calloc(3 * rows + 2, sizeof(*b->items));
+	size_t contacts = b->reg->contact_count;
+	if (contacts >= UINT32_MAX / 8)
+		return fail(b, -1, "more contacts than a snapshot can hold");
+	/* Each row adds at most three items; "" and the date two, each
+	 * contact five, the preference one. */
+	b->items = calloc(3 * rows + 5 * contacts + 3, sizeof(*b->items));
 	b->row_bytes = calloc(rows + 1, sizeof(*b->row_bytes));
+	b->contacts = calloc(contacts + 1, sizeof(*b->contacts));
 	if (!b->entry_of_row || !b->row_of_entry || !b->entries || !b->aliases ||
-	    !b->entry_proto || !b->items || !b->row_bytes)
+	    !b->entry_proto || !b->items || !b->row_bytes || !b->contacts)
 		return out_of_memory(b);
 	if (number_entries(b) < 0)
 		return -1;
@@ -637,6 +685,11 @@ static uint32_t crc32_update(uint32_t crc, const unsigned char *data, size_t siz
 	for (size_t i = 0; i < size; i++)
 		crc = table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
 	return crc;
+}
+
+uint32_t crc32_of(const void *data, size_t size)
+{
+	return crc32_update(0xFFFFFFFFu, data, size) ^ 0xFFFFFFFFu;
 }
 
 uint32_t snapshot_checksum(const unsigned char *data, size_t size)

@@ -21,7 +21,9 @@ struct build_error {
 	char message[160]; /* an English reason, without the position */
 };
 
-/* Builds the snapshot of `reg`.  Returns 0, or -1 with *error filled when
+/* Builds the snapshot of `reg`, with the optional sections CONTACTS and
+ * PREFERENCE when `reg` has contacts or a preference.  Returns 0, or -1
+ * with *error filled when
  * the registry does not fit the format (snapshot_format.h: more than 256
  * protocols, more than NSSIANA_MAX_BUCKET_ENTRIES entries that no number
  * of buckets can separate, a file over NSSIANA_MAX_FILE_SIZE, ...).  An
@@ -30,6 +32,9 @@ struct build_error {
 int snapshot_build(const struct registry *reg, struct snapshot_image *image,
 		   struct build_error *error);
 void snapshot_image_free(struct snapshot_image *image);
+
+/* CRC-32 (zlib/IEEE) of `size` bytes. */
+uint32_t crc32_of(const void *data, size_t size);
 
 /* CRC-32 (zlib/IEEE) of a snapshot with its checksum field read as zero. */
 uint32_t snapshot_checksum(const unsigned char *data, size_t size);

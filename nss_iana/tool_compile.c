@@ -1,5 +1,5 @@
 /*
- * tool_compile.c - `nss-iana compile CSV -o FILE`.
+ * tool_compile.c - `nss-iana compile [--prefer FILE] INPUT -o FILE`.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -9,16 +9,25 @@
 #include "tool.h"
 
 static const char compile_help[] =
-	"Usage: nss-iana compile CSV -o FILE\n"
-	"Compile IANA's service-names-port-numbers.csv into a snapshot.\n"
+	"Usage: nss-iana compile [--prefer FILE | --no-prefer] INPUT -o FILE\n"
+	"Compile IANA's registry into a snapshot.  INPUT is IANA's\n"
+	"service-names-port-numbers.csv or service-names-port-numbers.xml,\n"
+	"told apart by content; the XML adds IANA's contact table.\n"
 	"\n"
 	"  -o, --output=FILE  the snapshot to write (required); a file is replaced\n"
 	"                     atomically, and left untouched on any error\n"
+	"      --prefer=FILE  a services(5) file (e.g. /etc/services) deciding\n"
+	"                     ties: where registry entries share a port and\n"
+	"                     protocol, or a name and protocol, the entry FILE\n"
+	"                     lists comes first.  Only the order changes; the\n"
+	"                     snapshot records FILE and its CRC-32\n"
+	"      --no-prefer    pure registry order (the default; cancels an\n"
+	"                     earlier --prefer)\n"
 	"      --help         display this help and exit\n"
 	"\n"
 	"Prints one summary line: rows read, entries served, aliases, ranges,\n"
-	"and rows skipped by reason.  Errors in the CSV are reported as\n"
-	"FILE:LINE:COL: message.\n"
+	"rows skipped by reason, and the contacts and preference if any.\n"
+	"Errors in the input are reported as FILE:LINE:COL: message.\n"
 	"\n"
 	TOOL_OUTPUT_HELP
 	"Exit status: 0 ok, 1 error, 2 usage.\n";
@@ -35,14 +44,21 @@ static void print_summary(const char *output, const struct registry_stats *st,
 	if (st->unresolved_aliases)
 		printf("; %lu alias rows without a target served as entries",
 		       st->unresolved_aliases);
+	uint32_t contacts = tool_contact_count(snap);
+	if (contacts)
+		printf("; %u contacts", (unsigned)contacts);
+	struct tool_preference pref;
+	if (tool_preference(snap, &pref))
+		printf("; %s moved %u entries ahead", pref.path, (unsigned)pref.moved);
 	putchar('\n');
 }
 
-static int compile_to(const char *csv, const char *output)
+static int compile_to(const char *input, const char *output,
+		      const struct compile_options *options)
 {
 	char err[512];
 	struct compiled compiled;
-	if (compile_file(csv, &compiled, err, sizeof(err)) != 0) {
+	if (compile_file_with(input, options, &compiled, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return TOOL_EXIT_FAILURE;
 	}
@@ -62,16 +78,25 @@ int tool_cmd_compile(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"output", required_argument, NULL, 'o'},
+		{"prefer", required_argument, NULL, 'p'},
+		{"no-prefer", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *output = NULL;
+	struct compile_options compile_options = { NULL };
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			output = optarg;
+			break;
+		case 'p':
+			compile_options.prefer = optarg;
+			break;
+		case 'n':
+			compile_options.prefer = NULL;
 			break;
 		case 'h':
 			fputs(compile_help, stdout);
@@ -82,8 +107,8 @@ int tool_cmd_compile(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return tool_usage_error("compile", optind == argc
-					? "missing CSV" : "too many arguments");
+					? "missing INPUT" : "too many arguments");
 	if (!output)
 		return tool_usage_error("compile", "missing -o FILE");
-	return compile_to(argv[optind], output);
+	return compile_to(argv[optind], output, &compile_options);
 }

@@ -54,12 +54,13 @@ static int compare_spans(const void *a, const void *b)
 
 static const char *section_name(uint32_t id)
 {
-	static const char *const names[NSSIANA_SECTION_MAX_KNOWN + 1] = {
+	static const char *const names[NSSIANA_SECTION_MAX_OPTIONAL + 1] = {
 		"?", "section STRINGS", "section PROTOCOLS", "section ENTRIES",
 		"section ALIASES", "section NAME_BUCKETS", "section NAME_REFS",
-		"section PORT_BUCKETS", "section PORT_REFS",
+		"section PORT_BUCKETS", "section PORT_REFS", "section CONTACTS",
+		"section PREFERENCE",
 	};
-	return id <= NSSIANA_SECTION_MAX_KNOWN ? names[id] : "?";
+	return id <= NSSIANA_SECTION_MAX_OPTIONAL ? names[id] : "?";
 }
 
 static const char *check_header_fields(const struct nssiana_header *h,
@@ -78,8 +79,9 @@ static const char *check_header_fields(const struct nssiana_header *h,
 	return NULL;
 }
 
-/* Exactly the known sections, once each (snapshot_parse has bounded each
- * one inside the file and refused a known one twice), reserved zero. */
+/* Exactly the required sections, once each (snapshot_parse has bounded
+ * each one inside the file and refused a required one twice), and in a
+ * 1.1 file the optional ones at most once each; reserved zero. */
 static const char *collect_spans(const struct snapshot *snap, struct span *spans,
 				 char *reason, size_t reason_size)
 {
@@ -89,9 +91,17 @@ static const char *collect_spans(const struct snapshot *snap, struct span *spans
 	spans[0] = (struct span){ 0, sizeof *h, "the header" };
 	spans[1] = (struct span){ h->header_size, h->header_size +
 		(uint64_t)h->section_count * sizeof *table, "the section table" };
+	bool seen[NSSIANA_SECTION_MAX_OPTIONAL + 1] = { false };
 	for (uint32_t i = 0; i < h->section_count; i++) {
-		if (table[i].id == 0 || table[i].id > NSSIANA_SECTION_MAX_KNOWN)
-			return FAIL("unknown section id %u", table[i].id);
+		uint32_t id = table[i].id;
+		bool optional = id > NSSIANA_SECTION_MAX_KNOWN &&
+				id <= NSSIANA_SECTION_MAX_OPTIONAL;
+		if (id == 0 || id > NSSIANA_SECTION_MAX_OPTIONAL ||
+		    (optional && h->version_minor < 1))
+			return FAIL("unknown section id %u", id);
+		if (optional && seen[id])
+			return FAIL("%s appears twice", section_name(id));
+		seen[id] = true;
 		if (table[i].reserved)
 			return FAIL("%s: reserved field is not zero",
 				    section_name(table[i].id));
@@ -131,10 +141,12 @@ static const char *check_spans(const struct snapshot *snap, struct span *spans,
 static const char *check_layout(const struct snapshot *snap, char *reason,
 				size_t reason_size)
 {
-	struct span spans[NSSIANA_SECTION_MAX_KNOWN + 2];
-	if (snap->header->section_count != NSSIANA_SECTION_MAX_KNOWN)
-		return FAIL("%u sections, the compiler writes exactly %u",
-			    snap->header->section_count, NSSIANA_SECTION_MAX_KNOWN);
+	struct span spans[NSSIANA_SECTION_MAX_OPTIONAL + 2];
+	if (snap->header->section_count < NSSIANA_SECTION_MAX_KNOWN ||
+	    snap->header->section_count > NSSIANA_SECTION_MAX_OPTIONAL)
+		return FAIL("%u sections, the compiler writes %u to %u",
+			    snap->header->section_count, NSSIANA_SECTION_MAX_KNOWN,
+			    NSSIANA_SECTION_MAX_OPTIONAL);
 	const char *result;
 	if ((result = collect_spans(snap, spans, reason, reason_size)) ||
 	    (result = check_spans(snap, spans, snap->header->section_count + 2,
@@ -401,6 +413,69 @@ static const char *check_header(const struct snapshot *snap, char *reason,
 	return NULL;
 }
 
+/* ---- the optional sections of 1.1 ---- */
+
+static const struct nssiana_section *find_section(const struct snapshot *snap,
+						  uint32_t id)
+{
+	const struct nssiana_header *h = snap->header;
+	const struct nssiana_section *table =
+		(const void *)(snap->base + h->header_size);
+	for (uint32_t i = 0; i < h->section_count; i++)
+		if (table[i].id == id)
+			return &table[i];
+	return NULL;
+}
+
+/* Every string inside the pool, ids not empty and strictly increasing
+ * (the tool's binary search depends on it). */
+static const char *check_contacts(const struct snapshot *snap, char *reason,
+				  size_t reason_size)
+{
+	const struct nssiana_section *section =
+		find_section(snap, NSSIANA_SECTION_CONTACTS);
+	if (!section)
+		return NULL;
+	if (section->size % sizeof(struct nssiana_contact))
+		return FAIL("section CONTACTS: %u bytes, not a whole number of "
+			    "contacts", section->size);
+	const struct nssiana_contact *contacts =
+		(const void *)(snap->base + section->offset);
+	uint32_t count = section->size / sizeof(struct nssiana_contact);
+	const char *previous = NULL;
+	for (uint32_t i = 0; i < count; i++) {
+		const struct nssiana_contact *c = &contacts[i];
+		const char *id = snapshot_string(snap, c->id);
+		if (!id || !snapshot_string(snap, c->name) ||
+		    !snapshot_string(snap, c->org) || !snapshot_string(snap, c->uri) ||
+		    !snapshot_string(snap, c->updated))
+			return FAIL("contact %u: a string outside the pool", i);
+		if (!id[0])
+			return FAIL("contact %u: empty id", i);
+		if (previous && strcmp(previous, id) >= 0)
+			return FAIL("contact %u: ids not in strictly increasing order", i);
+		previous = id;
+	}
+	return NULL;
+}
+
+static const char *check_preference(const struct snapshot *snap, char *reason,
+				    size_t reason_size)
+{
+	const struct nssiana_section *section =
+		find_section(snap, NSSIANA_SECTION_PREFERENCE);
+	if (!section)
+		return NULL;
+	if (section->size != sizeof(struct nssiana_preference))
+		return FAIL("section PREFERENCE: %u bytes, not %zu", section->size,
+			    sizeof(struct nssiana_preference));
+	const struct nssiana_preference *p =
+		(const void *)(snap->base + section->offset);
+	if (!snapshot_string(snap, p->path))
+		return FAIL("section PREFERENCE: its path is outside the pool");
+	return NULL;
+}
+
 const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 				 size_t reason_size)
 {
@@ -415,7 +490,9 @@ const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 	    (result = check_alias_runs(snap, reason, reason_size)) ||
 	    (result = check_limits(snap, reason, reason_size)) ||
 	    (result = check_names(snap, reason, reason_size)) ||
-	    (result = check_indexes(snap, reason, reason_size)))
+	    (result = check_indexes(snap, reason, reason_size)) ||
+	    (result = check_contacts(snap, reason, reason_size)) ||
+	    (result = check_preference(snap, reason, reason_size)))
 		return result;
 	return NULL;
 }

@@ -30,17 +30,6 @@
 #define PARAGRAPH_INDENT "        "
 #define PARAGRAPH_INDENT_SIZE 8
 
-const char *const xml_service_field_names[XML_SERVICE_FIELDS] = {
-	"Service Name", "Port Number", "Transport Protocol", "Description",
-	"Assignee", "Contact", "Registration Date", "Modification Date",
-	"Reference", "Service Code", "Unauthorized Use Reported",
-	"Assignment Notes",
-};
-
-const char *const xml_person_field_names[XML_PERSON_FIELDS] = {
-	"ID", "Name", "Organization", "URI", "Updated",
-};
-
 /* What an open element is to the reader. */
 enum role {
 	ROLE_SKIP,     /* outside anything we read: ignored with its text */
@@ -94,7 +83,7 @@ struct xml_reader {
 	bool started;
 	bool finished;
 	bool failed;
-	struct xml_error error; /* set by fail() */
+	struct record_error error; /* set by fail() */
 
 	enum role roles[XML_MAX_DEPTH];
 	int depth;
@@ -109,6 +98,12 @@ struct xml_reader {
 	size_t xref_start;
 	struct buffer xref_data;
 	bool xref_is_rfc;
+
+	/* The record stream (xml_records). */
+	bool header_sent;
+	struct registry_contact *people;
+	size_t people_count;
+	size_t people_capacity;
 };
 
 /* ---- errors and buffers -------------------------------------------------- */
@@ -312,7 +307,7 @@ static void begin_record(struct xml_reader *reader, enum xml_record_kind kind,
 
 static void publish_field(struct xml_reader *reader, int field, int source)
 {
-	struct xml_field *out = &reader->record.fields[field];
+	struct record_field *out = &reader->record.fields[field];
 	const struct field_state *state = &reader->fields[source];
 	out->text = state->rendered.text ? state->rendered.text : "";
 	out->length = state->rendered.length;
@@ -605,10 +600,15 @@ void xml_reader_free(struct xml_reader *reader)
 		buffer_free(&reader->fields[f].rendered);
 	}
 	buffer_free(&reader->xref_data);
+	size_t count;
+	struct registry_contact *people = xml_take_people(reader, &count);
+	for (size_t i = 0; i < count; i++)
+		free(people[i].id);
+	free(people);
 	free(reader);
 }
 
-static int report_error(struct xml_reader *reader, struct xml_error *error)
+static int report_error(struct xml_reader *reader, struct record_error *error)
 {
 	if (!reader->failed) {
 		reader->failed = true;
@@ -623,7 +623,7 @@ static int report_error(struct xml_reader *reader, struct xml_error *error)
 }
 
 int xml_next(struct xml_reader *reader, const struct xml_record **record,
-	     struct xml_error *error)
+	     struct record_error *error)
 {
 	if (reader->failed)
 		return report_error(reader, error);
@@ -631,7 +631,7 @@ int xml_next(struct xml_reader *reader, const struct xml_record **record,
 		return 0;
 	if (!reader->started && reader->size > INT_MAX) {
 		reader->failed = true;
-		reader->error = (struct xml_error){1, 1, "input too large"};
+		reader->error = (struct record_error){1, 1, "input too large"};
 		return report_error(reader, error);
 	}
 	reader->record_ready = false;
@@ -647,4 +647,123 @@ int xml_next(struct xml_reader *reader, const struct xml_record **record,
 	}
 	reader->finished = true;
 	return 0;
+}
+
+/* ---- the record stream --------------------------------------------------- */
+
+/* The first record of the stream: the CSV export's column names, in
+ * enum xml_service_field order. */
+#define COLUMN(name) { name, sizeof(name) - 1, 1, 1 }
+static const struct record_field column_names[XML_SERVICE_FIELDS] = {
+	COLUMN("Service Name"), COLUMN("Port Number"),
+	COLUMN("Transport Protocol"), COLUMN("Description"),
+	COLUMN("Assignee"), COLUMN("Contact"), COLUMN("Registration Date"),
+	COLUMN("Modification Date"), COLUMN("Reference"),
+	COLUMN("Service Code"), COLUMN("Unauthorized Use Reported"),
+	COLUMN("Assignment Notes"),
+};
+#undef COLUMN
+
+/* A copy of the person's fields, back to back in one allocation. */
+static int keep_person(struct xml_reader *reader, const struct xml_record *person,
+		       struct record_error *error)
+{
+	size_t total = 0;
+	for (size_t f = 0; f < XML_PERSON_FIELDS; f++)
+		total += person->fields[f].length + 1;
+	if (reader->people_count == reader->people_capacity) {
+		size_t capacity = reader->people_capacity ? reader->people_capacity * 2 : 64;
+		struct registry_contact *grown =
+			realloc(reader->people, capacity * sizeof(*grown));
+		if (!grown)
+			goto out_of_memory;
+		reader->people = grown;
+		reader->people_capacity = capacity;
+	}
+	char *text = malloc(total);
+	if (!text)
+		goto out_of_memory;
+	struct registry_contact *c = &reader->people[reader->people_count++];
+	char **slots[XML_PERSON_FIELDS] = { &c->id, &c->name, &c->org, &c->uri,
+					    &c->updated };
+	for (size_t f = 0; f < XML_PERSON_FIELDS; f++) {
+		*slots[f] = text;
+		memcpy(text, person->fields[f].text, person->fields[f].length + 1);
+		text += person->fields[f].length + 1;
+	}
+	c->line = person->line;
+	c->column = person->column;
+	return 0;
+out_of_memory:
+	*error = (struct record_error){ person->line, person->column, "out of memory" };
+	return -1;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct registry_contact *x = a, *y = b;
+	int order = strcmp(x->id, y->id);
+	return order ? order : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Sorts the people by id for the snapshot's binary search; an id twice
+ * would make "[ID]" ambiguous. */
+static int finish_people(struct xml_reader *reader, struct record_error *error)
+{
+	if (reader->people_count)
+		qsort(reader->people, reader->people_count,
+		      sizeof(*reader->people), by_id);
+	for (size_t i = 1; i < reader->people_count; i++) {
+		const struct registry_contact *c = &reader->people[i];
+		if (strcmp(c->id, reader->people[i - 1].id) == 0) {
+			error->line = c->line;
+			error->column = c->column;
+			snprintf(error->message, sizeof(error->message),
+				 "a second <person id=\"%.60s\">", c->id);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int next_record(void *state, struct record *record,
+		       struct record_error *error)
+{
+	struct xml_reader *reader = state;
+	if (!reader->header_sent) {
+		reader->header_sent = true;
+		record->fields = column_names;
+		record->count = XML_SERVICE_FIELDS;
+		return 1;
+	}
+	for (;;) {
+		const struct xml_record *next;
+		int status = xml_next(reader, &next, error);
+		if (status < 0)
+			return -1;
+		if (status == 0)
+			return finish_people(reader, error);
+		if (next->kind == XML_RECORD_SERVICE) {
+			record->fields = next->fields;
+			record->count = next->field_count;
+			return 1;
+		}
+		if (keep_person(reader, next, error) != 0)
+			return -1;
+	}
+}
+
+struct record_reader xml_records(struct xml_reader *reader)
+{
+	return (struct record_reader){ next_record, reader };
+}
+
+struct registry_contact *xml_take_people(struct xml_reader *reader,
+					 size_t *count)
+{
+	struct registry_contact *people = reader->people;
+	*count = reader->people_count;
+	reader->people = NULL;
+	reader->people_count = reader->people_capacity = 0;
+	return people;
 }

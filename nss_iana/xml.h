@@ -4,9 +4,9 @@
  * text, as IANA's CSV export of it.
  *
  * It reads from memory, with expat, one record at a time.  Each <record>
- * becomes the 12 fields of the CSV export, named by the CSV's header
- * ("Service Name", "Port Number", ...).  Each <person> of the <people>
- * table becomes a record of its own: ID, Name, Organization, URI, Updated.
+ * becomes the 12 fields of the CSV export, in the CSV's column order
+ * (enum xml_service_field).  Each <person> of the <people> table becomes
+ * a record of its own: id, name, organization, URI, updated.
  *
  * Text is rendered as IANA's CSV export renders it (checked field by field
  * against the 2025 exports, which IANA generates from the XML):
@@ -27,6 +27,9 @@
  * outside a field, and read as text inside one, so that a new element
  * in IANA's schema loses nothing and breaks nothing.
  *
+ * A field's position is where its element (or, for the dates and the id,
+ * its record's start tag) is.
+ *
  * Bounded for hostile input: a document type declaration (and so any
  * entity declaration: "billion laughs") is refused, elements nest at most
  * XML_MAX_DEPTH deep, and a field is at most CSV_MAX_FIELD bytes, before
@@ -38,6 +41,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "record.h"
+#include "registry.h"
 
 #define XML_MAX_DEPTH 32 /* the registry nests 4 deep */
 
@@ -71,30 +77,12 @@ enum xml_person_field {
 	XML_PERSON_FIELDS
 };
 
-/* The CSV export's column names, in enum xml_service_field order, and the
- * person fields' names (those of the registry page's contact table). */
-extern const char *const xml_service_field_names[XML_SERVICE_FIELDS];
-extern const char *const xml_person_field_names[XML_PERSON_FIELDS];
-
-struct xml_field {
-	const char *text; /* rendered, NUL-terminated, owned by the reader */
-	size_t length;
-	long line;        /* where the element (or attribute) holding it is */
-	long column;
-};
-
 struct xml_record {
 	enum xml_record_kind kind;
-	struct xml_field fields[XML_SERVICE_FIELDS]; /* the kind's count used */
+	struct record_field fields[XML_SERVICE_FIELDS]; /* the kind's count used */
 	size_t field_count;
 	long line;        /* of the <record> or <person> start tag */
 	long column;
-};
-
-struct xml_error {
-	long line;
-	long column;
-	char message[160];
 };
 
 struct xml_reader; /* opaque: it holds the expat parser */
@@ -112,6 +100,18 @@ void xml_reader_free(struct xml_reader *reader);
  * the next call), 0 at the end of the document, -1 on an error (then
  * *error says where and what; the reader must not be used further). */
 int xml_next(struct xml_reader *reader, const struct xml_record **record,
-	     struct xml_error *error);
+	     struct record_error *error);
+
+/* The reader as a record stream (record.h) for the registry rules: the
+ * names of the 12 columns, then one record per <record>.  The <person>s
+ * met on the way are kept, and at the end sorted by id; two with the same
+ * id are an error there. */
+struct record_reader xml_records(struct xml_reader *reader);
+
+/* Hands over the people kept by the stream (sorted by id, each one
+ * allocation starting at `id`, as registry_free frees them); the reader
+ * keeps none. */
+struct registry_contact *xml_take_people(struct xml_reader *reader,
+					 size_t *count);
 
 #endif

@@ -36,7 +36,7 @@ static bool is_edge_space(char c)
 	       c == '\v';
 }
 
-static void check_field(const struct xml_field *field, long lines)
+static void check_field(const struct record_field *field, long lines)
 {
 	xml_require(field->text != NULL, "a field has text");
 	xml_require(strlen(field->text) == field->length,
@@ -84,7 +84,7 @@ int fuzz_xml_one(const uint8_t *data, size_t size)
 	struct xml_reader *reader = xml_reader_new(text, size);
 	xml_require(reader != NULL, "a reader is made");
 	const struct xml_record *record;
-	struct xml_error error;
+	struct record_error error;
 	int status;
 	while ((status = xml_next(reader, &record, &error)) == 1)
 		check_record(record, lines);

@@ -121,8 +121,6 @@ static void ask_every_port(const struct snapshot *snap)
 			uint32_t index;
 			enum snapshot_status status = snapshot_find_port(
 				snap, (uint16_t)port, proto, &index);
-			if (status == SNAPSHOT_NOT_FOUND)
-				continue; /* most ports: keep the output small */
 			printf("port %u/%s = ", port, proto ? proto : "-");
 			print_answer(snap, status, index);
 		}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "prefer.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
@@ -142,7 +143,7 @@ START_TEST(competing_listed_entries_follow_the_file)
 		ITEM("z", "tcp", 10, 10),
 	};
 	size_t expected[] = { 2, 1, 0 };
-	expect_order("z 10/tcp\ny 10/tcp\n", items, 3, expected, 1);
+	expect_order("z 10/tcp\ny 10/tcp\n", items, 3, expected, 2);
 	/* Across keys: b competes with a on port 5, and c with b on the
 	 * name "b" (alias of c), so the file decides between b and c. */
 	static const char *const c_aliases[] = { "b" };
@@ -152,7 +153,7 @@ START_TEST(competing_listed_entries_follow_the_file)
 		{ "c", c_aliases, 1, "tcp", 6, 6 },
 	};
 	size_t chain_expected[] = { 2, 1, 0 };
-	expect_order("c 6/tcp b\nb 5/tcp\n", chain, 3, chain_expected, 1);
+	expect_order("c 6/tcp b\nb 5/tcp\n", chain, 3, chain_expected, 2);
 }
 END_TEST
 
@@ -170,11 +171,4 @@ static Suite *prefer_suite(void)
 	return suite;
 }
 
-int main(void)
-{
-	SRunner *runner = srunner_create(prefer_suite());
-	srunner_run_all(runner, CK_NORMAL);
-	int failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+CHECK_MAIN(prefer_suite)

@@ -21,7 +21,7 @@
 /* Reads every record into "[f1|f2|...]" per record, one after another,
  * persons prefixed with "P", so a test states the whole result at once. */
 static char *render_all(const char *data, size_t size, int *status,
-			struct xml_error *error)
+			struct record_error *error)
 {
 	struct xml_reader *reader = xml_reader_new(data, size);
 	const struct xml_record *record;
@@ -34,7 +34,7 @@ static char *render_all(const char *data, size_t size, int *status,
 		if (record->kind == XML_RECORD_PERSON)
 			out[used++] = 'P';
 		for (size_t i = 0; i < record->field_count; i++) {
-			const struct xml_field *field = &record->fields[i];
+			const struct record_field *field = &record->fields[i];
 			ck_assert_uint_eq(strlen(field->text), field->length);
 			while (used + field->length + 8 > capacity) {
 				capacity *= 2;
@@ -55,7 +55,7 @@ static char *render_all(const char *data, size_t size, int *status,
 static void expect_parse(const char *data, size_t size, const char *expected)
 {
 	int status;
-	struct xml_error error;
+	struct record_error error;
 	char *got = render_all(data, size, &status, &error);
 
 	ck_assert_msg(status == 0, "error %ld:%ld: %s", error.line, error.column,
@@ -68,7 +68,7 @@ static void expect_error(const char *data, size_t size, long line,
 			 long column, const char *what)
 {
 	int status;
-	struct xml_error error;
+	struct record_error error;
 	char *got = render_all(data, size, &status, &error);
 
 	ck_assert_int_eq(status, -1);
@@ -223,7 +223,7 @@ START_TEST(positions)
 		"  <name>x</name>\n  <xref type=\"person\" data=\"A\"/>\n</record>" TAIL;
 	struct xml_reader *reader = xml_reader_new(LIT(doc));
 	const struct xml_record *record;
-	struct xml_error error;
+	struct record_error error;
 	ck_assert_int_eq(xml_next(reader, &record, &error), 1);
 	ck_assert_int_eq(record->line, 3);
 	ck_assert_int_eq(record->column, 1);
@@ -344,7 +344,7 @@ START_TEST(field_size_limit)
 {
 	char *doc = document_with_note_of(CSV_MAX_FIELD, "a");
 	int status;
-	struct xml_error error;
+	struct record_error error;
 	char *got = render_all(doc, strlen(doc), &status, &error);
 	ck_assert_int_eq(status, 0);
 	ck_assert_uint_eq(strlen(got), CSV_MAX_FIELD + 13);
