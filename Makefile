@@ -135,12 +135,23 @@ check-tsan:
 # build) gets none: enabling is then the target system's business.  On the
 # live system (no DESTDIR) a missing nsswitch.conf stops `install` with an
 # error; `uninstall` has nothing to disable then.
+#
+# The installed snapshot lets the system's services(5) file decide the
+# registry's ties (nss-iana compile --prefer): PREFER is that file when it
+# exists, so that 2049/tcp answers nfs as /etc/services says.  PREFER=
+# (empty) installs the pure registry order of $(SNAPSHOT).  A package
+# build's staging DESTDIR has no etc/services: the package compiles on the
+# target instead.
+PREFER ?= $(wildcard $(DESTDIR)$(SYSCONFDIR)/services)
+PREFERRED_SNAPSHOT := $(BUILD)/services-preferred.db
+
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(dir $(DB_PATH))
 	install -m 0644 $(MODULE) $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp
 	mv -f $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp $(DESTDIR)$(LIBDIR)/libnss_iana.so.2
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/nss-iana
-	install -m 0644 $(SNAPSHOT) $(DESTDIR)$(DB_PATH).tmp
+	$(if $(PREFER),$(TOOL) compile --prefer $(PREFER) $(CSV) -o $(PREFERRED_SNAPSHOT))
+	install -m 0644 $(if $(PREFER),$(PREFERRED_SNAPSHOT),$(SNAPSHOT)) $(DESTDIR)$(DB_PATH).tmp
 	mv -f $(DESTDIR)$(DB_PATH).tmp $(DESTDIR)$(DB_PATH)
 	$(if $(wildcard man/*.[0-9]),install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8)
 	$(foreach m,$(wildcard man/*.1),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man1/;)
