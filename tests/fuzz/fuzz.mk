@@ -24,7 +24,9 @@ FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 
 FUZZ_SNAPSHOT_SRCS := tests/fuzz/fuzz_snapshot.c nss_iana/snapshot.c
 FUZZ_CSV_SRCS := tests/fuzz/fuzz_csv.c nss_iana/csv.c nss_iana/registry.c \
 	nss_iana/snapshot_write.c nss_iana/snapshot.c
-FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/xml.c
+FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/xml.c nss_iana/pipeline.c \
+	nss_iana/csv.c nss_iana/registry.c nss_iana/prefer.c \
+	nss_iana/snapshot_write.c nss_iana/snapshot.c
 
 $(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) nss_iana/nss_services.c $(HEADERS)
 	@mkdir -p $(dir $@)

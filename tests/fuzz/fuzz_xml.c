@@ -8,6 +8,11 @@
  * paragraph mark, with a position inside the document.  And it always
  * ends: the input is finite, nesting is bounded, entities are refused.
  *
+ * Then the same bytes go through the compile pipeline (compile_data, which
+ * tells XML from CSV by content): it fails with "fuzz.xml:" and a message,
+ * or gives a snapshot that passed the module's validation, whose CONTACTS
+ * section holds every person the reader saw, ids strictly increasing.
+ *
  * Built with libFuzzer (tests/fuzz/fuzz.mk) and, with FUZZ_NO_MAIN, into
  * tests/check_fuzz_regressions.c for `make check`.
  */
@@ -18,6 +23,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "pipeline.h"
 #include "xml.h"
 
 int fuzz_xml_one(const uint8_t *data, size_t size);
@@ -71,6 +77,47 @@ static void check_record(const struct xml_record *record, long lines)
 		check_field(&record->fields[i], lines);
 }
 
+/* The CONTACTS section of a compiled image: its ids in order. */
+static void check_contacts(const struct compiled *compiled, size_t people)
+{
+	const struct snapshot *snap = &compiled->snap;
+	const struct nssiana_section *table =
+		(const void *)(snap->base + snap->header->header_size);
+	size_t found = 0;
+	for (uint32_t i = 0; i < snap->header->section_count; i++) {
+		if (table[i].id != NSSIANA_SECTION_CONTACTS)
+			continue;
+		const struct nssiana_contact *c =
+			(const void *)(snap->base + table[i].offset);
+		found = table[i].size / sizeof(*c);
+		for (size_t k = 0; k < found; k++) {
+			const char *id = snapshot_string(snap, c[k].id);
+			xml_require(id && id[0], "a contact id in the pool, not empty");
+			xml_require(k == 0 || strcmp(snapshot_string(snap, c[k - 1].id), id) < 0,
+				    "contact ids strictly increasing");
+		}
+	}
+	xml_require(found == people, "every person read is in CONTACTS");
+}
+
+static void compile_through_pipeline(const uint8_t *data, size_t size,
+				      int read_status, size_t people)
+{
+	struct compiled compiled;
+	char err[512];
+	if (compile_data((const char *)data, size, "fuzz.xml", &compiled, err,
+			 sizeof(err)) != 0) {
+		xml_require(strncmp(err, "fuzz.xml:", 9) == 0 && strlen(err) > 10,
+			    "a compile error names the file and says why");
+		return;
+	}
+	if (xml_looks_like_xml((const char *)data, size)) {
+		xml_require(read_status == 0, "what compiles reads");
+		check_contacts(&compiled, people);
+	}
+	compiled_free(&compiled);
+}
+
 int fuzz_xml_one(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
@@ -86,8 +133,11 @@ int fuzz_xml_one(const uint8_t *data, size_t size)
 	const struct xml_record *record;
 	struct record_error error;
 	int status;
-	while ((status = xml_next(reader, &record, &error)) == 1)
+	size_t people = 0;
+	while ((status = xml_next(reader, &record, &error)) == 1) {
 		check_record(record, lines);
+		people += record->kind == XML_RECORD_PERSON;
+	}
 	if (status < 0) {
 		xml_require(error.line >= 1 && error.line <= lines &&
 			    error.column >= 1, "an error has a position");
@@ -99,6 +149,7 @@ int fuzz_xml_one(const uint8_t *data, size_t size)
 			    "a finished reader stays finished");
 	}
 	xml_reader_free(reader);
+	compile_through_pipeline(data, size, status, people);
 	return 0;
 }
 

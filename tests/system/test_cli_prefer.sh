@@ -14,10 +14,10 @@
 # machine's own /etc/services (netbase), the lines IANA registers on the
 # same port and protocol answer as /etc/services does: 0 differences with
 # --prefer (the count without is printed).
-# lib.sh first: cli_lib.sh's fail() counts rather than exits.
+set -u
 . tests/lib/lib.sh
-need_root_namespace
-. tests/lib/cli_lib.sh
+need_namespaces
+use_tool
 CSV=${CSV:-../shared/iana/service-names-port-numbers.csv}
 PREF=$FIX/prefer.services
 
@@ -112,4 +112,4 @@ if dpkg-query -W -f='${Version}' netbase >/dev/null 2>&1 && [ -f /etc/services ]
 	expect_equal "$(sed -n 2p "$W/with")" "differ 0" "--prefer /etc/services: no line answers differently"
 fi
 
-cli_finish
+finish

@@ -5,7 +5,9 @@
 # --contact lists a person's services; a snapshot from the CSV, or an old
 # 1.0 snapshot, shows the raw IDs exactly as before; XML errors carry
 # FILE:LINE:COL; hostile XML is refused.
-. tests/lib/cli_lib.sh
+set -u
+. tests/lib/lib.sh
+use_tool
 
 XML=$FIX/xml_small.xml
 CSVFIX=$FIX/xml_small.csv
@@ -153,4 +155,4 @@ run compile "$W/dup.xml" -o "$W/bad.db"
 expect_status 1 "a person id twice"
 expect_err "$W/dup.xml:1:35: a second <person id=\"a\">" "where the second one is"
 
-cli_finish
+finish

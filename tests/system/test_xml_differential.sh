@@ -29,21 +29,21 @@ trap 'rm -rf "$work"' EXIT
 "$BUILD/nss-iana" compile "$CSV" -o "$work/csv.db" >"$work/csv.out"
 "$BUILD/nss-iana" compile "$XML" -o "$work/xml.db" >"$work/xml.out"
 # The same summary, but for the contacts only the XML has.
-grep -q '; 5573 contacts$' "$work/xml.out" || fail "the XML's 5,573 contacts are not read"
+grep -q '; 5573 contacts$' "$work/xml.out" || fatal "the XML's 5,573 contacts are not read"
 sed 's/^[^:]*: //' "$work/csv.out" >"$work/csv.summary"
 sed 's/^[^:]*: //; s/; 5573 contacts$//' "$work/xml.out" >"$work/xml.summary"
 diff "$work/csv.summary" "$work/xml.summary" ||
-	fail "compile summaries differ"
+	fatal "compile summaries differ"
 
 "$BUILD/tests/snapshot_answers" "$work/csv.db" >"$work/csv.answers"
 "$BUILD/tests/snapshot_answers" "$work/xml.db" >"$work/xml.answers"
 queries=$(grep -c -E '^(name|port) ' "$work/csv.answers")
 lines=$(wc -l <"$work/csv.answers")
 # A query set that lost its names or ports would compare nothing.
-[ "$queries" -gt 380000 ] || fail "only $queries queries"
+[ "$queries" -gt 380000 ] || fatal "only $queries queries"
 if ! cmp -s "$work/csv.answers" "$work/xml.answers"; then
 	diff "$work/csv.answers" "$work/xml.answers" | head -n 40 >&2
-	fail "$(diff "$work/csv.answers" "$work/xml.answers" | grep -c '^[<>]') lines differ"
+	fatal "$(diff "$work/csv.answers" "$work/xml.answers" | grep -c '^[<>]') lines differ"
 fi
 echo "CSV and XML: $lines identical lines ($queries queries, every entry's metadata)"
 
