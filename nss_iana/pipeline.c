@@ -246,6 +246,13 @@ int compile_data(const char *data, size_t size, const char *name,
 	return compile_input(data, size, name, NULL, out, err, err_size);
 }
 
+int compile_data_with(const char *data, size_t size, const char *name,
+		      const struct compile_options *options,
+		      struct compiled *out, char *err, size_t err_size)
+{
+	return compile_input(data, size, name, options, out, err, err_size);
+}
+
 int compile_file_with(const char *path, const struct compile_options *options,
 		      struct compiled *out, char *err, size_t err_size)
 {

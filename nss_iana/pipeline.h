@@ -65,6 +65,11 @@ int compile_file_with(const char *path, const struct compile_options *options,
 int compile_data(const char *data, size_t size, const char *name,
 		 struct compiled *out, char *err, size_t err_size);
 
+/* compile_data with options (NULL: none). */
+int compile_data_with(const char *data, size_t size, const char *name,
+		      const struct compile_options *options,
+		      struct compiled *out, char *err, size_t err_size);
+
 /* The same from any record stream (record.h): the entry point of every
  * input format's reader. */
 int compile_records(const struct record_reader *records, const char *name,

@@ -24,6 +24,7 @@
 static const char update_help[] =
 	"Usage: nss-iana update [--db FILE] [--url URL | --file FILE] [--force]\n"
 	"                       [--export-services=PATH]\n"
+	"                       [--prefer FILE | --no-prefer]\n"
 	"Fetch IANA's registry, check and compile it, print what changed\n"
 	"against the installed snapshot, and replace that snapshot atomically:\n"
 	"running processes pick the new one up within a second.  If nscd is\n"
@@ -39,6 +40,11 @@ static const char update_help[] =
 	"                    write a services(5) file to PATH, atomically, for\n"
 	"                    programs that read it instead of asking NSS; an\n"
 	"                    empty PATH writes none\n"
+	"      --prefer=FILE a services(5) file deciding the registry's ties, as\n"
+	"                    for compile (default: the one the installed\n"
+	"                    snapshot was compiled with, if it still exists;\n"
+	"                    make install and the package use /etc/services)\n"
+	"      --no-prefer   pure registry order\n"
 	"      --force       install even if the new registry has under 90% or\n"
 	"                    over twice the installed entries\n"
 	"      --help        display this help and exit\n"
@@ -55,6 +61,8 @@ static const char update_help[] =
 
 struct update_options {
 	const char *db;
+	const char *prefer; /* compile --prefer, or NULL */
+	bool prefer_given;  /* --prefer or --no-prefer: else the installed one's */
 	struct tool_output db_target; /* db resolved: a symlink's target */
 	const char *url;
 	const char *file;
@@ -109,14 +117,16 @@ static const char *precheck(const char *data, size_t size)
 
 /* ---- the installed snapshot ---- */
 
-static int compile_new(const char *data, size_t size, const char *display,
-		       struct tool_snapshot *ts)
+static int compile_new(const struct update_options *opt, const char *data,
+		       size_t size, const char *display, struct tool_snapshot *ts)
 {
 	char err[512];
 	struct compiled compiled;
+	struct compile_options options = { opt->prefer };
 
 	memset(ts, 0, sizeof(*ts));
-	if (compile_data(data, size, display, &compiled, err, sizeof(err)) != 0) {
+	if (compile_data_with(data, size, display, &options, &compiled, err,
+			      sizeof(err)) != 0) {
 		tool_error("update: the new registry does not compile: %s", err);
 		return -1;
 	}
@@ -353,7 +363,7 @@ static int compile_and_install(const struct update_options *opt,
 			   opt->db);
 		return TOOL_EXIT_FAILURE;
 	}
-	if (compile_new(data, size, display, &fresh) != 0) {
+	if (compile_new(opt, data, size, display, &fresh) != 0) {
 		tool_error("update: %s left untouched", opt->db);
 		return TOOL_EXIT_FAILURE;
 	}
@@ -407,6 +417,27 @@ static int update_from_url(const struct update_options *opt,
 	return status;
 }
 
+/* Without --prefer or --no-prefer, the ties stay decided as in the
+ * installed snapshot: by the preference file it records (make install and
+ * the package compile with /etc/services), if that file is still there.
+ * The path lives in the installed snapshot, which stays mapped until the
+ * update is done. */
+static void keep_preference(struct update_options *opt,
+			    const struct snapshot *installed)
+{
+	struct tool_preference pref;
+	if (!tool_preference(installed, &pref))
+		return;
+	if (access(pref.path, R_OK) == 0) {
+		opt->prefer = pref.path;
+		printf("ties decided by %s, as in the installed snapshot\n",
+		       pref.path);
+	} else {
+		printf("%s, which decided the installed snapshot's ties, is gone: "
+		       "registry order\n", pref.path);
+	}
+}
+
 static int update(struct update_options *opt)
 {
 	if (check_target(opt->db, &opt->db_target) != 0)
@@ -417,6 +448,8 @@ static int update(struct update_options *opt)
 	struct tool_snapshot installed;
 	bool have_installed = open_installed(opt->db, &installed) == 1;
 	const struct tool_snapshot *current = have_installed ? &installed : NULL;
+	if (!opt->prefer_given && current)
+		keep_preference(opt, &current->snap);
 	int status = opt->file ? update_from_file(opt, current)
 			       : update_from_url(opt, current);
 	if (have_installed)
@@ -432,10 +465,13 @@ int tool_cmd_update(int argc, char **argv)
 		{"file", required_argument, NULL, 'f'},
 		{"export-services", required_argument, NULL, 'e'},
 		{"force", no_argument, NULL, 'F'},
+		{"prefer", required_argument, NULL, 'p'},
+		{"no-prefer", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct update_options opt = {0};
+
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -445,6 +481,8 @@ int tool_cmd_update(int argc, char **argv)
 		case 'f': opt.file = optarg; break;
 		case 'e': opt.export_services = optarg; break;
 		case 'F': opt.force = true; break;
+		case 'p': opt.prefer = optarg; opt.prefer_given = true; break;
+		case 'n': opt.prefer = NULL; opt.prefer_given = true; break;
 		case 'h':
 			fputs(update_help, stdout);
 			return TOOL_EXIT_OK;

@@ -8,7 +8,9 @@
 # 2049/tcp and 2049/udp answer nfs (registry order: shilp), 750/udp
 # kerberos-iv (loadav), http-alt/tcp 8080 (591); lines the registry lacks
 # add nothing; every entry is still there, once.  --no-prefer and plain
-# compile give the registry order, byte for byte the same.  stats and show
+# compile give the registry order, byte for byte the same.  update keeps
+# the preference the installed snapshot records (--prefer/--no-prefer
+# override; a file since removed means registry order).  stats and show
 # name the file and its CRC-32 (checked with python's zlib).  make install
 # into a DESTDIR with etc/services compiles with it.  And against this
 # machine's own /etc/services (netbase), the lines IANA registers on the
@@ -79,6 +81,28 @@ run show --db "$W/pref.db" 2049/tcp
 expect_out "Ties ordered by the preference file $PREF (CRC-32 $crc)." "show names the file"
 run show --db "$W/plain.db" 2049/tcp
 if grep -q 'Ties ordered' "$W/out"; then fail "show: plain snapshot names no file"; else pass; fi
+
+# update keeps the installed snapshot's preference unless told otherwise.
+cp "$W/pref.db" "$W/installed.db"
+run update --db "$W/installed.db" --file "$CSV"
+expect_status 0 "update over a preferred snapshot"
+expect_out "ties decided by $PREF, as in the installed snapshot" "update says which file"
+expect_out "up to date" "same registry, same preference: the same bytes"
+expect_same "$W/installed.db" "$W/pref.db" "update kept the preference"
+run update --db "$W/installed.db" --file "$CSV" --no-prefer
+expect_status 0 "update --no-prefer"
+expect_same "$W/installed.db" "$W/plain.db" "update --no-prefer: registry order"
+run update --db "$W/installed.db" --file "$CSV"
+expect_same "$W/installed.db" "$W/plain.db" "a plain snapshot stays plain"
+run update --db "$W/installed.db" --file "$CSV" --prefer "$PREF"
+expect_same "$W/installed.db" "$W/pref.db" "update --prefer FILE"
+cp "$PREF" "$W/gone.services"
+"$TOOL" compile --prefer "$W/gone.services" "$CSV" -o "$W/installed.db" >/dev/null
+rm "$W/gone.services"
+run update --db "$W/installed.db" --file "$CSV"
+expect_status 0 "update when the preference file is gone"
+expect_out "$W/gone.services, which decided the installed snapshot's ties, is gone: registry order" "says so"
+expect_same "$W/installed.db" "$W/plain.db" "registry order then"
 
 # make install: PREFER defaults to the target's etc/services.
 mkdir -p "$W/dest/etc"
