@@ -296,12 +296,18 @@ int preference_order(const struct preference *pref,
 		free(keys);
 		return -1;
 	}
-	*moved = 0;
-	for (size_t i = 0; i < count; i++)
-		*moved += keys[i].anchor < keys[i].index;
 	qsort(keys, count, sizeof(*keys), by_sort_key);
 	for (size_t i = 0; i < count; i++)
 		order[i] = keys[i].index;
+	/* An item moved ahead if one that came before it now comes after
+	 * it: its index is above the smallest index after it. */
+	*moved = 0;
+	size_t smallest_after = SIZE_MAX;
+	for (size_t i = count; i-- > 0;) {
+		*moved += order[i] > smallest_after;
+		if (order[i] < smallest_after)
+			smallest_after = order[i];
+	}
 	free(keys);
 	return 0;
 }
