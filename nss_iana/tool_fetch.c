@@ -373,8 +373,10 @@ enum fetch_result tool_fetch(const char *url,
 			     struct fetched *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (url[0] == '-') {
-		tool_error("update: bad URL '%s'", url);
+	if (strncasecmp(url, "https://", 8) != 0 &&
+	    strncasecmp(url, "http://", 7) != 0) {
+		tool_error("update: bad URL '%s': only https:// and http:// are "
+			   "fetched (--file reads a local file)", url);
 		return FETCH_FAILED;
 	}
 	/* Termination signals wait while the temporary directory exists, so

@@ -79,6 +79,10 @@ else
 	fail "https redirect checks need openssl"
 fi
 
+for bad in "file:///etc/services" "ftp://127.0.0.1/x.csv" "-K/etc/passwd"; do
+	refused "$bad" "only https:// and http:// are fetched" "the URL $bad"
+done
+
 # ---- signals in the middle of a download ----------------------------------
 # The update runs as a background job, which a non-interactive shell starts
 # with SIGINT ignored; python puts the default action back before exec.
