@@ -390,6 +390,27 @@ static int update_from_file(const struct update_options *opt,
 	return status;
 }
 
+/* Whether compiling now orders ties as the installed snapshot was
+ * ordered: by the same preference file, unchanged, or by none in both.
+ * If not, the installed snapshot is out of date even where the registry
+ * is not, and the download must not be skipped. */
+static bool same_preference(const char *prefer,
+			    const struct snapshot *installed)
+{
+	struct tool_preference pref;
+	bool had = tool_preference(installed, &pref);
+	if (!prefer || !had)
+		return !prefer && !had;
+	char *data;
+	size_t size;
+	if (strcmp(prefer, pref.path) != 0 ||
+	    read_whole_file(prefer, &data, &size) != 0)
+		return false;
+	bool same = crc32_of(data, size) == pref.crc32;
+	free(data);
+	return same;
+}
+
 static int update_from_url(const struct update_options *opt,
 			   const struct tool_snapshot *installed)
 {
@@ -397,6 +418,11 @@ static int update_from_url(const struct update_options *opt,
 	bool conditional = installed &&
 		tool_fetch_state_load(opt->db_target.path, opt->url,
 				      &installed->snap, &known);
+	if (conditional && !same_preference(opt->prefer, &installed->snap)) {
+		printf("the ties are to be decided otherwise than in the "
+		       "installed snapshot: fetching the registry whole\n");
+		conditional = false;
+	}
 	struct fetched fetched;
 	switch (tool_fetch(opt->url, conditional ? &known : NULL, &fetched)) {
 	case FETCH_FAILED:

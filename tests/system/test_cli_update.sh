@@ -163,6 +163,27 @@ if [ -f "$W/www/registry-2025.csv" ]; then
 	expect_equal "$second" "304 0" "the second update gets 304 and no body"
 	echo "$0: the real registry: first update downloaded $first bytes, the second ${second#304 } (HTTP 304)"
 
+	# IANA's XML export, the default: told from an HTML page, compiled
+	# like the file on disk, and not downloaded again while unchanged.
+	XML=$(dirname "$CSV")/service-names-port-numbers.xml
+	if [ -r "$XML" ]; then
+		cp "$XML" "$W/www/registry-2025.xml"
+		"$TOOL" compile "$XML" -o "$W/2025-xml.db" >/dev/null || fail "compile the XML"
+		cp "$W/2024.db" "$W/installed.db"
+		update_with no --db "$W/installed.db" --url "$URL/registry-2025.xml"
+		expect_status 0 "update 2024 -> 2025 from the XML over HTTP"
+		expect_same "$W/installed.db" "$W/2025-xml.db" "the XML's snapshot is installed"
+		update_with no --db "$W/installed.db" --url "$URL/registry-2025.xml"
+		expect_out "nothing was downloaded" "the second XML update downloads nothing"
+		first_xml=$(request_line /files/registry-2025.xml 1 | cut -d' ' -f3-4)
+		second_xml=$(request_line /files/registry-2025.xml 2 | cut -d' ' -f3-4)
+		expect_equal "$first_xml" "200 $(wc -c <"$XML")" "the first XML update downloads it whole"
+		expect_equal "$second_xml" "304 0" "the second XML update gets 304 and no body"
+		echo "$0: the real registry as XML: first update downloaded ${first_xml#200 } bytes, the second ${second_xml#304 } (HTTP 304)"
+	else
+		fail "no $XML: the XML update is not checked"
+	fi
+
 	# A cut download of the real file: refused, 2024 still installed.
 	cp "$W/2024.db" "$W/installed.db"
 	head -c 500000 "$CSV" >"$W/www/registry-cut.csv"
@@ -174,6 +195,10 @@ if [ -f "$W/www/registry-2025.csv" ]; then
 	check_refused_real registry-cut.csv "the real registry cut mid-record"
 	head -n 3000 "$CSV" >"$W/www/registry-short.csv"
 	check_refused_real registry-short.csv "the real registry cut at a record boundary"
+	if [ -r "$XML" ]; then
+		head -n 20000 "$XML" >"$W/www/registry-cut.xml"
+		check_refused_real registry-cut.xml "the XML cut at a line break"
+	fi
 else
 	echo "$0: no $CSV and $OLD_CSV: the real registry update is not checked"
 fi
@@ -245,6 +270,25 @@ expect_status 0 "update after --file"
 expect_equal "$(request_field 6 3-6)" "200 $(wc -c <"$FIX/cli_small.csv") - -" \
 	"after --file the request is unconditional"
 expect_same "$W/cond/services.db" "$W/v1.db" "the server's registry is installed again"
+
+# Ties to be decided otherwise than in the installed snapshot (a new
+# --prefer, or its file edited since): the download is not skipped,
+# whatever the server's date says.
+printf 'http\t80/tcp\twww\n' >"$W/prefer"
+update_with no --db "$W/cond/services.db" --url "$URL/cond.csv" --prefer "$W/prefer"
+expect_status 0 "update --prefer"
+expect_out "fetching the registry whole" "a new preference file is said"
+expect_equal "$(request_field 7 3-6)" "200 $(wc -c <"$FIX/cli_small.csv") - -" \
+	"a new preference file makes the request unconditional"
+update_with no --db "$W/cond/services.db" --url "$URL/cond.csv"
+expect_equal "$(request_field 8 3-4)" "304 0" "the same preference file, unchanged: 304"
+printf '# edited\n' >>"$W/prefer"
+update_with no --db "$W/cond/services.db" --url "$URL/cond.csv"
+expect_status 0 "update after the preference file changed"
+expect_equal "$(request_field 9 3-6)" "200 $(wc -c <"$FIX/cli_small.csv") - -" \
+	"an edited preference file makes the request unconditional"
+"$TOOL" compile "$FIX/cli_small.csv" --prefer "$W/prefer" -o "$W/prefer.db" >/dev/null
+expect_same "$W/cond/services.db" "$W/prefer.db" "the snapshot ordered by the edited file is installed"
 
 # ---- the services(5) export -----------------------------------------------
 mkdir "$W/exp" "$W/exp-out"
