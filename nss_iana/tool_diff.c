@@ -17,7 +17,7 @@
 static const char diff_help[] =
 	"Usage: nss-iana diff OLD NEW\n"
 	"Compare the entries two registries serve.  OLD and NEW are each a\n"
-	"snapshot or a registry CSV (told apart by the snapshot's magic).\n"
+	"snapshot or a registry CSV or XML (told apart by content).\n"
 	"\n"
 	"Entries are keyed by name, protocol and port range.  Prints one line\n"
 	"per entry added, removed or changed (metadata or aliases), sorted by\n"

@@ -26,7 +26,7 @@ FUZZ_CSV_SRCS := tests/fuzz/fuzz_csv.c nss_iana/csv.c nss_iana/registry.c \
 	nss_iana/snapshot_write.c nss_iana/snapshot.c
 FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/xml.c nss_iana/pipeline.c \
 	nss_iana/csv.c nss_iana/registry.c nss_iana/prefer.c \
-	nss_iana/snapshot_write.c nss_iana/snapshot.c
+	nss_iana/snapshot_write.c nss_iana/snapshot.c nss_iana/snapshot_check.c
 
 $(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) nss_iana/nss_services.c $(HEADERS)
 	@mkdir -p $(dir $@)
