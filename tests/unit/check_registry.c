@@ -973,7 +973,7 @@ START_TEST(servents_in_all)
 	for (int i = 0; i < 4; i++)
 		add(&t, "r%d,0-65535,tcp,\n", i);
 	expect_compiled(&t);
-	/* The case: 4,000 rows of 0-65535 stop at the fifth. */
+	/* 4,000 rows of 0-65535 (a 66 MB snapshot once) stop at the fifth. */
 	add(&t, SHORT_HEADER);
 	for (int i = 0; i < 4000; i++)
 		add(&t, "r%d,0-65535,tcp,\n", i);
