@@ -16,9 +16,12 @@
  *                                        verify, then ns per module call
  *   bench-lookup validate SNAPSHOT       ns to map and validate, in a fresh
  *                                        process (the module's first-use cost)
- *   bench-lookup resident KIND KEY PROTO KiB of $NSS_IANA_DB resident in
+ *   bench-lookup resident KIND KEY PROTO [cold]
+ *                                        KiB of $NSS_IANA_DB resident in
  *                                        this process after one lookup
- *                                        (KIND name or port), from smaps
+ *                                        (KIND name or port), from smaps;
+ *                                        cold: the file's page cache
+ *                                        dropped first
  *   bench-lookup threads N QUERIES MIN_MS libc BACKEND
  *   bench-lookup threads N QUERIES MIN_MS direct LIB PREFIX
  *                                        aggregate hits per second of N
@@ -38,6 +41,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <netdb.h>
@@ -534,7 +538,20 @@ static long resident_kib(const char *path)
 	return total;
 }
 
-static int measure_resident(const char *kind, const char *key, const char *proto)
+/* Drops the page cache of `path`, so that the lookup's own faults decide
+ * what is cached, and in which page sizes: a file the tool has just
+ * written sits in the cache in large folios, and a fault maps the whole
+ * folio around the page it needs. */
+static void drop_page_cache(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
+		die("cannot drop the snapshot's page cache");
+	close(fd);
+}
+
+static int measure_resident(const char *kind, const char *key, const char *proto,
+			    bool cold)
 {
 	char path[PATH_MAX];
 	const char *db = getenv("NSS_IANA_DB");
@@ -543,12 +560,14 @@ static int measure_resident(const char *kind, const char *key, const char *proto
 	snprintf(q.key, sizeof q.key, "%s", key);
 	snprintf(q.proto, sizeof q.proto, "%s", strcmp(proto, "-") ? proto : "");
 	q.port = atoi(key);
-	if (!libc_lookup(&q, &s))
-		die("the lookup found nothing");
 	if (!db || !realpath(db, path))
 		die("NSS_IANA_DB is not a file");
-	printf("resident.%s %ld\n", q.kind == BY_NAME ? "byname" : "byport",
-	       resident_kib(path));
+	if (cold)
+		drop_page_cache(path);
+	if (!libc_lookup(&q, &s))
+		die("the lookup found nothing");
+	printf("resident.%s%s %ld\n", q.kind == BY_NAME ? "byname" : "byport",
+	       cold ? ".cold" : "", resident_kib(path));
 	return 0;
 }
 
@@ -670,8 +689,8 @@ int main(int argc, char **argv)
 		       run_direct(argv[2], argv[3], atof(argv[5]), argc == 6);
 	if (!strcmp(mode, "validate") && argc == 3)
 		return time_validate(argv[2]);
-	if (!strcmp(mode, "resident") && argc == 5)
-		return measure_resident(argv[2], argv[3], argv[4]);
+	if (!strcmp(mode, "resident") && (argc == 5 || (argc == 6 && !strcmp(argv[5], "cold"))))
+		return measure_resident(argv[2], argv[3], argv[4], argc == 6);
 	if (!strcmp(mode, "threads") && (argc == 7 || argc == 8) &&
 	    (argc == 7) == !strcmp(argv[5], "libc"))
 		return load_queries(argv[3]),
