@@ -1,0 +1,448 @@
+/*
+ * check_lifecycle.c - what the module holds, and for how long.
+ *
+ * - dlclose releases everything: 1,000 dlopen/lookup/walk/dlclose cycles
+ *   leave no mapping of the snapshot and no descriptor, and fork() still
+ *   works after (no atfork handler left pointing into unmapped code).
+ * - A getservent walk stays on the snapshot setservent() found, to its
+ *   end, even when the file is replaced midway; the old mapping goes once
+ *   the walk ends.
+ * - The format's limits at the entry points, on hand-made snapshots
+ *   (tests/lib/handmade.h): an answer past NSSIANA_MAX_ANSWER_BYTES is
+ *   UNAVAIL whatever the buffer, a walk stops at NSSIANA_MAX_SERVENTS, a
+ *   crowded bucket or an entry with too many aliases is UNAVAIL, and a
+ *   file past NSSIANA_MAX_FILE_SIZE is never mapped.
+ * - A process pays for what it reads: after one lookup by name, or one by
+ *   port, in the full registry ($CSV), at most 64 KiB of the snapshot is
+ *   resident in the process (Rss of its mapping in /proc/self/smaps).
+ *   Measured on a cold page cache (the test evicts its own file), where
+ *   the mapping's MADV_RANDOM is what keeps the kernel from reading ahead
+ *   and then mapping the neighbours in on each fault.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "handmade.h"
+#include "testlib.h"
+#include "check_main.h"
+
+#define FIXTURE "tests/fixtures/semantics.csv"
+#define RSS_LIMIT_KIB 64
+
+static char db_path[PATH_MAX];
+static struct module mod;
+
+static void setup(void)
+{
+	temp_path(db_path, sizeof db_path, "lifecycle.db");
+	compile_fixture(FIXTURE, db_path);
+	setenv("NSS_IANA_DB", db_path, 1);
+	mod = load_module();
+	alarm(600); /* a hang fails the test */
+}
+
+static void teardown(void)
+{
+	alarm(0);
+	unlink(db_path);
+}
+
+struct call {
+	enum nss_status status;
+	int error;
+	struct servent result;
+};
+
+static struct call by_name(const char *name, char *buffer, size_t buflen)
+{
+	struct call call = { .error = -1 };
+	call.status = mod.getservbyname_r(name, NULL, &call.result, buffer,
+					  buflen, &call.error);
+	return call;
+}
+
+static struct call by_port(unsigned port, char *buffer, size_t buflen)
+{
+	struct call call = { .error = -1 };
+	call.status = mod.getservbyport_r(htons(port), NULL, &call.result,
+					  buffer, buflen, &call.error);
+	return call;
+}
+
+static struct call next_entry(char *buffer, size_t buflen)
+{
+	struct call call = { .error = -1 };
+	call.status = mod.getservent_r(&call.result, buffer, buflen, &call.error);
+	return call;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec pause = { ms / 1000, ms % 1000 * 1000000L };
+	nanosleep(&pause, NULL);
+}
+
+/* Lines of /proc/self/maps naming the snapshot, "(deleted)" ones too. */
+static int mappings_of_db(void)
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	char line[PATH_MAX + 256];
+	int count = 0;
+	ck_assert_ptr_nonnull(maps);
+	while (fgets(line, sizeof line, maps))
+		count += strstr(line, db_path) != NULL;
+	fclose(maps);
+	return count;
+}
+
+static int open_fds(void)
+{
+	int count = 0;
+	DIR *dir = opendir("/proc/self/fd");
+	ck_assert_ptr_nonnull(dir);
+	while (readdir(dir))
+		count++;
+	closedir(dir);
+	return count;
+}
+
+static void write_bytes(const char *path, const void *data, size_t size)
+{
+	char temp[PATH_MAX + 8];
+	snprintf(temp, sizeof temp, "%s.new", path);
+	int fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, size), (ssize_t)size);
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert_int_eq(rename(temp, path), 0); /* a new inode each time */
+}
+
+/* ---- dlclose -------------------------------------------------------------- */
+
+static void *lookup_in_thread(void *arg)
+{
+	struct module *m = arg;
+	char buffer[1024];
+	struct servent result;
+	int error;
+	m->getservbyname_r("http", "tcp", &result, buffer, sizeof buffer, &error);
+	return NULL;
+}
+
+START_TEST(a_thousand_dlopen_dlclose_cycles_leak_nothing)
+{
+	char path[PATH_MAX];
+	const char *build = getenv("BUILD");
+	snprintf(path, sizeof path, "%s/libnss_iana.so.2", build ? build : "build");
+	dlclose(mod.handle); /* setup's handle: from here on each cycle unloads */
+	int fds = open_fds();
+
+	for (int cycle = 0; cycle < 1000; cycle++) {
+		struct module m = load_module();
+		char buffer[1024];
+		struct servent result;
+		int error;
+		ck_assert_int_eq(m.getservbyname_r("http", "tcp", &result, buffer,
+						   sizeof buffer, &error),
+				 NSS_STATUS_SUCCESS);
+		/* A walk left open holds its own reference. */
+		ck_assert_int_eq(m.setservent(0), NSS_STATUS_SUCCESS);
+		ck_assert_int_eq(m.getservent_r(&result, buffer, sizeof buffer, &error),
+				 NSS_STATUS_SUCCESS);
+		if (cycle % 100 == 0) { /* a thread's pin, released at its exit */
+			pthread_t thread;
+			ck_assert_int_eq(pthread_create(&thread, NULL, lookup_in_thread, &m), 0);
+			pthread_join(thread, NULL);
+		}
+		ck_assert_int_eq(mappings_of_db(), 1);
+		ck_assert_int_eq(dlclose(m.handle), 0);
+		ck_assert_msg(dlopen(path, RTLD_NOW | RTLD_NOLOAD) == NULL,
+			      "cycle %d: the module stayed loaded", cycle);
+		ck_assert_int_eq(mappings_of_db(), 0);
+	}
+	ck_assert_int_eq(open_fds(), fds);
+	/* No atfork handler of an unloaded copy is left behind. */
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+/* ---- the walk ------------------------------------------------------------- */
+
+/* The walk of tests/fixtures/semantics.csv: each entry in registry order,
+ * each port of a range (as in check_nss.c). */
+static const struct {
+	const char *name;
+	unsigned ports;
+} semantics_walk[] = {
+	{ "echo", 1 }, { "echo", 1 }, { "http", 1 }, { "http", 1 },
+	{ "shared80", 1 }, { "whoispp", 1 }, { "raid-am", 1 }, { "raid-am", 1 },
+	{ "x11", 64 }, { "x11", 64 }, { "x11-late", 1 }, { "http-alt", 1 },
+	{ "http-alt", 1 }, { "http-alt", 1 }, { "3Com-nsd", 1 }, { "3Com-nsd", 1 },
+	{ "xadmin", 1 }, { "sctpsvc", 1 }, { "max-port", 1 }, { "zero-port", 1 },
+	{ "MiXed", 1 }, { "mixed", 1 },
+};
+
+START_TEST(a_walk_stays_on_the_snapshot_it_started_on)
+{
+	char buffer[1024], csv[PATH_MAX], next_db[PATH_MAX];
+	size_t entries = sizeof semantics_walk / sizeof semantics_walk[0];
+	unsigned walked = 0, expected = 0;
+
+	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_SUCCESS);
+	for (size_t e = 0; e < entries; e++) {
+		for (unsigned p = 0; p < semantics_walk[e].ports; p++) {
+			expected++;
+			if (e == entries / 2 && p == 0) {
+				/* Midway: a new registry replaces the file and is
+				 * seen by lookups, while the walk goes on. */
+				temp_path(csv, sizeof csv, "walk-next.csv");
+				temp_path(next_db, sizeof next_db, "walk-next.db");
+				FILE *file = fopen(csv, "w");
+				fputs("Service Name,Port Number,Transport Protocol\n"
+				      "renamed,4242,tcp\n", file);
+				fclose(file);
+				compile_fixture(csv, next_db);
+				ck_assert_int_eq(rename(next_db, db_path), 0);
+				unlink(csv);
+				for (int i = 0; i < 3000; i++) {
+					if (by_name("renamed", buffer, sizeof buffer).status ==
+					    NSS_STATUS_SUCCESS)
+						break;
+					pause_ms(1);
+				}
+				ck_assert_int_eq(by_name("renamed", buffer, sizeof buffer).status,
+						 NSS_STATUS_SUCCESS);
+				ck_assert_int_eq(mappings_of_db(), 2);
+			}
+			struct call call = next_entry(buffer, sizeof buffer);
+			ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
+			ck_assert_str_eq(call.result.s_name, semantics_walk[e].name);
+			walked++;
+		}
+	}
+	ck_assert_int_eq(next_entry(buffer, sizeof buffer).status, NSS_STATUS_NOTFOUND);
+	ck_assert_uint_eq(walked, expected);
+	/* The walk has ended: its reference to the old mapping is gone. */
+	ck_assert_int_eq(mappings_of_db(), 1);
+	/* A new walk is on the new registry. */
+	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_SUCCESS);
+	struct call call = next_entry(buffer, sizeof buffer);
+	ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(call.result.s_name, "renamed");
+	mod.endservent();
+}
+END_TEST
+
+/* ---- the format's limits, at the entry points ------------------------------ */
+
+static void use_handmade(const struct handmade_entry *entries, uint32_t n,
+			 uint32_t bucket_count)
+{
+	size_t size;
+	unsigned char *data = handmade_snapshot(entries, n, bucket_count, &size);
+	write_bytes(db_path, data, size);
+	free(data);
+}
+
+START_TEST(an_answer_past_the_byte_limit_is_unavailable_whatever_the_buffer)
+{
+	/* 32 aliases of 150 bytes: about 5,100 bytes of answer.  16 of them:
+	 * about 2,600, within the limit. */
+	struct handmade_entry entries[] = {
+		{ "big", 4001, 4001, 0, NSSIANA_MAX_ALIASES, NULL, 150 },
+		{ "fits", 4002, 4002, 0, 16, NULL, 150 },
+	};
+	size_t sizes[] = { 0, 64, 1000, NSSIANA_MAX_ANSWER_BYTES - 1,
+			   NSSIANA_MAX_ANSWER_BYTES, 1 << 16, 1 << 20 };
+	char *buffer = malloc(1 << 20);
+	use_handmade(entries, 2, 64);
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		struct call call = by_name("big", buffer, sizes[i]);
+		ck_assert_msg(call.status == NSS_STATUS_UNAVAIL,
+			      "big with %zu bytes: status %d", sizes[i], call.status);
+		call = by_port(4001, buffer, sizes[i]);
+		ck_assert_int_eq(call.status, NSS_STATUS_UNAVAIL);
+		call = by_name("fits", buffer, sizes[i]);
+		if (sizes[i] < 2600) { /* glibc retries with a larger buffer */
+			ck_assert_int_eq(call.status, NSS_STATUS_TRYAGAIN);
+			ck_assert_int_eq(call.error, ERANGE);
+		} else {
+			ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
+			ck_assert_str_eq(call.result.s_name, "fits");
+			ck_assert_ptr_nonnull(call.result.s_aliases[15]);
+			ck_assert_ptr_null(call.result.s_aliases[16]);
+		}
+	}
+	/* A walk meets "big" first: UNAVAIL, not an endless ERANGE. */
+	mod.setservent(0);
+	ck_assert_int_eq(next_entry(buffer, 64).status, NSS_STATUS_UNAVAIL);
+	mod.endservent();
+	free(buffer);
+}
+END_TEST
+
+START_TEST(a_walk_stops_at_the_servent_limit)
+{
+	/* Five entries of every port: 327,680 servents, past 262,144. */
+	struct handmade_entry entries[5];
+	char names[5][8];
+	for (int i = 0; i < 5; i++) {
+		snprintf(names[i], sizeof names[i], "all%d", i);
+		entries[i] = (struct handmade_entry){ names[i], 0, 65535, 0, 0, NULL, 0 };
+	}
+	use_handmade(entries, 5, 64);
+	char buffer[256];
+	unsigned long served = 0;
+	struct call call;
+	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_SUCCESS);
+	while ((call = next_entry(buffer, sizeof buffer)).status == NSS_STATUS_SUCCESS)
+		served++;
+	ck_assert_uint_eq(served, NSSIANA_MAX_SERVENTS);
+	ck_assert_int_eq(call.status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(next_entry(buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	mod.endservent();
+	/* A lookup of one port is no walk: it answers. */
+	call = by_port(65535, buffer, sizeof buffer);
+	ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(call.result.s_name, "all0");
+}
+END_TEST
+
+START_TEST(a_crowded_bucket_or_too_many_aliases_is_unavailable)
+{
+	uint32_t n = NSSIANA_MAX_BUCKET_ENTRIES + 1;
+	struct handmade_entry *entries = calloc(n, sizeof *entries);
+	char (*names)[16] = calloc(n, sizeof *names);
+	char buffer[NSSIANA_MAX_ANSWER_BYTES];
+	for (uint32_t i = 0; i < n; i++) {
+		snprintf(names[i], sizeof names[i], "svc%u", i);
+		entries[i] = (struct handmade_entry){ names[i], (uint16_t)(100 + i),
+						      (uint16_t)(100 + i), 0, 0, NULL, 0 };
+	}
+	use_handmade(entries, n, 1); /* one bucket holds them all */
+	ck_assert_int_eq(by_name("svc0", buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(by_port(100, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	pause_ms(3 * SNAPSHOT_RECHECK_MS);
+	use_handmade(entries, n - 1, 1); /* at the limit: served */
+	pause_ms(3 * SNAPSHOT_RECHECK_MS);
+	ck_assert_int_eq(by_name("svc63", buffer, sizeof buffer).status, NSS_STATUS_SUCCESS);
+
+	struct handmade_entry many = { "many", 5000, 5000, 0, NSSIANA_MAX_ALIASES + 1, NULL, 0 };
+	pause_ms(3 * SNAPSHOT_RECHECK_MS);
+	use_handmade(&many, 1, 1);
+	pause_ms(3 * SNAPSHOT_RECHECK_MS);
+	ck_assert_int_eq(by_name("a0-0", buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(by_port(5000, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	free(names);
+	free(entries);
+}
+END_TEST
+
+START_TEST(a_file_past_the_size_limit_is_never_mapped)
+{
+	char buffer[1024];
+	/* The intact snapshot, made a sparse 3 GB file: no disk, and no cost
+	 * to the process either. */
+	ck_assert_int_eq(truncate(db_path, 3ll << 30), 0);
+	ck_assert_int_eq(by_name("http", buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(mappings_of_db(), 0);
+	ck_assert_int_eq(truncate(db_path, (off_t)NSSIANA_MAX_FILE_SIZE + 1), 0);
+	pause_ms(3 * SNAPSHOT_RECHECK_MS);
+	ck_assert_int_eq(by_port(80, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(mappings_of_db(), 0);
+}
+END_TEST
+
+/* ---- what one lookup costs in resident memory ------------------------------ */
+
+/* Rss of every mapping of the snapshot, from /proc/self/smaps. */
+static unsigned long snapshot_rss_kib(void)
+{
+	FILE *smaps = fopen("/proc/self/smaps", "r");
+	char line[PATH_MAX + 256];
+	bool ours = false;
+	unsigned long kib = 0, value;
+	ck_assert_ptr_nonnull(smaps);
+	while (fgets(line, sizeof line, smaps)) {
+		unsigned long start, end;
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			ours = strstr(line, db_path) != NULL;
+		else if (ours && sscanf(line, "Rss: %lu kB", &value) == 1)
+			kib += value;
+	}
+	fclose(smaps);
+	return kib;
+}
+
+/* The full registry, compiled, written and then dropped from the page
+ * cache, so that what becomes resident is what the lookup reads. */
+static void use_full_registry_cold(void)
+{
+	const char *csv = getenv("CSV");
+	ck_assert_msg(csv && *csv, "CSV must name the registry (make check sets it)");
+	compile_fixture(csv, db_path);
+	int fd = open(db_path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fdatasync(fd), 0);
+	ck_assert_int_eq(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+	close(fd);
+}
+
+START_TEST(one_lookup_by_name_leaves_little_of_the_file_resident)
+{
+	char buffer[1024];
+	use_full_registry_cold();
+	struct call call = by_name("https", buffer, sizeof buffer);
+	ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
+	unsigned long kib = snapshot_rss_kib();
+	printf("lifecycle: after one lookup by name, %lu KiB of the snapshot resident\n", kib);
+	ck_assert_uint_gt(kib, 0);
+	ck_assert_msg(kib <= RSS_LIMIT_KIB, "%lu KiB resident", kib);
+}
+END_TEST
+
+START_TEST(one_lookup_by_port_leaves_little_of_the_file_resident)
+{
+	char buffer[1024];
+	use_full_registry_cold();
+	struct call call = by_port(443, buffer, sizeof buffer);
+	ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(call.result.s_name, "https");
+	unsigned long kib = snapshot_rss_kib();
+	printf("lifecycle: after one lookup by port, %lu KiB of the snapshot resident\n", kib);
+	ck_assert_uint_gt(kib, 0);
+	ck_assert_msg(kib <= RSS_LIMIT_KIB, "%lu KiB resident", kib);
+}
+END_TEST
+
+static Suite *lifecycle_suite(void)
+{
+	Suite *suite = suite_create("lifecycle");
+	TCase *cases = tcase_create("lifecycle");
+	tcase_add_checked_fixture(cases, setup, teardown);
+	tcase_add_test(cases, a_thousand_dlopen_dlclose_cycles_leak_nothing);
+	tcase_add_test(cases, a_walk_stays_on_the_snapshot_it_started_on);
+	tcase_add_test(cases, an_answer_past_the_byte_limit_is_unavailable_whatever_the_buffer);
+	tcase_add_test(cases, a_walk_stops_at_the_servent_limit);
+	tcase_add_test(cases, a_crowded_bucket_or_too_many_aliases_is_unavailable);
+	tcase_add_test(cases, a_file_past_the_size_limit_is_never_mapped);
+	tcase_add_test(cases, one_lookup_by_name_leaves_little_of_the_file_resident);
+	tcase_add_test(cases, one_lookup_by_port_leaves_little_of_the_file_resident);
+	suite_add_tcase(suite, cases);
+	return suite;
+}
+
+CHECK_MAIN(lifecycle_suite)
