@@ -147,6 +147,10 @@ int tool_output_resolve(const char *path, bool streams_ok,
 /* Writes `data`.  On failure writes "PATH: reason" to err, returns -1. */
 int tool_output_write(const struct tool_output *out, const void *data,
 		      size_t size, char *err, size_t err_size);
+/* True if the output reaches what standard output is open on ("-", or a
+ * /dev/fd/N or symlink leading to the same pipe or file; a character
+ * device only as "-"): then nothing else may be printed there. */
+bool tool_output_is_stdout(const struct tool_output *out);
 /* Both at once. */
 int tool_write_output(const char *path, bool streams_ok, const void *data,
 		      size_t size, char *err, size_t err_size);

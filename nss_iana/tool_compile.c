@@ -26,31 +26,33 @@ static const char compile_help[] =
 	"      --help         display this help and exit\n"
 	"\n"
 	"Prints one summary line: rows read, entries served, aliases, ranges,\n"
-	"rows skipped by reason, and the contacts and preference if any.\n"
+	"rows skipped by reason, and the contacts and preference if any; on\n"
+	"standard error when the snapshot goes to standard output.\n"
 	"Errors in the input are reported as FILE:LINE:COL: message.\n"
 	"\n"
 	TOOL_OUTPUT_HELP
 	"Exit status: 0 ok, 1 error, 2 usage.\n";
 
-static void print_summary(const char *output, const struct registry_stats *st,
+static void print_summary(FILE *out, const char *output,
+			  const struct registry_stats *st,
 			  const struct snapshot *snap)
 {
-	printf("compiled %s: %lu rows read, %lu entries served, %lu aliases, "
+	fprintf(out, "compiled %s: %lu rows read, %lu entries served, %lu aliases, "
 	       "%lu ranges; skipped %lu no name, %lu no port, "
 	       "%lu no protocol, %lu bad name",
 	       output, st->rows_read, (unsigned long)snap->entry_count,
 	       (unsigned long)snap->alias_count, st->ranges, st->no_name,
 	       st->no_port, st->no_proto, st->bad_name);
 	if (st->unresolved_aliases)
-		printf("; %lu alias rows without a target served as entries",
+		fprintf(out, "; %lu alias rows without a target served as entries",
 		       st->unresolved_aliases);
 	uint32_t contacts = tool_contact_count(snap);
 	if (contacts)
-		printf("; %u contacts", (unsigned)contacts);
+		fprintf(out, "; %u contacts", (unsigned)contacts);
 	struct tool_preference pref;
 	if (tool_preference(snap, &pref))
-		printf("; %s moved %u entries ahead", pref.path, (unsigned)pref.moved);
-	putchar('\n');
+		fprintf(out, "; %s moved %u entries ahead", pref.path, (unsigned)pref.moved);
+	putc('\n', out);
 }
 
 static int compile_to(const char *input, const char *output,
@@ -63,11 +65,15 @@ static int compile_to(const char *input, const char *output,
 		return TOOL_EXIT_FAILURE;
 	}
 	int status = TOOL_EXIT_FAILURE;
-	if (tool_write_output(output, true, compiled.image.data,
-			      compiled.image.size, err, sizeof(err)) != 0) {
+	struct tool_output target;
+	if (tool_output_resolve(output, true, &target, err, sizeof(err)) != 0 ||
+	    tool_output_write(&target, compiled.image.data, compiled.image.size,
+			      err, sizeof(err)) != 0) {
 		tool_error("%s", err);
 	} else {
-		print_summary(output, &compiled.stats, &compiled.snap);
+		/* The summary must not land inside a snapshot written there. */
+		print_summary(tool_output_is_stdout(&target) ? stderr : stdout,
+			      output, &compiled.stats, &compiled.snap);
 		status = TOOL_EXIT_OK;
 	}
 	compiled_free(&compiled);

@@ -164,6 +164,21 @@ int tool_output_write(const struct tool_output *out, const void *data,
 	return rc ? -1 : 0;
 }
 
+bool tool_output_is_stdout(const struct tool_output *out)
+{
+	if (out->fd == STDOUT_FILENO)
+		return true;
+	if (out->fd < 0 && !out->open_stream)
+		return false; /* a file replaced: a new inode, never stdout's */
+	struct stat target, standard;
+	int rc = out->fd >= 0 ? fstat(out->fd, &target) : stat(out->path, &target);
+	/* A character device (/dev/null, a terminal) holds no file that the
+	 * summary could corrupt. */
+	return rc == 0 && !S_ISCHR(target.st_mode) &&
+	       fstat(STDOUT_FILENO, &standard) == 0 &&
+	       target.st_dev == standard.st_dev && target.st_ino == standard.st_ino;
+}
+
 int tool_write_output(const char *path, bool streams_ok, const void *data,
 		      size_t size, char *err, size_t err_size)
 {

@@ -28,6 +28,25 @@ run export --db "$W/small.db" -o -
 expect_status 0 "export -o -"
 expect_same "$W/out" "$W/expected" "export -o - writes standard output"
 
+# compile -o -: the snapshot alone on standard output, byte for byte the
+# file compile writes; the summary line on standard error instead.
+run compile "$SMALL" -o -
+expect_status 0 "compile -o -"
+expect_same "$W/out" "$W/small.db" "compile -o - writes the snapshot and nothing else to standard output"
+expect_err "14 entries served" "compile -o - puts its summary on standard error"
+# The same through a name that only leads to the pipe standard output is.
+"$TOOL" compile "$SMALL" -o /dev/fd/1 2>"$W/err" | cat >"$W/via-fd1"
+expect_same "$W/via-fd1" "$W/small.db" "compile -o /dev/fd/1 into a pipe writes only the snapshot"
+expect_err "14 entries served" "compile -o /dev/fd/1 puts its summary on standard error"
+ln -s /proc/self/fd/1 "$W/compile-fd1-link"
+"$TOOL" compile "$SMALL" -o "$W/compile-fd1-link" 2>"$W/err" | cat >"$W/via-fd1-link"
+expect_same "$W/via-fd1-link" "$W/small.db" "compile through a symlink to standard output writes only the snapshot"
+expect_err "14 entries served" "compile through a symlink to standard output: summary on standard error"
+# A file of its own: the summary stays on standard output.
+run compile "$SMALL" -o "$W/small-file.db"
+expect_out "14 entries served" "compile -o FILE: summary on standard output"
+expect_no_err "compile -o FILE"
+
 # Inside the namespace /dev is a fresh tmpfs: /dev/stdout is a symlink to
 # /proc/self/fd/1 as on the host, /dev/null a real null device.  Standard
 # output is a pipe, so that following the link would reach a pipe, not a file.
