@@ -109,6 +109,12 @@ static inline bool text_is_hidden_control(unsigned long code)
 	       (code >= 0xFFF9 && code <= 0xFFFB);
 }
 
+/* A byte that is a control on its own: C0 (NUL to US) or DEL. */
+static inline bool text_is_control_byte(unsigned char c)
+{
+	return c < 0x20 || c == 0x7F;
+}
+
 /*
  * True if `s` can be one token of a services(5) line and prints as itself:
  * not empty, valid UTF-8, no white space or control byte (C0, DEL), no
@@ -127,7 +133,7 @@ static inline bool text_is_services_token(const char *s)
 		size_t length = text_utf8_length(p, 4);
 		if (length == 0)
 			return false;
-		if (length == 1 && (*p <= ' ' || *p == 0x7F || *p == '#'))
+		if (length == 1 && (*p == ' ' || text_is_control_byte(*p) || *p == '#'))
 			return false;
 		if (length > 1 && text_is_hidden_control(text_utf8_code(p, length)))
 			return false;

@@ -118,6 +118,18 @@ const char *tool_registry_date(const struct snapshot *snap);
  * bytes become U+FFFD, so the output is always valid JSON. */
 void tool_json_string(FILE *out, const char *text);
 
+/* Writes text[0..length) for a person at a terminal: text read from a
+ * registry or a snapshot may hold bytes a terminal obeys (ESC sequences,
+ * BEL, C1 controls such as CSI) or that reorder or hide what it shows
+ * (the Unicode direction controls, zero-width characters: text.h's
+ * text_is_hidden_control).  Each of those is shown as an escape, "\x1b"
+ * for a control byte or a byte of invalid UTF-8, "<U+202E>" for a code
+ * point; newline, tab and every other character are written as they are.
+ * Every human-readable output of registry text goes through it. */
+void tool_print_text(FILE *out, const char *text, size_t length);
+/* tool_print_text of a whole string. */
+void tool_print_string(FILE *out, const char *text);
+
 /* ---- output targets (tool_output.c) ---- */
 
 /* Where a command writes: a descriptor it holds ("-", /dev/stdout,

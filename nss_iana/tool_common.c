@@ -243,6 +243,31 @@ void tool_json_string(FILE *out, const char *text)
 	putc('"', out);
 }
 
+void tool_print_text(FILE *out, const char *text, size_t length)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	const unsigned char *end = s + length;
+	while (s < end) {
+		size_t n = text_utf8_length(s, (size_t)(end - s));
+		if (n == 1 && (!text_is_control_byte(*s) || *s == '\n' || *s == '\t')) {
+			putc(*s, out);
+		} else if (n <= 1) {
+			fprintf(out, "\\x%02x", *s);
+			n = 1;
+		} else if (text_is_hidden_control(text_utf8_code(s, n))) {
+			fprintf(out, "<U+%04lX>", text_utf8_code(s, n));
+		} else {
+			fwrite(s, 1, n, out);
+		}
+		s += n;
+	}
+}
+
+void tool_print_string(FILE *out, const char *text)
+{
+	tool_print_text(out, text, strlen(text));
+}
+
 int tool_help_only_options(const char *command, const char *help, int argc,
 			   char **argv)
 {

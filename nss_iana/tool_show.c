@@ -120,21 +120,24 @@ static int parse_port_query(const char *arg, struct show_query *query,
 /* ---- text output ---- */
 
 /* The first line of a possibly multi-line field. */
-static int first_line_length(const char *text)
+static size_t first_line_length(const char *text)
 {
-	return (int)strcspn(text, "\n");
+	return strcspn(text, "\n");
 }
 
+/* The registry's line breaks kept, each next line indented to `indent`. */
 static void print_value_lines(const char *value, int indent)
 {
 	const char *line = value;
 	for (;;) {
 		const char *end = strchr(line, '\n');
 		if (!end) {
-			printf("%s\n", line);
+			tool_print_string(stdout, line);
+			putchar('\n');
 			return;
 		}
-		printf("%.*s\n%*s", (int)(end - line), line, indent, "");
+		tool_print_text(stdout, line, (size_t)(end - line));
+		printf("\n%*s", indent, "");
 		line = end + 1;
 	}
 }
@@ -189,8 +192,10 @@ static void print_table(const struct tool_entry_view *views, size_t count)
 		printf("%-*s  %-*s  %-*s  ", w.name, e->name, w.ports, ports,
 		       w.proto, e->proto);
 		print_aliases_inline(e);
-		printf("%*s  %.*s\n", w.aliases - aliases_width(e), "",
-		       first_line_length(description), description);
+		printf("%*s  ", w.aliases - aliases_width(e), "");
+		tool_print_text(stdout, description,
+				first_line_length(description));
+		putchar('\n');
 	}
 }
 
@@ -222,13 +227,19 @@ static void print_contact_line(const struct tool_contact *c)
 {
 	const char *separator = "";
 	if (c->name[0]) {
-		printf(" %s", c->name);
+		putchar(' ');
+		tool_print_string(stdout, c->name);
 		separator = ",";
 	}
-	if (c->org[0])
-		printf("%s %s", separator, c->org);
-	if (c->uri[0])
-		printf(" <%s>", c->uri);
+	if (c->org[0]) {
+		printf("%s ", separator);
+		tool_print_string(stdout, c->org);
+	}
+	if (c->uri[0]) {
+		fputs(" <", stdout);
+		tool_print_string(stdout, c->uri);
+		putchar('>');
+	}
 }
 
 /* One line per person, "[ID] Name, Org <URI>", the first after the label.
@@ -242,7 +253,9 @@ static bool print_people(const struct snapshot *snap, const char *value)
 	bool first = true;
 	for (const char *p = value; *p; first = false) {
 		p = tool_next_bracketed(p, &id, &length);
-		printf("%*s[%.*s]", first ? 0 : LABEL_WIDTH + 2, "", (int)length, id);
+		printf("%*s[", first ? 0 : LABEL_WIDTH + 2, "");
+		tool_print_text(stdout, id, length);
+		putchar(']');
 		struct tool_contact c;
 		if (tool_find_contact(snap, id, length, &c) == 1)
 			print_contact_line(&c);
@@ -321,9 +334,11 @@ static void print_details(const struct snapshot *snap,
 static void print_preference(const struct snapshot *snap)
 {
 	struct tool_preference pref;
-	if (tool_preference(snap, &pref))
-		printf("\nTies ordered by the preference file %s (CRC-32 %08x).\n",
-		       pref.path, (unsigned)pref.crc32);
+	if (!tool_preference(snap, &pref))
+		return;
+	fputs("\nTies ordered by the preference file ", stdout);
+	tool_print_string(stdout, pref.path);
+	printf(" (CRC-32 %08x).\n", (unsigned)pref.crc32);
 }
 
 /* ---- JSON output ---- */
@@ -510,7 +525,8 @@ static void print_held_json(const struct held_service *held, void *context)
 static void print_person_text(const struct tool_contact *c, bool known,
 			      bool has_table, int held)
 {
-	printf("%s\n", c->id);
+	tool_print_string(stdout, c->id);
+	putchar('\n');
 	if (!has_table)
 		printf("  (no contact table in this snapshot: compile IANA's "
 		       "XML for names)\n");
@@ -518,9 +534,13 @@ static void print_person_text(const struct tool_contact *c, bool known,
 		printf("  (not in the contact table)\n");
 	const char *labels[] = {"Name", "Organization", "URI", "Updated"};
 	const char *values[] = {c->name, c->org, c->uri, c->updated};
-	for (int i = 0; i < 4; i++)
-		if (values[i][0])
-			printf("  %-*s%s\n", LABEL_WIDTH, labels[i], values[i]);
+	for (int i = 0; i < 4; i++) {
+		if (!values[i][0])
+			continue;
+		printf("  %-*s", LABEL_WIDTH, labels[i]);
+		tool_print_string(stdout, values[i]);
+		putchar('\n');
+	}
 	printf("  %-*s%d\n", LABEL_WIDTH, "Services", held);
 }
 

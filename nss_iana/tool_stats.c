@@ -45,11 +45,13 @@ static void print_optional_sections(const struct snapshot *snap)
 	else
 		printf("%-20s%s\n", "Contact table", "none (raw IDs)");
 	struct tool_preference pref;
-	if (tool_preference(snap, &pref))
-		printf("%-20s%s (CRC-32 %08x, %u lines, %u entries moved ahead)\n",
-		       "Preference file", pref.path, (unsigned)pref.crc32,
-		       (unsigned)pref.lines, (unsigned)pref.moved);
-	else
+	if (tool_preference(snap, &pref)) {
+		printf("%-20s", "Preference file");
+		tool_print_string(stdout, pref.path);
+		printf(" (CRC-32 %08x, %u lines, %u entries moved ahead)\n",
+		       (unsigned)pref.crc32, (unsigned)pref.lines,
+		       (unsigned)pref.moved);
+	} else
 		printf("%-20s%s\n", "Preference file", "none (registry order)");
 }
 
@@ -72,7 +74,9 @@ static void print_stats(const char *path, const struct snapshot *snap)
 	printf("%-20s%s\n", "Snapshot", path);
 	printf("%-20s%zu bytes\n", "Size", snap->size);
 	printf("%-20s%u.%u\n", "Format", h->version_major, h->version_minor);
-	printf("%-20s%s\n", "Registry date", *date ? date : "unknown");
+	printf("%-20s", "Registry date");
+	tool_print_string(stdout, *date ? date : "unknown");
+	putchar('\n');
 	printf("%-20s%u\n", "Entries", snap->entry_count);
 	printf("%-20s%u\n", "Aliases", snap->alias_count);
 	printf("%-20s%lu (%lu ports)\n", "Ranges", ranges, range_ports);
