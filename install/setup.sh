@@ -97,13 +97,14 @@ keep_disabled() {
 	say "$1 installed for the tests, not started and not enabled"
 }
 
-# Runs a command (set -e stops at a failure) and notes how long it took,
-# for the last line.
+# Runs a command (set -e stops at a failure) and says how long it took,
+# then and again on the last line.
 TIMES=
 timed() {
 	started=$(date +%s)
 	"$@"
 	TIMES="$TIMES $*: $(($(date +%s) - started)) s;"
+	say "$*: passed in $(($(date +%s) - started)) s"
 }
 
 # Without the registry CSV beside the clone, the Makefile downloads it.
