@@ -41,12 +41,14 @@ static struct module mod;
 
 /* ---- stat() and open() of the snapshot path, under the test's control -- */
 
-enum stall { STALL_NONE, STALL_STAT, STALL_OPEN };
-static atomic_int stall_kind;  /* which call stalls next (once) */
-static pid_t stall_pid;        /* only in this process, never a child */
 static sem_t stall_entered, stall_released;
 static atomic_bool cancel_in_open; /* open() of the path: a cancellation point */
 static atomic_ulong opens_of_path;
+
+#ifndef NSS_IANA_SANITIZED /* the sanitizers interpose on these themselves */
+enum stall { STALL_NONE, STALL_STAT, STALL_OPEN };
+static atomic_int stall_kind;  /* which call stalls next (once) */
+static pid_t stall_pid;        /* only in this process, never a child */
 
 static bool is_db_path(const char *path)
 {
@@ -64,7 +66,6 @@ static void maybe_stall(const char *path, enum stall kind)
 		;
 }
 
-#ifndef NSS_IANA_SANITIZED /* the sanitizers interpose on these themselves */
 int stat(const char *path, struct stat *st)
 {
 	maybe_stall(path, STALL_STAT);
