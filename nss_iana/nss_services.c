@@ -204,8 +204,7 @@ enum found {
 			 * keep what is current and look again next time */
 };
 
-static enum found map_path(const char *path, const struct stat *st,
-			   struct mapping **mapping,
+static enum found map_path(const char *path, struct mapping **mapping,
 			   struct snapshot_identity *rejected_file)
 {
 	struct snapshot_map map;
@@ -217,7 +216,7 @@ static enum found map_path(const char *path, const struct stat *st,
 		break;
 	case EINVAL:
 	case EFBIG:
-		snapshot_identity_of(st, rejected_file);
+		*rejected_file = map.id;
 		return FOUND_REJECTED;
 	case EAGAIN:
 	case EINTR:
@@ -260,37 +259,42 @@ static void refresh(void)
 {
 	const char *path = snapshot_path();
 	struct snapshot_identity now, mapped, bad, newly_rejected;
+	struct mapping *m = NULL;
 	struct stat st;
 	int cancel_state;
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
-	if (stat(path, &st) != 0) {
-		install(NULL, NULL);
-	} else {
-		snapshot_identity_of(&st, &now);
-		lock_list();
-		struct mapping *cur = atomic_load_explicit(&current, memory_order_relaxed);
-		mapped = cur ? cur->map.id : (struct snapshot_identity){ 0 };
-		bad = rejected;
-		unlock_list();
-		if (!snapshot_identity_equal(&now, &mapped) &&
-		    !snapshot_identity_equal(&now, &bad)) {
-			struct mapping *m = NULL;
-			switch (map_path(path, &st, &m, &newly_rejected)) {
-			case FOUND_SNAPSHOT:
-				install(m, NULL);
-				break;
-			case FOUND_REJECTED:
-				install(NULL, &newly_rejected);
-				break;
-			case FOUND_NOTHING:
-				install(NULL, NULL);
-				break;
-			case FOUND_PASSING:
-				break;
-			}
+	lock_list();
+	struct mapping *cur = atomic_load_explicit(&current, memory_order_relaxed);
+	mapped = cur ? cur->map.id : (struct snapshot_identity){ 0 };
+	bad = rejected;
+	unlock_list();
+	/* With nothing to compare with (the first look), mapping stat()s the
+	 * path itself: one system call less on the cold path. */
+	if (mapped.known || bad.known) {
+		if (stat(path, &st) != 0) {
+			install(NULL, NULL);
+			goto done;
 		}
+		snapshot_identity_of(&st, &now);
+		if (snapshot_identity_equal(&now, &mapped) ||
+		    snapshot_identity_equal(&now, &bad))
+			goto done;
 	}
+	switch (map_path(path, &m, &newly_rejected)) {
+	case FOUND_SNAPSHOT:
+		install(m, NULL);
+		break;
+	case FOUND_REJECTED:
+		install(NULL, &newly_rejected);
+		break;
+	case FOUND_NOTHING:
+		install(NULL, NULL);
+		break;
+	case FOUND_PASSING:
+		break;
+	}
+done:
 	atomic_store_explicit(&ever_checked, true, memory_order_release);
 	pthread_setcancelstate(cancel_state, NULL);
 }

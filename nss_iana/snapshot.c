@@ -104,9 +104,9 @@ static const char *check_table(const struct section_view *view,
 	return NULL;
 }
 
-/* Only the sizes: the buckets and refs themselves are read, and checked,
- * where a lookup reads them (bucket_span, the find loops), and in full by
- * snapshot_check_records(). */
+/* Only the sizes, from the section table: the buckets and refs themselves
+ * are read, and checked, where a lookup reads them (bucket_span, the find
+ * loops), and in full by snapshot_check_records(). */
 static const char *check_index(struct snapshot_index *index,
 			       const struct section_view *buckets,
 			       const struct section_view *refs)
@@ -121,10 +121,10 @@ static const char *check_index(struct snapshot_index *index,
 	index->bucket_mask = bucket_count - 1;
 	index->refs = (const uint32_t *)refs->data;
 	index->ref_count = refs->size / sizeof(uint32_t);
-
-	if (index->buckets[0] != 0 ||
-	    index->buckets[bucket_count] != index->ref_count)
-		return "index buckets do not cover the refs";
+	/* That the first bucket starts at 0 and the last ends at ref_count
+	 * is snapshot_check_records()'s to check: bucket_span() clamps every
+	 * span to the refs anyway, and reading the two ends here would fault
+	 * in two pages per index that a lookup mostly never reads. */
 	return NULL;
 }
 
@@ -381,6 +381,7 @@ static int open_regular(const char *path, uint64_t max_size, struct stat *st)
 
 	if (stat(path, &before) != 0)
 		return -errno;
+	*st = before; /* what was refused, for the caller to remember */
 	if ((error = mappable(&before, max_size)))
 		return -error;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -412,6 +413,8 @@ int snapshot_map_file_limited(const char *path, uint64_t max_size,
 
 	memset(map, 0, sizeof *map);
 	fd = open_regular(path, max_size, &st);
+	if (fd == -EINVAL || fd == -EFBIG)
+		snapshot_identity_of(&st, &map->id);
 	if (fd < 0)
 		return -fd;
 	void *addr = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);

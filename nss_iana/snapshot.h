@@ -7,8 +7,9 @@
  *
  * A process pays only for what it reads.  snapshot_parse() does constant
  * work: the header, the section table, the pool's first and last NUL, the
- * sizes of the tables and indexes and the (at most 256) protocols; it
- * touches the first page, the protocol table and the pool's two ends.
+ * sizes of the tables and indexes (from the table) and the (at most 256)
+ * protocols; it touches the first page, the protocol table and the pool's
+ * two ends, nothing else.
  * Every record a lookup reads is checked where it is read: a bucket's span
  * is clamped to the refs and refused past NSSIANA_MAX_BUCKET_ENTRIES, each
  * ref is checked against the entries, an alias run against the aliases and
@@ -115,7 +116,8 @@ struct snapshot_map {
  * that open() never blocks (a FIFO) and mmap() never reserves more than
  * the caller accepts.  The module passes NSSIANA_MAX_FILE_SIZE; the tool
  * maps any file offsets can address (snapshot_map_file), so that verify
- * can say what is wrong with a large one.  Returns 0 or an errno value. */
+ * can say what is wrong with a large one.  Returns 0 or an errno value;
+ * with EINVAL or EFBIG, map->id still identifies the file refused. */
 int snapshot_map_file_limited(const char *path, uint64_t max_size,
 			      struct snapshot_map *map);
 int snapshot_map_file(const char *path, struct snapshot_map *map);
@@ -123,7 +125,8 @@ void snapshot_unmap(struct snapshot_map *map);
 
 /* The full check of every record that snapshot_parse() leaves to the
  * lookups: each entry's strings, protocol, port range and alias run, each
- * alias's strings, the buckets never decreasing and every ref an entry.
+ * alias's strings, each index's buckets covering its refs and never
+ * decreasing, and every ref an entry.
  * O(size of the file), for the tool (snapshot_check.c; not in the module).
  * Returns NULL, or a short English reason. */
 const char *snapshot_check_records(const struct snapshot *snap);

@@ -41,6 +41,9 @@ static const char *check_index(const struct snapshot_index *index,
 {
 	bool decreasing = false, outside = false;
 
+	if (index->buckets[0] != 0 ||
+	    index->buckets[index->bucket_mask + 1] != index->ref_count)
+		return "index buckets do not cover the refs";
 	for (uint32_t b = 0; b <= index->bucket_mask; b++)
 		decreasing |= index->buckets[b] > index->buckets[b + 1];
 	if (decreasing)
