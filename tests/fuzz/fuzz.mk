@@ -21,7 +21,7 @@ FUZZ_CFLAGS  := -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -Inss_iana -Itests \
 FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	-print_final_stats=1
 
-FUZZ_SNAPSHOT_SRCS := tests/fuzz/fuzz_snapshot.c nss_iana/snapshot.c
+FUZZ_SNAPSHOT_SRCS := tests/fuzz/fuzz_snapshot.c nss_iana/snapshot.c nss_iana/snapshot_check.c
 FUZZ_CSV_SRCS := tests/fuzz/fuzz_csv.c nss_iana/csv.c nss_iana/registry.c \
 	nss_iana/snapshot_write.c nss_iana/snapshot.c
 FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/xml.c nss_iana/pipeline.c \

@@ -1,11 +1,19 @@
 /*
  * fuzz_snapshot.c - arbitrary bytes as a snapshot.
  *
- * The bytes go through snapshot_parse(), the validation the module runs on
- * every file it maps.  A file it accepts then gets every lookup kind, both
- * through the reader (snapshot_find_name/port) and through the module's own
- * entry points, a full walk of its entries and a getservent walk; a file it
- * rejects must make every entry point answer NSS_STATUS_UNAVAIL.
+ * The bytes go through snapshot_parse(), the constant-work check the
+ * module runs on every file it maps.  A file it accepts then gets lookups,
+ * both through the reader (snapshot_find_name/port) and through the
+ * module's own entry points, and a getservent walk; a file it rejects must
+ * make every entry point answer NSS_STATUS_UNAVAIL.
+ *
+ * Two kinds of accepted file.  A sound one passes snapshot_check_records()
+ * (the tool's full check): every answer must then be exactly right, and
+ * every entry becomes a key.  A damaged one has records that only the
+ * lookups reading them refuse: its answers must still be UNAVAIL,
+ * NOTFOUND, ERANGE or strings that end inside the caller's buffer, and
+ * nothing may read outside the bytes (ASan watches).  Either way an entry
+ * past the format's limits must be UNAVAIL, never ERANGE.
  *
  * How the entry points see the bytes: this file includes nss_services.c and
  * installs the parsed snapshot in the module's state, with the next look at
@@ -65,6 +73,10 @@ static void install_in_module(const struct snapshot *snap)
 }
 
 /* ---- reading the snapshot independently ------------------------------- */
+
+/* Whether the file passed snapshot_check_records(): only then are its
+ * records all readable without the reader's own checks. */
+static bool sound;
 
 static const char *entry_name(const struct snapshot *snap, uint32_t index)
 {
@@ -158,11 +170,39 @@ static void check_string_in_buffer(const char *s, const char *expected,
 	require(strcmp(s, expected) == 0, "answer strings are the entry's");
 }
 
+/* A damaged file's answer: whatever the strings say, they and the alias
+ * array lie inside the buffer and end there. */
+static void check_servent_in_buffer(const struct servent *result,
+				    const char *buffer, size_t buflen)
+{
+	const char *strings[2] = { result->s_name, result->s_proto };
+	for (int i = 0; i < 2; i++) {
+		require(inside(strings[i], buffer, buflen), "answer strings are in the buffer");
+		require(strnlen(strings[i], buffer + buflen - strings[i]) <
+			(size_t)(buffer + buflen - strings[i]), "answer strings end in the buffer");
+	}
+	require(inside((const char *)result->s_aliases, buffer, buflen),
+		"alias array in the buffer");
+	for (int a = 0; a <= NSSIANA_MAX_ALIASES; a++) {
+		require(inside((const char *)&result->s_aliases[a], buffer, buflen),
+			"alias array ends in the buffer");
+		if (result->s_aliases[a] == NULL)
+			return;
+		require(inside(result->s_aliases[a], buffer, buflen),
+			"alias strings are in the buffer");
+	}
+	require(false, "at most NSSIANA_MAX_ALIASES aliases");
+}
+
 static void check_servent(const struct snapshot *snap, uint32_t index,
 			  uint16_t port, const struct servent *result,
 			  const char *buffer, size_t buflen)
 {
 	const struct nssiana_entry *entry = &snap->entries[index];
+	if (!sound) {
+		check_servent_in_buffer(result, buffer, buflen);
+		return;
+	}
 	check_string_in_buffer(result->s_name, entry_name(snap, index), buffer,
 			       buflen);
 	check_string_in_buffer(result->s_proto, proto_name(snap, index), buffer,
@@ -184,6 +224,21 @@ static void check_servent(const struct snapshot *snap, uint32_t index,
 static const size_t buffer_sizes[] = { 0, 24, 200, 4096 };
 #define BUFFER_SIZES (sizeof buffer_sizes / sizeof buffer_sizes[0])
 
+/* The bytes a sound entry's answer needs in an aligned buffer, or
+ * SIZE_MAX past the format's limits (too many aliases or bytes). */
+static size_t answer_bytes(const struct snapshot *snap, uint32_t index)
+{
+	const struct nssiana_entry *entry = &snap->entries[index];
+	if (entry->alias_count > NSSIANA_MAX_ALIASES)
+		return SIZE_MAX;
+	size_t need = ((size_t)entry->alias_count + 1) * sizeof(char *) +
+		      strlen(entry_name(snap, index)) + 1 +
+		      strlen(proto_name(snap, index)) + 1;
+	for (uint32_t a = 0; a < entry->alias_count; a++)
+		need += strlen(alias_name(snap, entry->alias_first + a)) + 1;
+	return need > NSSIANA_MAX_ANSWER_BYTES ? SIZE_MAX : need;
+}
+
 /* The module's answer for one call, given what the reader found. */
 static void check_nss_answer(const struct snapshot *snap,
 			     enum snapshot_status found, uint32_t index,
@@ -195,13 +250,44 @@ static void check_nss_answer(const struct snapshot *snap,
 		require(status == NSS_STATUS_NOTFOUND, "miss is NOTFOUND");
 		return;
 	}
-	if (status == NSS_STATUS_TRYAGAIN) {
-		require(error == ERANGE, "TRYAGAIN only for a short buffer");
+	if (found == SNAPSHOT_CORRUPT) {
+		require(status == NSS_STATUS_UNAVAIL, "what the reader refuses is UNAVAIL");
 		return;
 	}
+	if (sound && answer_bytes(snap, index) == SIZE_MAX) {
+		require(status == NSS_STATUS_UNAVAIL, "an answer past the limits is UNAVAIL");
+		return;
+	}
+	if (status == NSS_STATUS_TRYAGAIN) {
+		require(error == ERANGE, "TRYAGAIN only for a short buffer");
+		require(buflen < NSSIANA_MAX_ANSWER_BYTES, "never ERANGE at the limit");
+		require(!sound || answer_bytes(snap, index) > buflen, "ERANGE only when short");
+		return;
+	}
+	if (!sound && status == NSS_STATUS_UNAVAIL)
+		return; /* a damaged record met while copying */
 	require(status == NSS_STATUS_SUCCESS, "hit is SUCCESS or ERANGE");
 	check_servent(snap, index, port, result, buffer, buflen);
 }
+
+/* Whether a sound file keeps within the limits the reader enforces on
+ * every lookup: bucket sizes and alias counts. */
+static bool buckets_within_limits(const struct snapshot_index *index)
+{
+	for (uint32_t b = 0; b <= index->bucket_mask; b++)
+		if (index->buckets[b + 1] - index->buckets[b] > NSSIANA_MAX_BUCKET_ENTRIES)
+			return false;
+	return true;
+}
+
+static bool aliases_within_limits(const struct snapshot *snap)
+{
+	for (uint32_t i = 0; i < snap->entry_count; i++)
+		if (snap->entries[i].alias_count > NSSIANA_MAX_ALIASES)
+			return false;
+	return true;
+}
+static bool within_limits;
 
 static void lookup_name(const struct snapshot *snap, const char *name,
 			const char *proto)
@@ -209,8 +295,9 @@ static void lookup_name(const struct snapshot *snap, const char *name,
 	uint32_t index = UINT32_MAX;
 	enum snapshot_status found = snapshot_find_name(snap, name, proto, &index);
 
-	require(found != SNAPSHOT_CORRUPT, "a validated file is never corrupt");
-	if (found == SNAPSHOT_FOUND) {
+	require(found != SNAPSHOT_CORRUPT || !sound || !within_limits,
+		"a sound file within the limits is never corrupt");
+	if (found == SNAPSHOT_FOUND && sound) {
 		require(index < snap->entry_count, "found entry exists");
 		require(entry_has_name(snap, index, name), "found entry has the name");
 		require(!proto || strcmp(proto_name(snap, index), proto) == 0,
@@ -224,6 +311,10 @@ static void lookup_name(const struct snapshot *snap, const char *name,
 			name, proto, &result, buffer, buffer_sizes[s], &error);
 		uint16_t port = found == SNAPSHOT_FOUND ?
 			snap->entries[index].port_first : 0;
+		if (found == SNAPSHOT_FOUND && status == NSS_STATUS_SUCCESS)
+			require(fold_equal(result.s_name, name) || !sound ||
+				entry_has_name(snap, index, name),
+				"a by-name answer has the name");
 		check_nss_answer(snap, found, index, port, status, error,
 				 &result, buffer, buffer_sizes[s]);
 		free(buffer);
@@ -236,8 +327,9 @@ static void lookup_port(const struct snapshot *snap, uint16_t port,
 	uint32_t index = UINT32_MAX;
 	enum snapshot_status found = snapshot_find_port(snap, port, proto, &index);
 
-	require(found != SNAPSHOT_CORRUPT, "a validated file is never corrupt");
-	if (found == SNAPSHOT_FOUND) {
+	require(found != SNAPSHOT_CORRUPT || !sound || !within_limits,
+		"a sound file within the limits is never corrupt");
+	if (found == SNAPSHOT_FOUND && sound) {
 		require(index < snap->entry_count, "found entry exists");
 		require(port >= snap->entries[index].port_first &&
 			port <= snap->entries[index].port_last,
@@ -271,7 +363,7 @@ static void lookup_everything_by(const struct snapshot *snap, const char *proto)
 		lookup_name(snap, fixed_names[i], proto);
 	for (size_t i = 0; i < sizeof fixed_ports / sizeof *fixed_ports; i++)
 		lookup_port(snap, fixed_ports[i], proto);
-	for (uint32_t i = 0; i < snap->entry_count && i < MAX_KEY_ENTRIES; i++) {
+	for (uint32_t i = 0; sound && i < snap->entry_count && i < MAX_KEY_ENTRIES; i++) {
 		const struct nssiana_entry *entry = &snap->entries[i];
 		const char *name = entry_name(snap, i);
 		lookup_name(snap, name, proto);
@@ -296,7 +388,7 @@ static void lookup_everything(const struct snapshot *snap)
 		lookup_everything_by(snap, fixed_protos[i]);
 	for (uint32_t p = 0; p < snap->protocol_count && p < 2; p++) {
 		const char *proto = snapshot_string(snap, snap->protocols[p]);
-		require(proto != NULL, "a validated protocol is in the pool");
+		require(proto != NULL, "parse checks the protocols");
 		lookup_everything_by(snap, proto);
 	}
 }
@@ -311,20 +403,38 @@ static void walk_getservent(const struct snapshot *snap)
 	int error = 0, calls = 0;
 
 	require(_nss_iana_setservent(0) == NSS_STATUS_SUCCESS, "setservent");
+	if (!sound) { /* each answer in the buffer, and an end */
+		for (calls = 0; calls < MAX_WALK; calls++) {
+			enum nss_status status = _nss_iana_getservent_r(
+				&result, buffer, 1 << 16, &error);
+			if (status != NSS_STATUS_SUCCESS) {
+				require(status == NSS_STATUS_NOTFOUND ||
+					status == NSS_STATUS_UNAVAIL, "a walk ends");
+				break;
+			}
+			check_servent_in_buffer(&result, buffer, 1 << 16);
+		}
+		goto out;
+	}
 	for (uint32_t i = 0; i < snap->entry_count && calls < MAX_WALK; i++) {
 		const struct nssiana_entry *entry = &snap->entries[i];
 		for (uint32_t port = entry->port_first;
 		     port <= entry->port_last && calls < MAX_WALK; port++, calls++) {
+			bool too_big = answer_bytes(snap, i) == SIZE_MAX;
 			if (calls == 1) {
 				enum nss_status short_status = _nss_iana_getservent_r(
 					&result, tiny, sizeof tiny, &error);
-				require(short_status == NSS_STATUS_TRYAGAIN &&
-					error == ERANGE, "tiny buffer is ERANGE");
+				require(too_big ? short_status == NSS_STATUS_UNAVAIL :
+					short_status == NSS_STATUS_TRYAGAIN && error == ERANGE,
+					"tiny buffer is ERANGE, or UNAVAIL past the limits");
 			}
 			enum nss_status status = _nss_iana_getservent_r(
 				&result, buffer, 1 << 16, &error);
-			if (status == NSS_STATUS_TRYAGAIN && error == ERANGE)
-				goto out; /* an entry with thousands of aliases */
+			if (too_big) {
+				require(status == NSS_STATUS_UNAVAIL,
+					"a walk meeting an entry past the limits is UNAVAIL");
+				goto out;
+			}
 			require(status == NSS_STATUS_SUCCESS, "walk answers");
 			check_servent(snap, i, (uint16_t)port, &result, buffer,
 				      1 << 16);
@@ -368,8 +478,13 @@ static bool exercise(const unsigned char *copy, size_t size)
 		return false;
 	}
 	require(snap.size == size && snap.base == copy, "parse keeps the bytes");
+	sound = snapshot_check_records(&snap) == NULL;
+	within_limits = sound && buckets_within_limits(&snap.names) &&
+			buckets_within_limits(&snap.ports) &&
+			aliases_within_limits(&snap);
 	install_in_module(&snap);
-	walk_entries(&snap);
+	if (sound)
+		walk_entries(&snap);
 	lookup_everything(&snap);
 	walk_getservent(&snap);
 	install_in_module(NULL);
