@@ -5,8 +5,9 @@
 #                         and any leak (definite, indirect or possible),
 #                         fails.  A few minutes.
 #
-# The concurrency suite is left to `make check-tsan`: valgrind runs one
-# thread at a time, which turns a load test into a test of its scheduler.
+# The concurrency and hangs suites are left to `make check-tsan`: valgrind
+# runs one thread at a time, which turns a load test into a test of its
+# scheduler.
 # The corruption and fork suites run fewer cases (each case is a child
 # process under valgrind): every 13th length and header bit, 300 random
 # flips, 40 forks.  `make check` and `make check-asan` run them all.
@@ -18,7 +19,8 @@
 # in-place rewrite test, which are counted (tests/lib/valgrind_logs.sh).
 
 VALGRIND_BUILD ?= build-valgrind
-VALGRIND_TESTS ?= check_nss check_glibc check_fork check_corruption check_fuzz_regressions
+VALGRIND_TESTS ?= check_nss check_glibc check_fork check_corruption check_fuzz_regressions \
+	check_lifecycle
 VALGRIND       ?= valgrind
 VALGRIND_FLAGS := --quiet --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible \

@@ -392,7 +392,8 @@ static unsigned long snapshot_rss_kib(void)
 static void use_full_registry_cold(void)
 {
 	const char *csv = getenv("CSV");
-	ck_assert_msg(csv && *csv, "CSV must name the registry (make check sets it)");
+	if (csv == NULL || *csv == '\0') /* tests/run.sh's default */
+		csv = "../shared/iana/service-names-port-numbers.csv";
 	compile_fixture(csv, db_path);
 	int fd = open(db_path, O_RDONLY | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
