@@ -141,18 +141,18 @@ check-tsan:
 # exists, so that 2049/tcp answers nfs as /etc/services says.  PREFER=
 # (empty) installs the pure registry order of $(SNAPSHOT).  A package
 # build's staging DESTDIR has no etc/services: the package compiles on the
-# target instead.
+# target instead.  The tool writes the snapshot itself (temporary file,
+# fsync, rename) rather than `install` copying it: the copy would leave the
+# file in the page cache in large folios, which the kernel maps whole into
+# every process that looks anything up.
 PREFER ?= $(wildcard $(DESTDIR)$(SYSCONFDIR)/services)
-PREFERRED_SNAPSHOT := $(BUILD)/services-preferred.db
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(dir $(DB_PATH))
 	install -m 0644 $(MODULE) $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp
 	mv -f $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp $(DESTDIR)$(LIBDIR)/libnss_iana.so.2
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/nss-iana
-	$(if $(PREFER),$(TOOL) compile --prefer $(PREFER) $(CSV) -o $(PREFERRED_SNAPSHOT))
-	install -m 0644 $(if $(PREFER),$(PREFERRED_SNAPSHOT),$(SNAPSHOT)) $(DESTDIR)$(DB_PATH).tmp
-	mv -f $(DESTDIR)$(DB_PATH).tmp $(DESTDIR)$(DB_PATH)
+	$(TOOL) compile $(if $(PREFER),--prefer $(PREFER)) $(CSV) -o $(DESTDIR)$(DB_PATH)
 	$(if $(wildcard man/*.[0-9]),install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8)
 	$(foreach m,$(wildcard man/*.1),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man1/;)
 	$(foreach m,$(wildcard man/*.8),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man8/;)

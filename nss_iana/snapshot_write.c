@@ -741,6 +741,17 @@ static int sync_directory_of(const char *path)
 	return error == EINVAL ? 0 : error; /* some filesystems can't */
 }
 
+/* A file just written sits in the page cache in large folios, and the
+ * kernel maps a whole folio into a process on one fault, whatever the
+ * reader's madvise says: after a single lookup every process would have
+ * most of the snapshot resident.  Dropping the clean pages once lets
+ * readers fault in only the pages they read.  Advice only: an error
+ * changes nothing that was written. */
+static void drop_from_page_cache(int fd)
+{
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+}
+
 int write_file_atomic(const char *path, const void *data, size_t size)
 {
 	char temporary[4096];
@@ -758,6 +769,8 @@ int write_file_atomic(const char *path, const void *data, size_t size)
 		error = write_all(fd, data, size);
 	if (!error && fsync(fd) != 0)
 		error = errno;
+	if (!error)
+		drop_from_page_cache(fd);
 	if (close(fd) != 0 && !error)
 		error = errno;
 	if (!error && rename(temporary, path) != 0)
