@@ -100,6 +100,10 @@ int tool_run_program(char *const argv[], const struct tool_run_options *opt,
 		     int *interrupted)
 {
 	sigset_t watched, saved;
+	/* A parent that started us with SIGCHLD ignored would have the
+	 * kernel reap the child unseen: waitpid would never report it. */
+	struct sigaction default_chld = {.sa_handler = SIG_DFL}, saved_chld;
+	sigaction(SIGCHLD, &default_chld, &saved_chld);
 	termination_signals(&watched);
 	sigaddset(&watched, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &watched, &saved);
@@ -110,6 +114,7 @@ int tool_run_program(char *const argv[], const struct tool_run_options *opt,
 		exec_child(argv, opt, &saved);
 	int status = pid < 0 ? 127 : wait_child(pid, &watched, interrupted);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
+	sigaction(SIGCHLD, &saved_chld, NULL);
 	return status;
 }
 

@@ -85,6 +85,20 @@ check_refused short.csv "looks truncated" "a registry with 3 entries of 14"
 check_refused bad.csv "/bad.csv:5:5: malformed port" "a CSV that does not compile"
 expect_equal "$(nscd_calls)" 1 "nscd not invalidated by a failed update"
 
+# Started with SIGCHLD ignored (as some daemons start their children),
+# update still sees curl end.  The timeout only ends a hung update.
+cp "$W/v1.db" "$W/installed.db"
+env PATH="$W/bin:$PATH" TMPDIR="$W/tmp" NSCD_RUNNING=no timeout 120 python3 -c '
+import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execv(sys.argv[1], sys.argv[1:])' "$TOOL" update --db "$W/installed.db" --url "$URL/v2.csv" \
+	>"$W/out" 2>"$W/err"
+status=$?
+expect_status 0 "update started with SIGCHLD ignored"
+expect_same "$W/installed.db" "$W/v2.db" "SIGCHLD ignored: the new snapshot is installed"
+no_leftovers "SIGCHLD ignored"
+cp "$W/v1.db" "$W/installed.db"
+
 # A port nothing listens on: the download fails.
 update_with no --db "$W/installed.db" --url "http://127.0.0.1:1/x.csv"
 expect_status 1 "connection refused"
