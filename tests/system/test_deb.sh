@@ -299,6 +299,26 @@ in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i over the ins
 cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.db" ||
 	fatal "reinstalling kept a corrupt snapshot"
 
+echo "== with a services file, the package lets it decide the registry's ties"
+printf 'nfs\t\t2049/tcp\nhttp-alt\t8080/tcp\n' >"$root/etc/services"
+printf 'not a snapshot\n' >"$root/var/lib/nss-iana/services.db"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i with /etc/services"
+out=$(in_root getent -s services:iana services 2049/tcp) || fatal "getent services 2049/tcp: no answer from the module"
+set -- $out
+[ "$1" = nfs ] || fatal "with /etc/services naming nfs, 2049/tcp answered '$out'"
+out=$(in_root getent -s services:iana services http-alt/tcp)
+set -- $out
+[ "$2" = 8080/tcp ] || fatal "with /etc/services naming http-alt 8080, http-alt/tcp answered '$out'"
+in_root nss-iana stats | grep -q '/etc/services' ||
+	fatal "nss-iana stats does not name /etc/services as the preference file"
+in_root nss-iana verify /var/lib/nss-iana/services.db >/dev/null ||
+	fatal "nss-iana verify rejects the snapshot compiled by postinst"
+: >"$root/etc/services"
+printf 'not a snapshot\n' >"$root/var/lib/nss-iana/services.db"
+in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i without /etc/services"
+cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.db" ||
+	fatal "without a services file the packaged snapshot did not go in as built"
+
 echo "== an administrator's edit, then an upgrade that must not undo it"
 echo "# local: site policy, keep" >>"$root/etc/nsswitch.conf"
 sed -i '/^services:/s/ iana / /' "$root/etc/nsswitch.conf"
