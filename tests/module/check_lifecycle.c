@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "handmade.h"
+#include "semantics_walk.h"
 #include "testlib.h"
 #include "check_main.h"
 
@@ -181,24 +182,10 @@ END_TEST
 
 /* ---- the walk ------------------------------------------------------------- */
 
-/* The walk of tests/fixtures/semantics.csv: each entry in registry order,
- * each port of a range (as in check_nss.c). */
-static const struct {
-	const char *name;
-	unsigned ports;
-} semantics_walk[] = {
-	{ "echo", 1 }, { "echo", 1 }, { "http", 1 }, { "http", 1 },
-	{ "shared80", 1 }, { "whoispp", 1 }, { "raid-am", 1 }, { "raid-am", 1 },
-	{ "x11", 64 }, { "x11", 64 }, { "x11-late", 1 }, { "http-alt", 1 },
-	{ "http-alt", 1 }, { "http-alt", 1 }, { "3Com-nsd", 1 }, { "3Com-nsd", 1 },
-	{ "xadmin", 1 }, { "sctpsvc", 1 }, { "max-port", 1 }, { "zero-port", 1 },
-	{ "MiXed", 1 }, { "mixed", 1 },
-};
-
 START_TEST(a_walk_stays_on_the_snapshot_it_started_on)
 {
 	char buffer[1024], csv[PATH_MAX], next_db[PATH_MAX];
-	size_t entries = sizeof semantics_walk / sizeof semantics_walk[0];
+	size_t entries = SEMANTICS_WALK_ENTRIES;
 	unsigned walked = 0, expected = 0;
 
 	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_SUCCESS);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "semantics_walk.h"
 #include "testlib.h"
 #include "check_main.h"
 
@@ -196,30 +197,16 @@ START_TEST(every_short_buffer_gives_erange_and_nothing_past_it_is_written)
 }
 END_TEST
 
-/* The expected walk, from reading the fixture: each entry in registry
- * order, each port of a range. */
-static const struct {
-	const char *name;
-	unsigned ports;
-} walk[] = {
-	{ "echo", 1 }, { "echo", 1 }, { "http", 1 }, { "http", 1 },
-	{ "shared80", 1 }, { "whoispp", 1 }, { "raid-am", 1 }, { "raid-am", 1 },
-	{ "x11", 64 }, { "x11", 64 }, { "x11-late", 1 }, { "http-alt", 1 },
-	{ "http-alt", 1 }, { "http-alt", 1 }, { "3Com-nsd", 1 }, { "3Com-nsd", 1 },
-	{ "xadmin", 1 }, { "sctpsvc", 1 }, { "max-port", 1 }, { "zero-port", 1 },
-	{ "MiXed", 1 }, { "mixed", 1 },
-};
-
 START_TEST(enumeration_returns_every_port_once_in_registry_order)
 {
 	char buffer[1024];
 	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_SUCCESS);
-	for (size_t e = 0; e < sizeof walk / sizeof walk[0]; e++) {
+	for (size_t e = 0; e < SEMANTICS_WALK_ENTRIES; e++) {
 		unsigned previous = 0;
-		for (unsigned p = 0; p < walk[e].ports; p++) {
+		for (unsigned p = 0; p < semantics_walk[e].ports; p++) {
 			struct call call = next_entry(buffer, sizeof buffer);
 			ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
-			ck_assert_str_eq(call.result.s_name, walk[e].name);
+			ck_assert_str_eq(call.result.s_name, semantics_walk[e].name);
 			if (p > 0)
 				ck_assert_uint_eq(ntohs(call.result.s_port), previous + 1);
 			previous = ntohs(call.result.s_port);
