@@ -1,15 +1,19 @@
 /*
  * testlib.h - what several Check suites need: compiling a fixture CSV into
- * a snapshot file, and loading the built module by path.
+ * a snapshot file, loading the built module by path, calling its entry
+ * points, and counting the process's mappings of a file.
  */
 #ifndef NSS_IANA_TESTLIB_H
 #define NSS_IANA_TESTLIB_H
 
+#include <arpa/inet.h>
 #include <check.h>
 #include <dlfcn.h>
 #include <limits.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "nss_iana.h"
@@ -63,6 +67,54 @@ static inline struct module load_module(void)
 	ck_assert(m.getservbyname_r && m.getservbyport_r && m.setservent &&
 		  m.getservent_r && m.endservent);
 	return m;
+}
+
+/* One call of an entry point: its status, the errno it set (-1: none) and
+ * the answer. */
+struct call {
+	enum nss_status status;
+	int error;
+	struct servent result;
+};
+
+static inline struct call call_by_name(const struct module *m, const char *name,
+				       const char *proto, char *buffer, size_t buflen)
+{
+	struct call call = { .error = -1 };
+	call.status = m->getservbyname_r(name, proto, &call.result, buffer,
+					 buflen, &call.error);
+	return call;
+}
+
+static inline struct call call_by_port(const struct module *m, unsigned port,
+				       const char *proto, char *buffer, size_t buflen)
+{
+	struct call call = { .error = -1 };
+	call.status = m->getservbyport_r(htons(port), proto, &call.result,
+					 buffer, buflen, &call.error);
+	return call;
+}
+
+static inline struct call call_next_entry(const struct module *m, char *buffer,
+					  size_t buflen)
+{
+	struct call call = { .error = -1 };
+	call.status = m->getservent_r(&call.result, buffer, buflen, &call.error);
+	return call;
+}
+
+/* Lines of /proc/self/maps naming `path`, "(deleted)" ones too. */
+static inline int mappings_of(const char *path)
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	char line[PATH_MAX + 256];
+	int count = 0;
+
+	ck_assert_ptr_nonnull(maps);
+	while (fgets(line, sizeof line, maps))
+		count += strstr(line, path) != NULL;
+	fclose(maps);
+	return count;
 }
 
 #endif

@@ -177,18 +177,6 @@ static bool child_answers(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-static int mappings_of_db(void)
-{
-	FILE *maps = fopen("/proc/self/maps", "r");
-	char line[PATH_MAX + 256];
-	int count = 0;
-	ck_assert_ptr_nonnull(maps);
-	while (fgets(line, sizeof line, maps))
-		count += strstr(line, db_path) != NULL;
-	fclose(maps);
-	return count;
-}
-
 /* ---- FIFOs -------------------------------------------------------------- */
 
 static atomic_int thread_status;
@@ -418,7 +406,7 @@ START_TEST(threads_cancelled_while_the_file_is_replaced_leave_it_usable)
 	/* Each cancelled thread's pin went with it: no mapping piles up. */
 	pause_ms(3 * SNAPSHOT_RECHECK_MS);
 	by_name("http", "tcp");
-	int mappings = mappings_of_db();
+	int mappings = mappings_of(db_path);
 	ck_assert_msg(mappings <= 2, "%d mappings of the snapshot remain", mappings);
 	printf("hangs: %d rounds of %d cancelled threads, %lu opens of the path "
 	       "(each a chance to cancel inside the module), %d mapping(s) left\n",

@@ -55,52 +55,10 @@ static void teardown(void)
 	unlink(db_path);
 }
 
-struct call {
-	enum nss_status status;
-	int error;
-	struct servent result;
-};
-
-static struct call by_name(const char *name, char *buffer, size_t buflen)
-{
-	struct call call = { .error = -1 };
-	call.status = mod.getservbyname_r(name, NULL, &call.result, buffer,
-					  buflen, &call.error);
-	return call;
-}
-
-static struct call by_port(unsigned port, char *buffer, size_t buflen)
-{
-	struct call call = { .error = -1 };
-	call.status = mod.getservbyport_r(htons(port), NULL, &call.result,
-					  buffer, buflen, &call.error);
-	return call;
-}
-
-static struct call next_entry(char *buffer, size_t buflen)
-{
-	struct call call = { .error = -1 };
-	call.status = mod.getservent_r(&call.result, buffer, buflen, &call.error);
-	return call;
-}
-
 static void pause_ms(long ms)
 {
 	struct timespec pause = { ms / 1000, ms % 1000 * 1000000L };
 	nanosleep(&pause, NULL);
-}
-
-/* Lines of /proc/self/maps naming the snapshot, "(deleted)" ones too. */
-static int mappings_of_db(void)
-{
-	FILE *maps = fopen("/proc/self/maps", "r");
-	char line[PATH_MAX + 256];
-	int count = 0;
-	ck_assert_ptr_nonnull(maps);
-	while (fgets(line, sizeof line, maps))
-		count += strstr(line, db_path) != NULL;
-	fclose(maps);
-	return count;
 }
 
 static int open_fds(void)
@@ -162,11 +120,11 @@ START_TEST(a_thousand_dlopen_dlclose_cycles_leak_nothing)
 			ck_assert_int_eq(pthread_create(&thread, NULL, lookup_in_thread, &m), 0);
 			pthread_join(thread, NULL);
 		}
-		ck_assert_int_eq(mappings_of_db(), 1);
+		ck_assert_int_eq(mappings_of(db_path), 1);
 		ck_assert_int_eq(dlclose(m.handle), 0);
 		ck_assert_msg(dlopen(path, RTLD_NOW | RTLD_NOLOAD) == NULL,
 			      "cycle %d: the module stayed loaded", cycle);
-		ck_assert_int_eq(mappings_of_db(), 0);
+		ck_assert_int_eq(mappings_of(db_path), 0);
 	}
 	ck_assert_int_eq(open_fds(), fds);
 	/* No atfork handler of an unloaded copy is left behind. */
@@ -205,28 +163,28 @@ START_TEST(a_walk_stays_on_the_snapshot_it_started_on)
 				ck_assert_int_eq(rename(next_db, db_path), 0);
 				unlink(csv);
 				for (int i = 0; i < 3000; i++) {
-					if (by_name("renamed", buffer, sizeof buffer).status ==
+					if (call_by_name(&mod, "renamed", NULL, buffer, sizeof buffer).status ==
 					    NSS_STATUS_SUCCESS)
 						break;
 					pause_ms(1);
 				}
-				ck_assert_int_eq(by_name("renamed", buffer, sizeof buffer).status,
+				ck_assert_int_eq(call_by_name(&mod, "renamed", NULL, buffer, sizeof buffer).status,
 						 NSS_STATUS_SUCCESS);
-				ck_assert_int_eq(mappings_of_db(), 2);
+				ck_assert_int_eq(mappings_of(db_path), 2);
 			}
-			struct call call = next_entry(buffer, sizeof buffer);
+			struct call call = call_next_entry(&mod, buffer, sizeof buffer);
 			ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
 			ck_assert_str_eq(call.result.s_name, semantics_walk[e].name);
 			walked++;
 		}
 	}
-	ck_assert_int_eq(next_entry(buffer, sizeof buffer).status, NSS_STATUS_NOTFOUND);
+	ck_assert_int_eq(call_next_entry(&mod, buffer, sizeof buffer).status, NSS_STATUS_NOTFOUND);
 	ck_assert_uint_eq(walked, expected);
 	/* The walk has ended: its reference to the old mapping is gone. */
-	ck_assert_int_eq(mappings_of_db(), 1);
+	ck_assert_int_eq(mappings_of(db_path), 1);
 	/* A new walk is on the new registry. */
 	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_SUCCESS);
-	struct call call = next_entry(buffer, sizeof buffer);
+	struct call call = call_next_entry(&mod, buffer, sizeof buffer);
 	ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
 	ck_assert_str_eq(call.result.s_name, "renamed");
 	mod.endservent();
@@ -257,12 +215,12 @@ START_TEST(an_answer_past_the_byte_limit_is_unavailable_whatever_the_buffer)
 	char *buffer = malloc(1 << 20);
 	use_handmade(entries, 2, 64);
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-		struct call call = by_name("big", buffer, sizes[i]);
+		struct call call = call_by_name(&mod, "big", NULL, buffer, sizes[i]);
 		ck_assert_msg(call.status == NSS_STATUS_UNAVAIL,
 			      "big with %zu bytes: status %d", sizes[i], call.status);
-		call = by_port(4001, buffer, sizes[i]);
+		call = call_by_port(&mod, 4001, NULL, buffer, sizes[i]);
 		ck_assert_int_eq(call.status, NSS_STATUS_UNAVAIL);
-		call = by_name("fits", buffer, sizes[i]);
+		call = call_by_name(&mod, "fits", NULL, buffer, sizes[i]);
 		if (sizes[i] < 2600) { /* glibc retries with a larger buffer */
 			ck_assert_int_eq(call.status, NSS_STATUS_TRYAGAIN);
 			ck_assert_int_eq(call.error, ERANGE);
@@ -275,7 +233,7 @@ START_TEST(an_answer_past_the_byte_limit_is_unavailable_whatever_the_buffer)
 	}
 	/* A walk meets "big" first: UNAVAIL, not an endless ERANGE. */
 	mod.setservent(0);
-	ck_assert_int_eq(next_entry(buffer, 64).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(call_next_entry(&mod, buffer, 64).status, NSS_STATUS_UNAVAIL);
 	mod.endservent();
 	free(buffer);
 }
@@ -295,14 +253,14 @@ START_TEST(a_walk_stops_at_the_servent_limit)
 	unsigned long served = 0;
 	struct call call;
 	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_SUCCESS);
-	while ((call = next_entry(buffer, sizeof buffer)).status == NSS_STATUS_SUCCESS)
+	while ((call = call_next_entry(&mod, buffer, sizeof buffer)).status == NSS_STATUS_SUCCESS)
 		served++;
 	ck_assert_uint_eq(served, NSSIANA_MAX_SERVENTS);
 	ck_assert_int_eq(call.status, NSS_STATUS_UNAVAIL);
-	ck_assert_int_eq(next_entry(buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(call_next_entry(&mod, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
 	mod.endservent();
 	/* A lookup of one port is no walk: it answers. */
-	call = by_port(65535, buffer, sizeof buffer);
+	call = call_by_port(&mod, 65535, NULL, buffer, sizeof buffer);
 	ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
 	ck_assert_str_eq(call.result.s_name, "all0");
 }
@@ -320,19 +278,19 @@ START_TEST(a_crowded_bucket_or_too_many_aliases_is_unavailable)
 						      (uint16_t)(100 + i), 0, 0, NULL, 0 };
 	}
 	use_handmade(entries, n, 1); /* one bucket holds them all */
-	ck_assert_int_eq(by_name("svc0", buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
-	ck_assert_int_eq(by_port(100, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(call_by_name(&mod, "svc0", NULL, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(call_by_port(&mod, 100, NULL, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
 	pause_ms(3 * SNAPSHOT_RECHECK_MS);
 	use_handmade(entries, n - 1, 1); /* at the limit: served */
 	pause_ms(3 * SNAPSHOT_RECHECK_MS);
-	ck_assert_int_eq(by_name("svc63", buffer, sizeof buffer).status, NSS_STATUS_SUCCESS);
+	ck_assert_int_eq(call_by_name(&mod, "svc63", NULL, buffer, sizeof buffer).status, NSS_STATUS_SUCCESS);
 
 	struct handmade_entry many = { "many", 5000, 5000, 0, NSSIANA_MAX_ALIASES + 1, NULL, 0 };
 	pause_ms(3 * SNAPSHOT_RECHECK_MS);
 	use_handmade(&many, 1, 1);
 	pause_ms(3 * SNAPSHOT_RECHECK_MS);
-	ck_assert_int_eq(by_name("a0-0", buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
-	ck_assert_int_eq(by_port(5000, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(call_by_name(&mod, "a0-0", NULL, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(call_by_port(&mod, 5000, NULL, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
 	free(names);
 	free(entries);
 }
@@ -344,12 +302,12 @@ START_TEST(a_file_past_the_size_limit_is_never_mapped)
 	/* The intact snapshot, made a sparse 3 GB file: no disk, and no cost
 	 * to the process either. */
 	ck_assert_int_eq(truncate(db_path, 3ll << 30), 0);
-	ck_assert_int_eq(by_name("http", buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
-	ck_assert_int_eq(mappings_of_db(), 0);
+	ck_assert_int_eq(call_by_name(&mod, "http", NULL, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(mappings_of(db_path), 0);
 	ck_assert_int_eq(truncate(db_path, (off_t)NSSIANA_MAX_FILE_SIZE + 1), 0);
 	pause_ms(3 * SNAPSHOT_RECHECK_MS);
-	ck_assert_int_eq(by_port(80, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
-	ck_assert_int_eq(mappings_of_db(), 0);
+	ck_assert_int_eq(call_by_port(&mod, 80, NULL, buffer, sizeof buffer).status, NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(mappings_of(db_path), 0);
 }
 END_TEST
 
@@ -389,7 +347,7 @@ START_TEST(one_lookup_by_name_leaves_little_of_the_file_resident)
 {
 	char buffer[1024];
 	use_full_registry_cold();
-	struct call call = by_name("https", buffer, sizeof buffer);
+	struct call call = call_by_name(&mod, "https", NULL, buffer, sizeof buffer);
 	ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
 	unsigned long kib = snapshot_rss_kib();
 	printf("lifecycle: after one lookup by name, %lu KiB of the snapshot resident\n", kib);
@@ -402,7 +360,7 @@ START_TEST(one_lookup_by_port_leaves_little_of_the_file_resident)
 {
 	char buffer[1024];
 	use_full_registry_cold();
-	struct call call = by_port(443, buffer, sizeof buffer);
+	struct call call = call_by_port(&mod, 443, NULL, buffer, sizeof buffer);
 	ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
 	ck_assert_str_eq(call.result.s_name, "https");
 	unsigned long kib = snapshot_rss_kib();

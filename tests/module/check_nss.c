@@ -64,37 +64,6 @@ static void teardown(void)
 	unlink(db_path);
 }
 
-struct call {
-	enum nss_status status;
-	int error;
-	struct servent result;
-};
-
-static struct call by_name(const char *name, const char *proto, char *buffer,
-			   size_t buflen)
-{
-	struct call call = { .error = -1 };
-	call.status = mod.getservbyname_r(name, proto, &call.result, buffer,
-					  buflen, &call.error);
-	return call;
-}
-
-static struct call by_port(unsigned port, const char *proto, char *buffer,
-			   size_t buflen)
-{
-	struct call call = { .error = -1 };
-	call.status = mod.getservbyport_r(htons(port), proto, &call.result,
-					  buffer, buflen, &call.error);
-	return call;
-}
-
-static struct call next_entry(char *buffer, size_t buflen)
-{
-	struct call call = { .error = -1 };
-	call.status = mod.getservent_r(&call.result, buffer, buflen, &call.error);
-	return call;
-}
-
 static void assert_servent(const struct call *call, const char *name,
 			   unsigned port, const char *proto,
 			   const char *const *aliases)
@@ -117,13 +86,13 @@ static const char *const http_aliases[] = { "www", "www-http", NULL };
 START_TEST(by_name_answers_with_aliases_and_network_order_port)
 {
 	char buffer[1024];
-	struct call call = by_name("www-http", "tcp", buffer, sizeof buffer);
+	struct call call = call_by_name(&mod, "www-http", "tcp", buffer, sizeof buffer);
 	assert_servent(&call, "http", 80, "tcp", http_aliases);
-	call = by_name("HTTPS-NOT-HERE", NULL, buffer, sizeof buffer);
+	call = call_by_name(&mod, "HTTPS-NOT-HERE", NULL, buffer, sizeof buffer);
 	ck_assert_int_eq(call.status, NSS_STATUS_NOTFOUND);
-	call = by_name("raid-am", NULL, buffer, sizeof buffer);
+	call = call_by_name(&mod, "raid-am", NULL, buffer, sizeof buffer);
 	assert_servent(&call, "raid-am", 2007, "udp", no_aliases);
-	call = by_name("HTTP-ALT", NULL, buffer, sizeof buffer);
+	call = call_by_name(&mod, "HTTP-ALT", NULL, buffer, sizeof buffer);
 	assert_servent(&call, "http-alt", 591, "tcp", no_aliases);
 }
 END_TEST
@@ -131,16 +100,16 @@ END_TEST
 START_TEST(by_port_answers_every_port_of_a_range)
 {
 	char buffer[1024];
-	struct call call = by_port(6010, "tcp", buffer, sizeof buffer);
+	struct call call = call_by_port(&mod, 6010, "tcp", buffer, sizeof buffer);
 	assert_servent(&call, "x11", 6010, "tcp", no_aliases);
-	call = by_port(6063, NULL, buffer, sizeof buffer);
+	call = call_by_port(&mod, 6063, NULL, buffer, sizeof buffer);
 	assert_servent(&call, "x11", 6063, "tcp", no_aliases);
-	call = by_port(80, "udp", buffer, sizeof buffer);
+	call = call_by_port(&mod, 80, "udp", buffer, sizeof buffer);
 	const char *const udp_aliases[] = { "www", NULL };
 	assert_servent(&call, "http", 80, "udp", udp_aliases);
-	call = by_port(6064, NULL, buffer, sizeof buffer);
+	call = call_by_port(&mod, 6064, NULL, buffer, sizeof buffer);
 	ck_assert_int_eq(call.status, NSS_STATUS_NOTFOUND);
-	call = by_port(65535, "tcp", buffer, sizeof buffer);
+	call = call_by_port(&mod, 65535, "tcp", buffer, sizeof buffer);
 	assert_servent(&call, "max-port", 65535, "tcp", no_aliases);
 }
 END_TEST
@@ -175,17 +144,17 @@ static void sweep(struct call (*lookup)(char *, size_t), const char *name)
 
 static struct call www_tcp(char *buffer, size_t buflen)
 {
-	return by_name("www", "tcp", buffer, buflen);
+	return call_by_name(&mod, "www", "tcp", buffer, buflen);
 }
 
 static struct call port_6001(char *buffer, size_t buflen)
 {
-	return by_port(6001, "udp", buffer, buflen);
+	return call_by_port(&mod, 6001, "udp", buffer, buflen);
 }
 
 static struct call first_entry(char *buffer, size_t buflen)
 {
-	return next_entry(buffer, buflen);
+	return call_next_entry(&mod, buffer, buflen);
 }
 
 START_TEST(every_short_buffer_gives_erange_and_nothing_past_it_is_written)
@@ -204,7 +173,7 @@ START_TEST(enumeration_returns_every_port_once_in_registry_order)
 	for (size_t e = 0; e < SEMANTICS_WALK_ENTRIES; e++) {
 		unsigned previous = 0;
 		for (unsigned p = 0; p < semantics_walk[e].ports; p++) {
-			struct call call = next_entry(buffer, sizeof buffer);
+			struct call call = call_next_entry(&mod, buffer, sizeof buffer);
 			ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
 			ck_assert_str_eq(call.result.s_name, semantics_walk[e].name);
 			if (p > 0)
@@ -212,13 +181,13 @@ START_TEST(enumeration_returns_every_port_once_in_registry_order)
 			previous = ntohs(call.result.s_port);
 		}
 	}
-	ck_assert_int_eq(next_entry(buffer, sizeof buffer).status,
+	ck_assert_int_eq(call_next_entry(&mod, buffer, sizeof buffer).status,
 			 NSS_STATUS_NOTFOUND);
 	/* setservent starts over. */
 	mod.setservent(1);
-	ck_assert_str_eq(next_entry(buffer, sizeof buffer).result.s_name, "echo");
+	ck_assert_str_eq(call_next_entry(&mod, buffer, sizeof buffer).result.s_name, "echo");
 	ck_assert_int_eq(mod.endservent(), NSS_STATUS_SUCCESS);
-	ck_assert_str_eq(next_entry(buffer, sizeof buffer).result.s_name, "echo");
+	ck_assert_str_eq(call_next_entry(&mod, buffer, sizeof buffer).result.s_name, "echo");
 }
 END_TEST
 
@@ -227,12 +196,12 @@ START_TEST(erange_does_not_move_the_cursor)
 	char buffer[1024];
 	mod.setservent(0);
 	for (int i = 0; i < 3; i++)
-		next_entry(buffer, sizeof buffer);
+		call_next_entry(&mod, buffer, sizeof buffer);
 	/* The fourth is http/udp with alias www. */
-	struct call call = next_entry(buffer, 8);
+	struct call call = call_next_entry(&mod, buffer, 8);
 	ck_assert_int_eq(call.status, NSS_STATUS_TRYAGAIN);
 	ck_assert_int_eq(call.error, ERANGE);
-	call = next_entry(buffer, sizeof buffer);
+	call = call_next_entry(&mod, buffer, sizeof buffer);
 	const char *const udp_aliases[] = { "www", NULL };
 	assert_servent(&call, "http", 80, "udp", udp_aliases);
 }
@@ -241,13 +210,13 @@ END_TEST
 static void expect_unavailable(void)
 {
 	char buffer[1024];
-	struct call call = by_name("http", "tcp", buffer, sizeof buffer);
+	struct call call = call_by_name(&mod, "http", "tcp", buffer, sizeof buffer);
 	ck_assert_int_eq(call.status, NSS_STATUS_UNAVAIL);
 	ck_assert_int_eq(call.error, ENOENT);
-	call = by_port(80, NULL, buffer, sizeof buffer);
+	call = call_by_port(&mod, 80, NULL, buffer, sizeof buffer);
 	ck_assert_int_eq(call.status, NSS_STATUS_UNAVAIL);
 	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_UNAVAIL);
-	call = next_entry(buffer, sizeof buffer);
+	call = call_next_entry(&mod, buffer, sizeof buffer);
 	ck_assert_int_eq(call.status, NSS_STATUS_UNAVAIL);
 }
 
@@ -301,7 +270,7 @@ START_TEST(snapshot_replaced_by_rename_is_used_within_a_second)
 	char buffer[1024], csv[PATH_MAX], next_db[PATH_MAX];
 	struct timespec start;
 
-	ck_assert_int_eq(by_name("echo", "tcp", buffer, sizeof buffer).status,
+	ck_assert_int_eq(call_by_name(&mod, "echo", "tcp", buffer, sizeof buffer).status,
 			 NSS_STATUS_SUCCESS);
 	temp_path(csv, sizeof csv, "renamed.csv");
 	temp_path(next_db, sizeof next_db, "renamed.db");
@@ -312,11 +281,11 @@ START_TEST(snapshot_replaced_by_rename_is_used_within_a_second)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	struct call call;
 	do
-		call = by_name("renamed", "tcp", buffer, sizeof buffer);
+		call = call_by_name(&mod, "renamed", "tcp", buffer, sizeof buffer);
 	while (call.status != NSS_STATUS_SUCCESS && seconds_since(&start) < 3);
 	ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
 	ck_assert_msg(seconds_since(&start) <= 1.0, "took %.2fs", seconds_since(&start));
-	ck_assert_int_eq(by_name("echo", "tcp", buffer, sizeof buffer).status,
+	ck_assert_int_eq(call_by_name(&mod, "echo", "tcp", buffer, sizeof buffer).status,
 			 NSS_STATUS_NOTFOUND);
 	unlink(csv);
 }
@@ -326,18 +295,18 @@ START_TEST(errno_is_left_alone)
 {
 	char buffer[1024];
 	errno = 1234;
-	by_name("http", "tcp", buffer, sizeof buffer);
+	call_by_name(&mod, "http", "tcp", buffer, sizeof buffer);
 	ck_assert_int_eq(errno, 1234);
-	by_name("nope", "tcp", buffer, sizeof buffer);
+	call_by_name(&mod, "nope", "tcp", buffer, sizeof buffer);
 	ck_assert_int_eq(errno, 1234);
-	by_port(80, NULL, buffer, 4);
+	call_by_port(&mod, 80, NULL, buffer, 4);
 	ck_assert_int_eq(errno, 1234);
 	unlink(db_path);
 	setenv("NSS_IANA_DB", "/nonexistent/x.db", 1);
 	struct timespec pause = { 0, 600 * 1000 * 1000 };
 	nanosleep(&pause, NULL); /* past the re-check interval */
 	errno = 1234;
-	ck_assert_int_eq(by_name("http", "tcp", buffer, sizeof buffer).status,
+	ck_assert_int_eq(call_by_name(&mod, "http", "tcp", buffer, sizeof buffer).status,
 			 NSS_STATUS_UNAVAIL);
 	ck_assert_int_eq(errno, 1234);
 }
@@ -359,11 +328,11 @@ START_TEST(no_fd_is_left_open)
 	char buffer[1024];
 	int before = open_fds();
 	for (int i = 0; i < 10000; i++) {
-		by_name(i % 2 ? "http" : "nope", NULL, buffer, sizeof buffer);
-		by_port(i % 7000, NULL, buffer, sizeof buffer);
+		call_by_name(&mod, i % 2 ? "http" : "nope", NULL, buffer, sizeof buffer);
+		call_by_port(&mod, i % 7000, NULL, buffer, sizeof buffer);
 	}
 	mod.setservent(0);
-	while (next_entry(buffer, sizeof buffer).status == NSS_STATUS_SUCCESS)
+	while (call_next_entry(&mod, buffer, sizeof buffer).status == NSS_STATUS_SUCCESS)
 		;
 	mod.endservent();
 	ck_assert_int_eq(open_fds(), before);
@@ -375,13 +344,13 @@ START_TEST(lookups_do_not_allocate)
 {
 	char buffer[1024];
 	/* The first call maps the snapshot; every later one must only look. */
-	by_name("http", "tcp", buffer, sizeof buffer);
+	call_by_name(&mod, "http", "tcp", buffer, sizeof buffer);
 	counting = true;
 	for (int i = 0; i < 1000; i++) {
-		by_name(i % 2 ? "www" : "nope", i % 3 ? "tcp" : NULL, buffer, sizeof buffer);
-		by_name("HTTP-ALT", NULL, buffer, sizeof buffer);
-		by_port(6000 + i % 80, i % 2 ? "udp" : NULL, buffer, sizeof buffer);
-		by_port(80, "tcp", buffer, 8); /* ERANGE */
+		call_by_name(&mod, i % 2 ? "www" : "nope", i % 3 ? "tcp" : NULL, buffer, sizeof buffer);
+		call_by_name(&mod, "HTTP-ALT", NULL, buffer, sizeof buffer);
+		call_by_port(&mod, 6000 + i % 80, i % 2 ? "udp" : NULL, buffer, sizeof buffer);
+		call_by_port(&mod, 80, "tcp", buffer, 8); /* ERANGE */
 	}
 	counting = false;
 	ck_assert_uint_eq(allocations, 0);
