@@ -11,8 +11,7 @@
 #include "csv.h"
 #include "xml.h"
 #include "check_main.h"
-
-#define LIT(s) (s), (sizeof(s) - 1)
+#include "render.h"
 
 #define HEAD "<?xml version='1.0' encoding='UTF-8'?>\n" \
 	"<registry xmlns=\"http://www.iana.org/assignments\" id=\"x\">\n"
@@ -23,33 +22,18 @@
 static char *render_all(const char *data, size_t size, int *status,
 			struct record_error *error)
 {
+	struct rendering out = render_start();
 	struct xml_reader *reader = xml_reader_new(data, size);
 	const struct xml_record *record;
-	size_t capacity = 4 * size + 256, used = 0;
-	char *out = malloc(capacity);
 
 	ck_assert_ptr_nonnull(reader);
-	ck_assert_ptr_nonnull(out);
 	while ((*status = xml_next(reader, &record, error)) > 0) {
 		if (record->kind == XML_RECORD_PERSON)
-			out[used++] = 'P';
-		for (size_t i = 0; i < record->field_count; i++) {
-			const struct record_field *field = &record->fields[i];
-			ck_assert_uint_eq(strlen(field->text), field->length);
-			while (used + field->length + 8 > capacity) {
-				capacity *= 2;
-				out = realloc(out, capacity);
-				ck_assert_ptr_nonnull(out);
-			}
-			out[used++] = i == 0 ? '[' : '|';
-			memcpy(out + used, field->text, field->length);
-			used += field->length;
-		}
-		out[used++] = ']';
+			render_char(&out, 'P');
+		render_record(&out, record->fields, record->field_count);
 	}
-	out[used] = '\0';
 	xml_reader_free(reader);
-	return out;
+	return render_finish(&out);
 }
 
 static void expect_parse(const char *data, size_t size, const char *expected)
