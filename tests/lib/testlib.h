@@ -1,13 +1,14 @@
 /*
  * testlib.h - what several Check suites need: compiling a fixture CSV into
  * a snapshot file, loading the built module by path, calling its entry
- * points, and counting the process's mappings of a file.
+ * points, and counting the process's mappings of a file and open fds.
  */
 #ifndef NSS_IANA_TESTLIB_H
 #define NSS_IANA_TESTLIB_H
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <limits.h>
 #include <netdb.h>
@@ -114,6 +115,20 @@ static inline int mappings_of(const char *path)
 	while (fgets(line, sizeof line, maps))
 		count += strstr(line, path) != NULL;
 	fclose(maps);
+	return count;
+}
+
+/* Entries of /proc/self/fd: what a test compares before and after, to see
+ * that the module leaves no descriptor open. */
+static inline int open_fds(void)
+{
+	int count = 0;
+	DIR *dir = opendir("/proc/self/fd");
+
+	ck_assert_ptr_nonnull(dir);
+	while (readdir(dir))
+		count++;
+	closedir(dir);
 	return count;
 }
 

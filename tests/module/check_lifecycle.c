@@ -19,7 +19,6 @@
  *   the mapping's MADV_RANDOM is what keeps the kernel from reading ahead
  *   and then mapping the neighbours in on each fault.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -59,17 +58,6 @@ static void pause_ms(long ms)
 {
 	struct timespec pause = { ms / 1000, ms % 1000 * 1000000L };
 	nanosleep(&pause, NULL);
-}
-
-static int open_fds(void)
-{
-	int count = 0;
-	DIR *dir = opendir("/proc/self/fd");
-	ck_assert_ptr_nonnull(dir);
-	while (readdir(dir))
-		count++;
-	closedir(dir);
-	return count;
 }
 
 static void write_bytes(const char *path, const void *data, size_t size)

@@ -5,7 +5,6 @@
  * Each test runs in its own process (Check's fork mode) and loads the
  * module there, so each starts with the module's state fresh.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -311,17 +310,6 @@ START_TEST(errno_is_left_alone)
 	ck_assert_int_eq(errno, 1234);
 }
 END_TEST
-
-static int open_fds(void)
-{
-	int count = 0;
-	DIR *dir = opendir("/proc/self/fd");
-	ck_assert_ptr_nonnull(dir);
-	while (readdir(dir))
-		count++;
-	closedir(dir);
-	return count;
-}
 
 START_TEST(no_fd_is_left_open)
 {
