@@ -2,7 +2,7 @@
 # nss-iana update against servers that misbehave, on a local server
 # (tests/lib/update_server.py, 127.0.0.1 only): bodies past the 64 MiB
 # limit, announced or not (no Content-Length, chunked); a server that
-# drips a byte every 2 s; redirects from https to http; SIGTERM and SIGINT
+# drips a byte every 2 s; redirects from https to http; SIGTERM, SIGINT, SIGHUP
 # in the middle of a download; registries far larger than the installed
 # one; and a diff too long for the journal, printed as counts only.
 # Each one must leave the installed snapshot as it was and no temporary
@@ -88,9 +88,9 @@ done
 # with SIGINT ignored; python puts the default action back before exec.
 # setsid gives it its own process group, so that "INT-group" can signal
 # the tool and curl at once, as Ctrl-C in a terminal does.
-for how in TERM INT INT-group; do
+for how in TERM INT HUP INT-group; do
 	sig=${how%-group}
-	case $sig in TERM) number=15 ;; INT) number=2 ;; esac
+	case $sig in TERM) number=15 ;; INT) number=2 ;; HUP) number=1 ;; esac
 	cp "$W/v1.db" "$W/installed.db"
 	setsid python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
