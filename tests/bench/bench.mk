@@ -2,7 +2,7 @@
 # by side (tests/bench/bench.py says how).  Root only; a few minutes.  Not
 # part of `make check`: timings never decide whether the tests pass.
 #
-#   make bench BENCH_ROUNDS=7 BENCH_MIN_MS=40 BENCH_FIRSTS=15 BENCH_SPAWNS=15
+#   make bench BENCH_ROUNDS=7 BENCH_MIN_MS=40 BENCH_FIRSTS=31 BENCH_SPAWNS=31
 #
 # Everything is built and run in its own directory, build-bench/; the
 # results go to build-bench/bench.md and stdout.
@@ -10,8 +10,8 @@
 BENCH_BUILD  ?= build-bench
 BENCH_ROUNDS ?= 7
 BENCH_MIN_MS ?= 40
-BENCH_FIRSTS ?= 15
-BENCH_SPAWNS ?= 15
+BENCH_FIRSTS ?= 31
+BENCH_SPAWNS ?= 31
 
 BENCH_PROGS := $(BUILD)/bench/bench-lookup $(BUILD)/bench/lib/libnss_floor.so.2 \
 	$(BUILD)/bench/lib/libnss_iana.so.2

@@ -56,6 +56,7 @@ MIB = 1024 * 1024
 # Aggregate throughput is measured with these many threads at once.
 THREADS = sorted({1, 2, os.cpu_count() or 1})
 THREADED = ("iana", "floor")  # the module beside the floor
+THREAD_MS_FACTOR = 5
 
 
 def fail(message):
@@ -323,11 +324,15 @@ def round_commands(setup, backend, args):
         commands.append("$L resident name https tcp cold")
         commands.append("$L resident port 443 tcp cold")
     if backend in THREADED:
+        # Longer batches than the lookup loops': a thread count's figure is
+        # one batch of all its threads, and a short batch is easily spoiled
+        # for one of them by whatever else the host runs.
+        thread_ms = args.min_ms * THREAD_MS_FACTOR
         for count in THREADS:
             commands.append("$L threads %d %s %s libc %s" % (
-                count, setup.queries, args.min_ms, backend))
+                count, setup.queries, thread_ms, backend))
             commands.append("$L threads %d %s %s direct %s/libnss_%s.so.2 %s" % (
-                count, setup.queries, args.min_ms, setup.libdir, backend, backend))
+                count, setup.queries, thread_ms, setup.libdir, backend, backend))
     if backend in ("iana", "floor"):
         commands.append("$L direct %s/libnss_%s.so.2 %s %s %s%s" % (
             setup.libdir, backend, backend, setup.queries, args.min_ms,
@@ -536,8 +541,8 @@ def main():
     parser.add_argument("--csv", required=True)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--min-ms", type=float, default=40)
-    parser.add_argument("--firsts", type=int, default=15)
-    parser.add_argument("--spawns", type=int, default=15)
+    parser.add_argument("--firsts", type=int, default=31)
+    parser.add_argument("--spawns", type=int, default=31)
     parser.add_argument("--out")
     args = parser.parse_args()
     if os.geteuid() != 0:
