@@ -27,12 +27,26 @@ const char *const tool_meta_labels[NSSIANA_META_FIELDS] = {
 	"Reference", "Service code", "Unauthorized use", "Notes",
 };
 
+/* A message names arguments, file names and registry text, so it goes
+ * through the terminal-safe writer: no argument can drive the terminal. */
+static void print_message(const char *format, va_list args)
+{
+	char *message;
+
+	if (vasprintf(&message, format, args) < 0) {
+		fputs("(out of memory for the message)", stderr);
+		return;
+	}
+	tool_print_string(stderr, message);
+	free(message);
+}
+
 void tool_error(const char *format, ...)
 {
 	va_list args;
 	va_start(args, format);
 	fputs("nss-iana: ", stderr);
-	vfprintf(stderr, format, args);
+	print_message(format, args);
 	fputc('\n', stderr);
 	va_end(args);
 }
@@ -44,7 +58,7 @@ int tool_usage_error(const char *command, const char *format, ...)
 	fputs("nss-iana: ", stderr);
 	if (command)
 		fprintf(stderr, "%s: ", command);
-	vfprintf(stderr, format, args);
+	print_message(format, args);
 	fputc('\n', stderr);
 	va_end(args);
 	if (command)

@@ -37,10 +37,12 @@ static void print_summary(FILE *out, const char *output,
 			  const struct registry_stats *st,
 			  const struct snapshot *snap)
 {
-	fprintf(out, "compiled %s: %lu rows read, %lu entries served, %lu aliases, "
+	fputs("compiled ", out);
+	tool_print_string(out, output);
+	fprintf(out, ": %lu rows read, %lu entries served, %lu aliases, "
 	       "%lu ranges; skipped %lu no name, %lu no port, "
 	       "%lu no protocol, %lu bad name",
-	       output, st->rows_read, (unsigned long)snap->entry_count,
+	       st->rows_read, (unsigned long)snap->entry_count,
 	       (unsigned long)snap->alias_count, st->ranges, st->no_name,
 	       st->no_port, st->no_proto, st->bad_name);
 	if (st->unresolved_aliases)
@@ -50,8 +52,11 @@ static void print_summary(FILE *out, const char *output,
 	if (contacts)
 		fprintf(out, "; %u contacts", (unsigned)contacts);
 	struct tool_preference pref;
-	if (tool_preference(snap, &pref))
-		fprintf(out, "; %s moved %u entries ahead", pref.path, (unsigned)pref.moved);
+	if (tool_preference(snap, &pref)) {
+		fputs("; ", out);
+		tool_print_string(out, pref.path);
+		fprintf(out, " moved %u entries ahead", (unsigned)pref.moved);
+	}
 	putc('\n', out);
 }
 
@@ -61,7 +66,8 @@ static int compile_to(const char *input, const char *output,
 	char err[512];
 	struct compiled compiled;
 	if (compile_file_with(input, options, &compiled, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
+		tool_print_string(stderr, err);
+		fputc('\n', stderr);
 		return TOOL_EXIT_FAILURE;
 	}
 	int status = TOOL_EXIT_FAILURE;

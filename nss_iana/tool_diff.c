@@ -263,11 +263,11 @@ static int diff_files(const char *old_path, const char *new_path)
 	char err[512];
 	struct tool_snapshot old_ts, new_ts;
 	if (tool_open_any(&old_ts, old_path, err, sizeof(err)) != 0) {
-		fprintf(stderr, "nss-iana: %s\n", err);
+		tool_error("%s", err);
 		return TOOL_EXIT_FAILURE;
 	}
 	if (tool_open_any(&new_ts, new_path, err, sizeof(err)) != 0) {
-		fprintf(stderr, "nss-iana: %s\n", err);
+		tool_error("%s", err);
 		tool_snapshot_close(&old_ts);
 		return TOOL_EXIT_FAILURE;
 	}

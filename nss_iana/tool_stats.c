@@ -71,7 +71,9 @@ static void print_stats(const char *path, const struct snapshot *snap)
 	const char *date = tool_registry_date(snap);
 	unsigned long skipped = (unsigned long)h->rows_no_name + h->rows_no_port +
 				h->rows_no_proto + h->rows_bad_name;
-	printf("%-20s%s\n", "Snapshot", path);
+	printf("%-20s", "Snapshot");
+	tool_print_string(stdout, path);
+	putchar('\n');
 	printf("%-20s%zu bytes\n", "Size", snap->size);
 	printf("%-20s%u.%u\n", "Format", h->version_major, h->version_minor);
 	printf("%-20s", "Registry date");

@@ -512,10 +512,12 @@ static int verify(const char *path)
 		status = TOOL_EXIT_FAILURE;
 	} else {
 		const char *date = tool_registry_date(&ts.snap);
-		printf("%s: ok, %u entries, %u aliases, %u protocols, "
-		       "registry %s, format %u.%u, checksum %08x\n",
-		       path, ts.snap.entry_count, ts.snap.alias_count,
-		       ts.snap.protocol_count, *date ? date : "undated",
+		tool_print_string(stdout, path);
+		printf(": ok, %u entries, %u aliases, %u protocols, registry ",
+		       ts.snap.entry_count, ts.snap.alias_count,
+		       ts.snap.protocol_count);
+		tool_print_string(stdout, *date ? date : "undated");
+		printf(", format %u.%u, checksum %08x\n",
 		       ts.snap.header->version_major,
 		       ts.snap.header->version_minor, ts.snap.header->checksum);
 	}

@@ -4,7 +4,8 @@
 # obeys (ESC, BEL, DEL, C1 controls) and the characters that reorder or hide
 # text (U+202E and the like) as visible escapes, "\x1b" or "<U+202E>", and
 # everything else as it is: UTF-8 letters, tabs, the registry's line breaks
-# and indentation.  The registries here are written by printf in the test.
+# and indentation.  So do error messages and the file names in summary
+# lines.  The registries here are written by printf in the test.
 set -u
 . tests/lib/lib.sh
 use_tool
@@ -76,6 +77,37 @@ expect_out_re '^evil +4242 +tcp +assignee$' "show --contact: the service it hold
 run diff "$W/evil.db" "$FIX/cli_small.csv"
 expect_status 0 "diff the crafted snapshot"
 lacks_raw "$W/out" "diff"
+
+# ---- names the user gives, in messages and summaries ----------------------
+# Arguments, file names and a snapshot's date come back escaped the same
+# way, on standard error and in the one-line summaries alike.
+EVIL_NAME="$W/a${ESC}]2;owned${BEL}b"
+run show --db "$W/evil.db" "x${ESC}[31m"
+expect_status 1 "show an unknown name with a control in it"
+lacks_raw "$W/err" "show's error message"
+expect_err 'no entry for x\x1b[31m' "show's error message: the name escaped"
+run compile "$EVIL_NAME.csv" -o "$W/out.db"
+expect_status 1 "compile a missing file whose name has controls"
+lacks_raw "$W/err" "compile's error message"
+expect_err 'a\x1b]2;owned\x07b.csv' "compile's error message: the file name escaped"
+run diff "$EVIL_NAME.db" "$W/evil.db"
+expect_status 1 "diff a missing file whose name has controls"
+lacks_raw "$W/err" "diff's error message"
+run "sub${ESC}[2J"
+expect_status 2 "a command name with controls"
+lacks_raw "$W/err" "the unknown command message"
+cp "$W/evil.db" "$EVIL_NAME.db"
+run compile "$W/evil.csv" -o "$EVIL_NAME.db"
+expect_status 0 "compile to a file name with controls"
+lacks_raw "$W/out" "compile's summary"
+expect_out 'compiled '"$W"'/a\x1b]2;owned\x07b.db: ' "compile's summary: the file name escaped"
+run verify "$EVIL_NAME.db"
+expect_status 0 "verify a file name with controls"
+lacks_raw "$W/out" "verify's summary"
+run stats --db "$EVIL_NAME.db"
+expect_status 0 "stats of a file name with controls"
+lacks_raw "$W/out" "stats"
+rm -f "$EVIL_NAME.db"
 
 # ---- the contact table of an XML --------------------------------------------
 cat >"$W/evil.xml" <<'EOF'
