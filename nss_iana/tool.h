@@ -39,6 +39,10 @@ enum tool_exit {
 /* "nss-iana: " + message + newline, on stderr. */
 void tool_error(const char *format, ...)
 	__attribute__((format(printf, 1, 2)));
+/* A message on stdout (give it its newline), escaped like tool_error's:
+ * for lines that name files or registry text. */
+void tool_say(const char *format, ...)
+	__attribute__((format(printf, 1, 2)));
 /* A usage error: the message, a pointer to --help, and TOOL_EXIT_USAGE. */
 int tool_usage_error(const char *command, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));

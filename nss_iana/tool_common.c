@@ -29,16 +29,24 @@ const char *const tool_meta_labels[NSSIANA_META_FIELDS] = {
 
 /* A message names arguments, file names and registry text, so it goes
  * through the terminal-safe writer: no argument can drive the terminal. */
-static void print_message(const char *format, va_list args)
+static void print_message(FILE *out, const char *format, va_list args)
 {
 	char *message;
 
 	if (vasprintf(&message, format, args) < 0) {
-		fputs("(out of memory for the message)", stderr);
+		fputs("(out of memory for the message)", out);
 		return;
 	}
-	tool_print_string(stderr, message);
+	tool_print_string(out, message);
 	free(message);
+}
+
+void tool_say(const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	print_message(stdout, format, args);
+	va_end(args);
 }
 
 void tool_error(const char *format, ...)
@@ -46,7 +54,7 @@ void tool_error(const char *format, ...)
 	va_list args;
 	va_start(args, format);
 	fputs("nss-iana: ", stderr);
-	print_message(format, args);
+	print_message(stderr, format, args);
 	fputc('\n', stderr);
 	va_end(args);
 }
@@ -58,7 +66,7 @@ int tool_usage_error(const char *command, const char *format, ...)
 	fputs("nss-iana: ", stderr);
 	if (command)
 		fprintf(stderr, "%s: ", command);
-	print_message(format, args);
+	print_message(stderr, format, args);
 	fputc('\n', stderr);
 	va_end(args);
 	if (command)

@@ -352,7 +352,7 @@ static enum fetch_result download_into(const char *url,
 {
 	if (download_start(d) != 0)
 		return FETCH_FAILED;
-	printf("fetching %s%s\n", url,
+	tool_say("fetching %s%s\n", url,
 	       known && (known->etag[0] || known->last_modified[0]) ?
 	       " (only if changed since the installed download)" : "");
 	int status = run_curl(url, known, d, interrupted);

@@ -141,7 +141,7 @@ static int open_installed(const char *db, struct tool_snapshot *ts)
 {
 	char err[512];
 	if (access(db, F_OK) != 0 && errno == ENOENT) {
-		printf("no snapshot installed at %s yet\n", db);
+		tool_say("no snapshot installed at %s yet\n", db);
 		return 0;
 	}
 	if (tool_open_snapshot(ts, db, err, sizeof(err)) != 0) {
@@ -267,7 +267,7 @@ static int export_services(const struct update_options *opt,
 		tool_error("update: cannot write the services export: %s", err);
 		return -1;
 	}
-	printf("wrote the services(5) export %s\n", opt->export_target.path);
+	tool_say("wrote the services(5) export %s\n", opt->export_target.path);
 	return 0;
 }
 
@@ -290,7 +290,7 @@ static int install(const struct update_options *opt,
 {
 	const struct snapshot *new_snap = &fresh->snap;
 	if (installed && same_snapshot(&installed->snap, new_snap)) {
-		printf("%s is up to date (registry %s, %u entries)\n", opt->db,
+		tool_say("%s is up to date (registry %s, %u entries)\n", opt->db,
 		       tool_registry_date(new_snap), new_snap->entry_count);
 		save_validators(opt, new_snap, fetched);
 		return export_services(opt, new_snap) == 0 ? TOOL_EXIT_OK
@@ -313,7 +313,7 @@ static int install(const struct update_options *opt,
 		tool_error("update: cannot install %s: %s", opt->db, err);
 		return TOOL_EXIT_FAILURE;
 	}
-	printf("installed %s: registry %s, %u entries, %u aliases\n", opt->db,
+	tool_say("installed %s: registry %s, %u entries, %u aliases\n", opt->db,
 	       tool_registry_date(new_snap), new_snap->entry_count,
 	       new_snap->alias_count);
 	save_validators(opt, new_snap, fetched);
@@ -428,7 +428,7 @@ static int update_from_url(const struct update_options *opt,
 	case FETCH_FAILED:
 		return TOOL_EXIT_FAILURE;
 	case FETCH_NOT_MODIFIED:
-		printf("%s is up to date: the server has nothing newer than the "
+		tool_say("%s is up to date: the server has nothing newer than the "
 		       "installed download (registry %s), so nothing was "
 		       "downloaded\n", opt->db,
 		       tool_registry_date(&installed->snap));
@@ -456,10 +456,10 @@ static void keep_preference(struct update_options *opt,
 		return;
 	if (access(pref.path, R_OK) == 0) {
 		opt->prefer = pref.path;
-		printf("ties decided by %s, as in the installed snapshot\n",
+		tool_say("ties decided by %s, as in the installed snapshot\n",
 		       pref.path);
 	} else {
-		printf("%s, which decided the installed snapshot's ties, is gone: "
+		tool_say("%s, which decided the installed snapshot's ties, is gone: "
 		       "registry order\n", pref.path);
 	}
 }

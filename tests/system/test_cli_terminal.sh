@@ -4,8 +4,8 @@
 # obeys (ESC, BEL, DEL, C1 controls) and the characters that reorder or hide
 # text (U+202E and the like) as visible escapes, "\x1b" or "<U+202E>", and
 # everything else as it is: UTF-8 letters, tabs, the registry's line breaks
-# and indentation.  So do error messages and the file names in summary
-# lines.  The registries here are written by printf in the test.
+# and indentation.  So do error messages, and the file names in summary
+# lines and update's messages.  The registries here are written by printf in the test.
 set -u
 . tests/lib/lib.sh
 use_tool
@@ -108,6 +108,11 @@ run stats --db "$EVIL_NAME.db"
 expect_status 0 "stats of a file name with controls"
 lacks_raw "$W/out" "stats"
 rm -f "$EVIL_NAME.db"
+run update --db "$EVIL_NAME.db" --file "$W/evil.csv"
+expect_status 0 "update into a file name with controls"
+lacks_raw "$W/out" "update's messages"
+expect_out 'installed '"$W"'/a\x1b]2;owned\x07b.db: registry' "update's messages: the file name escaped"
+rm -f "$EVIL_NAME.db" "$EVIL_NAME.db.download"
 
 # ---- the contact table of an XML --------------------------------------------
 cat >"$W/evil.xml" <<'EOF'
