@@ -37,10 +37,14 @@ ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -fPIC $(WARN) $(CFLAGS) $(SAN_$(SAN)) -In
 	-DNSS_IANA_DEFAULT_DB='"$(DB_PATH)"' -DNSS_IANA_VERSION='"$(VERSION)"'
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_$(SAN))
 
-# The module links only the reader and the entry points.
-MODULE_SRCS := nss_iana/nss_services.c nss_iana/snapshot.c
+# The folders of nss_iana/ are the architecture: module/ (the entry points,
+# loaded into every process), reader/ (the mapped snapshot, shared by the
+# module and the tool), compiler/ (input readers, registry rules, writer)
+# and tool/ (the nss-iana commands).  The module links only module/ and
+# reader/.
+MODULE_SRCS := $(wildcard nss_iana/module/*.c) nss_iana/reader/snapshot.c
 # Everything the tool needs but its main(); tests link this archive too.
-TOOL_SRCS   := $(filter-out nss_iana/cli.c nss_iana/nss_services.c,$(wildcard nss_iana/*.c))
+TOOL_SRCS   := $(filter-out nss_iana/tool/main.c,$(wildcard nss_iana/reader/*.c nss_iana/compiler/*.c nss_iana/tool/*.c))
 # The XML reader's parser: the tool's alone, never the module's.
 TOOL_LIBS   := -lexpat
 
@@ -50,7 +54,7 @@ TOOLLIB := $(BUILD)/libnssiana_tool.a
 SNAPSHOT := $(BUILD)/services.db
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(1))
-HEADERS := $(wildcard nss_iana/*.h)
+HEADERS := $(wildcard nss_iana/*.h nss_iana/*/*.h)
 # Each compilation writes TARGET.d: the headers (and included .c files) it
 # read, so that changing one rebuilds exactly what depends on it; -MP keeps
 # make going when a header is deleted.
@@ -65,14 +69,14 @@ $(BUILD)/%.o: %.c $(headers_unless_deps)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(MODULE): $(call objs,$(MODULE_SRCS)) nss_iana/nss_iana.map
-	$(CC) -shared -Wl,-soname,libnss_iana.so.2 -Wl,--version-script=nss_iana/nss_iana.map \
+$(MODULE): $(call objs,$(MODULE_SRCS)) nss_iana/module/nss_iana.map
+	$(CC) -shared -Wl,-soname,libnss_iana.so.2 -Wl,--version-script=nss_iana/module/nss_iana.map \
 		-Wl,-z,relro,-z,now $(if $(SAN),,-Wl,--no-undefined) $(ALL_LDFLAGS) -o $@ $(call objs,$(MODULE_SRCS))
 
 $(TOOLLIB): $(call objs,$(TOOL_SRCS))
 	rm -f $@ && ar rcs $@ $^
 
-$(TOOL): $(call objs,nss_iana/cli.c) $(TOOLLIB)
+$(TOOL): $(call objs,nss_iana/tool/main.c) $(TOOLLIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TOOL_LIBS)
 
 $(SNAPSHOT): $(TOOL) $(CSV)
@@ -191,4 +195,4 @@ clean:
 # Areas that own their rules: benchmarks, fuzzers, packaging.
 -include tests/bench/bench.mk tests/fuzz/fuzz.mk tests/robustness.mk debian/deb.mk
 
--include $(wildcard $(BUILD)/nss_iana/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/nss_iana/*/*.d $(BUILD)/tests/*.d)

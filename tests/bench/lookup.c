@@ -57,7 +57,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "snapshot.h"
+#include "reader/snapshot.h"
 
 #define MAX_QUERIES 4096
 #define LINE_MAX_BYTES 1024

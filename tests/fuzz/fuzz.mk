@@ -21,14 +21,14 @@ FUZZ_CFLAGS  := -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -Inss_iana -Itests \
 FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	-print_final_stats=1
 
-FUZZ_SNAPSHOT_SRCS := tests/fuzz/fuzz_snapshot.c nss_iana/snapshot.c nss_iana/snapshot_check.c
-FUZZ_CSV_SRCS := tests/fuzz/fuzz_csv.c nss_iana/csv.c nss_iana/registry.c \
-	nss_iana/snapshot_write.c nss_iana/snapshot.c
-FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/xml.c nss_iana/pipeline.c \
-	nss_iana/csv.c nss_iana/registry.c nss_iana/prefer.c \
-	nss_iana/snapshot_write.c nss_iana/snapshot.c nss_iana/snapshot_check.c
+FUZZ_SNAPSHOT_SRCS := tests/fuzz/fuzz_snapshot.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c
+FUZZ_CSV_SRCS := tests/fuzz/fuzz_csv.c nss_iana/compiler/csv.c nss_iana/compiler/registry.c \
+	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c
+FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/compiler/xml.c nss_iana/compiler/compile.c \
+	nss_iana/compiler/csv.c nss_iana/compiler/registry.c nss_iana/compiler/prefer.c \
+	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c
 
-$(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) nss_iana/nss_services.c $(HEADERS)
+$(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) nss_iana/module/nss_services.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SNAPSHOT_SRCS) -lpthread
 

@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry.h"
-#include "snapshot.h"
-#include "snapshot_write.h"
+#include "compiler/registry.h"
+#include "reader/snapshot.h"
+#include "compiler/snapshot_write.h"
 
 #define MAX_KEY_ROWS 512 /* rows whose names and ports become keys */
 

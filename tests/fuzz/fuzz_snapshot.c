@@ -33,7 +33,7 @@
  * FUZZ_NO_MAIN by tests/unit/check_fuzz_regressions.c, which replays the seeds
  * and every past crash in `make check`.
  */
-#include "nss_services.c" /* the module itself: see above */
+#include "module/nss_services.c" /* the module itself: see above */
 
 #include <limits.h>
 #include <stdio.h>

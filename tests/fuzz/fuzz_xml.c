@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
-#include "pipeline.h"
-#include "xml.h"
+#include "compiler/csv.h"
+#include "compiler/compile.h"
+#include "compiler/xml.h"
 
 int fuzz_xml_one(const uint8_t *data, size_t size);
 

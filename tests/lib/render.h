@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "record.h"
+#include "compiler/record.h"
 
 /* String literals with NULs or stray bytes need their size given. */
 #define LIT(s) (s), (sizeof(s) - 1)

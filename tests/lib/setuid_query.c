@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <sys/auxv.h>
 
-#include "nss_iana.h"
+#include "module/nss_iana.h"
 
 int main(int argc, char **argv)
 {

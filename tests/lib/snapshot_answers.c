@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snapshot.h"
-#include "tool.h"
+#include "reader/snapshot.h"
+#include "tool/tool.h"
 
 static void print_escaped(const char *text)
 {

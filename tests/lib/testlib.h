@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "nss_iana.h"
-#include "pipeline.h"
+#include "module/nss_iana.h"
+#include "compiler/compile.h"
 
 /* Compiles `csv` into `out` through the same code as `nss-iana compile`. */
 static inline void compile_fixture(const char *csv, const char *out)

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline.h"
+#include "compiler/compile.h"
 #include "text.h"
-#include "tool.h"
+#include "tool/tool.h"
 #include "check_main.h"
 
 #define HEADER "Service Name,Port Number,Transport Protocol,Description," \

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "compiler/csv.h"
 #include "check_main.h"
 #include "render.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "prefer.h"
+#include "compiler/prefer.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
 

@@ -16,8 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pipeline.h"
-#include "registry.h"
+#include "compiler/compile.h"
+#include "compiler/registry.h"
 #include "check_main.h"
 
 #define FIXTURES "tests/fixtures/"

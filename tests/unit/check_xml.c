@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
-#include "xml.h"
+#include "compiler/csv.h"
+#include "compiler/xml.h"
 #include "check_main.h"
 #include "render.h"
 

@@ -1,7 +1,7 @@
 /*
- * pipeline.c - the compile pipeline declared in pipeline.h.
+ * compile.c - the compile pipeline declared in compile.h.
  */
-#include "pipeline.h"
+#include "compiler/compile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "csv.h"
-#include "prefer.h"
-#include "xml.h"
+#include "compiler/csv.h"
+#include "compiler/prefer.h"
+#include "compiler/xml.h"
 
 /* ---- reading a file whole ------------------------------------------------- */
 

@@ -25,7 +25,7 @@
 
 #include <stddef.h>
 
-#include "record.h"
+#include "compiler/record.h"
 
 #define CSV_MAX_FIELD (1u << 20) /* 1 MiB: the registry's longest is 1,532 */
 #define CSV_MAX_FIELDS 64        /* the registry has 12 columns */

@@ -9,7 +9,7 @@
  * listed x entries comparisons (about 3 million for Debian's
  * /etc/services against IANA's registry).
  */
-#include "prefer.h"
+#include "compiler/prefer.h"
 
 #include <limits.h>
 #include <stdbool.h>

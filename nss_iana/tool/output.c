@@ -1,5 +1,5 @@
 /*
- * tool_output.c - where `-o FILE` (and update's --db and --export-services)
+ * tool/output.c - where `-o FILE` (and update's --db and --export-services)
  * may write, and the write itself.
  *
  * A path names one of three things:
@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tool.h"
+#include "tool/tool.h"
 
 /* The descriptor a special name stands for, or -1. */
 static int named_descriptor(const char *path)

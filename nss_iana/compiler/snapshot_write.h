@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "registry.h"
+#include "compiler/registry.h"
 
 struct snapshot_image {
 	unsigned char *data; /* malloc'd */

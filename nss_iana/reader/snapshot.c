@@ -2,7 +2,7 @@
  * snapshot.c - validate a snapshot once, then look things up in it with
  * every read bounded.  See snapshot_format.h for the layout.
  */
-#include "snapshot.h"
+#include "reader/snapshot.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /*
- * pipeline.h - the one way from an input file to a snapshot in memory:
+ * compile.h - the one way from an input file to a snapshot in memory:
  * read the file whole, read its records (csv.h or xml.h), apply the
  * registry rules (registry.h) and the preference file if any (prefer.h),
  * build the snapshot (snapshot_write.h), and check the result as the
@@ -12,10 +12,10 @@
 
 #include <stddef.h>
 
-#include "record.h"
-#include "registry.h"
-#include "snapshot.h"
-#include "snapshot_write.h"
+#include "compiler/record.h"
+#include "compiler/registry.h"
+#include "reader/snapshot.h"
+#include "compiler/snapshot_write.h"
 
 /* The largest input read: 64 MiB.  The registry's CSV is 1.1 MiB and its
  * XML export 3.7 MiB, so this leaves ample room for growth while bounding

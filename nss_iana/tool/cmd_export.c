@@ -1,5 +1,5 @@
 /*
- * tool_export.c - `nss-iana export [--db FILE] --format services [-o FILE]`.
+ * tool/cmd_export.c - `nss-iana export [--db FILE] --format services [-o FILE]`.
  *
  * Writes the snapshot as a services(5) file for programs that read
  * /etc/services themselves (Go's net package, musl) and for the
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool.h"
+#include "tool/tool.h"
 
 static const char export_help[] =
 	"Usage: nss-iana export [--db FILE] [--format services] [-o FILE]\n"

@@ -1,5 +1,5 @@
 /*
- * tool_fetch.c - getting the registry over HTTP(S) for `nss-iana update`,
+ * tool/fetch.c - getting the registry over HTTP(S) for `nss-iana update`,
  * bounded in size and time, and only when it changed.
  *
  * curl does the transfer.  What it may cost is bounded here:
@@ -31,8 +31,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pipeline.h"
-#include "tool.h"
+#include "compiler/compile.h"
+#include "tool/tool.h"
 
 /* ---- running programs ------------------------------------------------- */
 

@@ -7,7 +7,7 @@
  * (tool_open_snapshot), so that show, export, diff and verify can walk all
  * records without bounds checks of their own.
  */
-#include "snapshot.h"
+#include "reader/snapshot.h"
 
 /* Branch-free accumulation: a loop over records the compiler can
  * vectorise. */

@@ -1,12 +1,12 @@
 /*
- * tool_compile.c - `nss-iana compile [--prefer FILE] INPUT -o FILE`.
+ * tool/cmd_compile.c - `nss-iana compile [--prefer FILE] INPUT -o FILE`.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "pipeline.h"
-#include "tool.h"
+#include "compiler/compile.h"
+#include "tool/tool.h"
 
 static const char compile_help[] =
 	"Usage: nss-iana compile [--prefer FILE | --no-prefer] INPUT -o FILE\n"

@@ -1,5 +1,5 @@
 /*
- * tool_diff.c - `nss-iana diff OLD NEW`, and the comparison `update`
+ * tool/cmd_diff.c - `nss-iana diff OLD NEW`, and the comparison `update`
  * prints before it swaps a new snapshot in.
  *
  * Entries are keyed by (name, protocol, port range): what a services(5)
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool.h"
+#include "tool/tool.h"
 
 static const char diff_help[] =
 	"Usage: nss-iana diff OLD NEW\n"

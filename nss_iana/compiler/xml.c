@@ -11,9 +11,9 @@
  * field buffer at a time (`target`), raw; when the record ends, each
  * field is rendered (render_field) the way IANA's CSV export renders it.
  */
-#include "xml.h"
+#include "compiler/xml.h"
 
-#include "csv.h"
+#include "compiler/csv.h"
 
 #include <expat.h>
 #include <limits.h>

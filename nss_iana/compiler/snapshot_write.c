@@ -6,7 +6,7 @@
  * the indexes are built by counting, so the cost is O(n log n) whatever
  * the input.  The output depends only on the registry's rows in order.
  */
-#include "snapshot_write.h"
+#include "compiler/snapshot_write.h"
 
 #include <assert.h>
 #include <errno.h>

@@ -7,7 +7,7 @@
  * point into it once the record is complete (the buffer may move until
  * then).
  */
-#include "csv.h"
+#include "compiler/csv.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

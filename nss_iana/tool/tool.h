@@ -1,7 +1,7 @@
 /*
  * tool.h - the pieces of the nss-iana tool shared by its subcommands.
  *
- * cli.c holds only main() and the dispatch; each subcommand lives in its
+ * tool/main.c holds only main() and the dispatch; each subcommand lives in its
  * own tool_*.c so the Check suites can link it from the tool archive.  None
  * of this is linked into libnss_iana.so.2.
  */
@@ -13,9 +13,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "snapshot.h"
+#include "reader/snapshot.h"
 #include "snapshot_format.h"
-#include "snapshot_write.h"
+#include "compiler/snapshot_write.h"
 
 /* Exit statuses, documented in nss-iana --help and nss-iana(1). */
 enum tool_exit {
@@ -134,7 +134,7 @@ void tool_print_text(FILE *out, const char *text, size_t length);
 /* tool_print_text of a whole string. */
 void tool_print_string(FILE *out, const char *text);
 
-/* ---- output targets (tool_output.c) ---- */
+/* ---- output targets (tool/output.c) ---- */
 
 /* Where a command writes: a descriptor it holds ("-", /dev/stdout,
  * /dev/stderr, /dev/fd/N), an existing FIFO or character device opened
@@ -171,14 +171,14 @@ bool tool_output_is_stdout(const struct tool_output *out);
 int tool_write_output(const char *path, bool streams_ok, const void *data,
 		      size_t size, char *err, size_t err_size);
 
-/* ---- export (tool_export.c) ---- */
+/* ---- export (tool/cmd_export.c) ---- */
 
 /* The services(5) text of `snap` (`source` names it in the heading), in
  * *text, malloc'd.  Returns 0, or -1 with a message on stderr. */
 int tool_export_services(const struct snapshot *snap, const char *source,
 			 char **text, size_t *size);
 
-/* ---- programs and downloads (tool_fetch.c) ---- */
+/* ---- programs and downloads (tool/fetch.c) ---- */
 
 struct tool_run_options {
 	bool stdout_to_null;    /* hide the program's chatter */
@@ -229,7 +229,7 @@ void tool_fetch_state_save(const char *db, const char *url,
 			   const struct snapshot *installed,
 			   const struct http_validators *v);
 
-/* ---- the optional sections of format 1.1 (tool_contacts.c) ---- */
+/* ---- the optional sections of format 1.1 (tool/contacts.c) ---- */
 
 /* One person of IANA's contact table; every string is set ("" if none). */
 struct tool_contact {
@@ -261,7 +261,7 @@ bool tool_preference(const struct snapshot *snap, struct tool_preference *out);
 const char *tool_next_bracketed(const char *text, const char **id,
 				size_t *id_length);
 
-/* ---- the snapshot diff (tool_diff.c) ---- */
+/* ---- the snapshot diff (tool/cmd_diff.c) ---- */
 struct tool_diff_counts {
 	unsigned long added;
 	unsigned long removed;
@@ -285,7 +285,7 @@ int tool_diff(const struct snapshot *old_snap, const struct snapshot *new_snap,
  * "N added, N removed, N changed". */
 void tool_diff_print_counts(FILE *out, const struct tool_diff_counts *counts);
 
-/* ---- verify (tool_verify.c) ---- */
+/* ---- verify (tool/cmd_verify.c) ---- */
 
 /* Every check of `nss-iana verify` on a snapshot that tool_open_snapshot
  * accepted: that the compiler could have written it.  NULL if so, else

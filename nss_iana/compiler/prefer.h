@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "registry.h"
+#include "compiler/registry.h"
 
 /* One registry entry, as the ordering sees it. */
 struct prefer_item {

@@ -1,5 +1,5 @@
 /*
- * tool_contacts.c - the optional sections of format 1.1 as the tool reads
+ * tool/contacts.c - the optional sections of format 1.1 as the tool reads
  * them: IANA's contact table and the preference file's record.
  *
  * snapshot_parse has already checked that every section of the table,
@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "tool.h"
+#include "tool/tool.h"
 
 /* The section `id`, or NULL if the file has none (a 1.0 file) or it is
  * not a whole number of records. */

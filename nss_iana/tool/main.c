@@ -1,11 +1,11 @@
 /*
- * cli.c - main() of the nss-iana tool: global options and the dispatch to
+ * tool/main.c - main() of the nss-iana tool: global options and the dispatch to
  * the subcommands in tool_*.c.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "tool.h"
+#include "tool/tool.h"
 
 static const char main_help[] =
 	"Usage: nss-iana COMMAND [OPTION]... [ARGUMENT]...\n"

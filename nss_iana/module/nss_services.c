@@ -74,8 +74,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "nss_iana.h"
-#include "snapshot.h"
+#include "module/nss_iana.h"
+#include "reader/snapshot.h"
 
 #define RECHECK_NS (SNAPSHOT_RECHECK_MS * 1000 * 1000LL)
 

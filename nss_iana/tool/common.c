@@ -1,5 +1,5 @@
 /*
- * tool_common.c - what the nss-iana subcommands share: messages, the
+ * tool/common.c - what the nss-iana subcommands share: messages, the
  * default snapshot path, opening a snapshot or compiling a CSV, metadata
  * records, JSON strings.
  */
@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pipeline.h"
+#include "compiler/compile.h"
 #include "text.h"
-#include "tool.h"
+#include "tool/tool.h"
 
 const char *const tool_meta_keys[NSSIANA_META_FIELDS] = {
 	"description", "assignee", "contact", "registration_date",

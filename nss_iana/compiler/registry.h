@@ -39,7 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "record.h"
+#include "compiler/record.h"
 #include "snapshot_format.h"
 
 struct registry_row {

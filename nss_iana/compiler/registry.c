@@ -6,9 +6,9 @@
  * serving rows sorted by (name, ports, protocol, row): sorting costs
  * O(n log n) whatever the names are, so no input can make it slow.
  */
-#include "registry.h"
+#include "compiler/registry.h"
 
-#include "csv.h"
+#include "compiler/csv.h"
 #include "text.h"
 
 #include <stdarg.h>

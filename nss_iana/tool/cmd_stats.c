@@ -1,11 +1,11 @@
 /*
- * tool_stats.c - `nss-iana stats [--db FILE]`: what a snapshot holds, in
+ * tool/cmd_stats.c - `nss-iana stats [--db FILE]`: what a snapshot holds, in
  * counts.
  */
 #include <getopt.h>
 #include <stdio.h>
 
-#include "tool.h"
+#include "tool/tool.h"
 
 static const char stats_help[] =
 	"Usage: nss-iana stats [--db FILE]\n"

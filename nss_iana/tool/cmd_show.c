@@ -1,5 +1,5 @@
 /*
- * tool_show.c - `nss-iana show [--db FILE] [--json] NAME|PORT[/PROTO]`.
+ * tool/cmd_show.c - `nss-iana show [--db FILE] [--json] NAME|PORT[/PROTO]`.
  *
  * Unlike the module, which answers the first match, show lists every
  * entry that matches, so an admin sees all the registry says about a name
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "text.h"
-#include "tool.h"
+#include "tool/tool.h"
 
 static const char show_help[] =
 	"Usage: nss-iana show [--db FILE] [--json] NAME|PORT[/PROTO]\n"

@@ -42,8 +42,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "record.h"
-#include "registry.h"
+#include "compiler/record.h"
+#include "compiler/registry.h"
 
 #define XML_MAX_DEPTH 32 /* the registry nests 4 deep */
 

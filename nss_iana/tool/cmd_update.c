@@ -1,7 +1,7 @@
 /*
- * tool_update.c - `nss-iana update [--db FILE] [--url URL | --file FILE]`.
+ * tool/cmd_update.c - `nss-iana update [--db FILE] [--url URL | --file FILE]`.
  *
- * Fetch (only if changed, tool_fetch.c), check, compile, show the diff,
+ * Fetch (only if changed, tool/fetch.c), check, compile, show the diff,
  * swap in, tell nscd, write the services(5) export if asked.  Every check
  * runs before the installed snapshot is touched, and the swap itself is a
  * rename, so a failure at any step leaves running processes answering from
@@ -16,10 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pipeline.h"
+#include "compiler/compile.h"
 #include "text.h"
-#include "snapshot.h"
-#include "tool.h"
+#include "reader/snapshot.h"
+#include "tool/tool.h"
 
 static const char update_help[] =
 	"Usage: nss-iana update [--db FILE] [--url URL | --file FILE] [--force]\n"

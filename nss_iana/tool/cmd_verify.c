@@ -1,5 +1,5 @@
 /*
- * tool_verify.c - `nss-iana verify FILE`: is this a file the compiler
+ * tool/cmd_verify.c - `nss-iana verify FILE`: is this a file the compiler
  * could have written?
  *
  * tool_open_snapshot() has already bounded every record: the header and
@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "text.h"
-#include "tool.h"
+#include "tool/tool.h"
 
 static const char verify_help[] =
 	"Usage: nss-iana verify FILE\n"

@@ -1,0 +1,72 @@
+#!/bin/sh
+# The architecture of nss_iana/, as its includes show it:
+#   module/    the entry points, loaded into every process: includes only
+#              module/, reader/ and the top-level byte rules
+#   reader/    the mapped-snapshot reader the module and the tool share:
+#              only reader/ and the top level
+#   compiler/  input readers, registry rules, writer: never tool/ or module/
+#   tool/      the commands: anything but module/
+# Every project include names its folder (or is a top-level header), so one
+# grep tells who depends on whom.  The check runs on the tree, then on a
+# copy with a forbidden include added, where it must complain.
+set -u
+. tests/lib/lib.sh
+
+# Prints each include of $1/nss_iana that breaks the rules above.
+layout_violations() {
+	root=$1/nss_iana
+	for file in "$root"/*.h "$root"/*/*.[ch]; do
+		[ -f "$file" ] || continue
+		folder=$(basename "$(dirname "$file")")
+		[ "$folder" = nss_iana ] && folder=top
+		case $folder in
+		top) allowed="" ;;
+		reader) allowed="reader" ;;
+		module) allowed="module reader" ;;
+		compiler) allowed="compiler reader" ;;
+		tool) allowed="tool compiler reader" ;;
+		*) echo "$file: a folder the rules do not name"; continue ;;
+		esac
+		sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$file" |
+			while read -r included; do
+				case $included in
+				*/*) ;;
+				*) [ -f "$root/$included" ] ||
+					echo "$file: \"$included\" does not name its folder"
+					continue ;;
+				esac
+				ok=no
+				for dir in $allowed; do
+					case $included in "$dir"/*) ok=yes ;; esac
+				done
+				[ $ok = yes ] || echo "$file: includes \"$included\""
+			done
+	done
+}
+
+out=$(layout_violations .)
+if [ -z "$out" ]; then pass; else fail "the tree breaks the layout: $out"; fi
+
+scratch=$(mktemp -d) || fatal "mktemp"
+trap 'rm -rf "$scratch"' EXIT
+cp -R nss_iana "$scratch/"
+printf '#include "compiler/registry.h"\n' >>"$scratch/nss_iana/module/nss_services.c"
+printf '#include "tool/tool.h"\n' >>"$scratch/nss_iana/reader/snapshot.c"
+printf '#include "csv.h"\n' >>"$scratch/nss_iana/compiler/registry.c"
+out=$(layout_violations "$scratch")
+for expected in 'module/nss_services.c: includes "compiler/registry.h"' \
+	'reader/snapshot.c: includes "tool/tool.h"' \
+	'compiler/registry.c: "csv.h" does not name its folder'; do
+	case $out in
+	*"$expected"*) pass ;;
+	*) fail "an added include went unnoticed: $expected" ;;
+	esac
+done
+
+# The module's shared object holds only module/ and reader/ code: none of
+# the compiler's or the tool's functions.
+if [ -f "$BUILD/libnss_iana.so.2" ]; then
+	syms=$(nm "$BUILD/libnss_iana.so.2" 2>/dev/null | grep -E ' [TtDdBbRr] (compile_|registry_|csv_|xml_|preference_|tool_|snapshot_build|write_file_atomic)' || :)
+	if [ -z "$syms" ]; then pass; else fail "the module links compiler or tool code: $syms"; fi
+fi
+finish
