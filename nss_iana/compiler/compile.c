@@ -4,6 +4,7 @@
 #include "compiler/compile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,84 +178,35 @@ static int compile_registry(struct registry *reg, const char *name,
 	return 0;
 }
 
-int compile_records(const struct record_reader *records, const char *name,
-		    struct compiled *out, char *err, size_t err_size)
+/* The format is told by content: XML starts with '<', a CSV never does.
+ * IANA's XML gives the same records as the CSV, and the contact table. */
+int compile_data(const char *data, size_t size, const char *name,
+		 const struct compile_options *options,
+		 struct compiled *out, char *err, size_t err_size)
 {
+	bool is_xml = xml_looks_like_xml(data, size);
+	struct xml_reader *xml = is_xml ? xml_reader_new(data, size) : NULL;
+	struct csv_reader *csv = is_xml ? NULL : csv_open(data, size);
 	struct registry reg;
 
 	memset(out, 0, sizeof(*out));
-	if (registry_read(&reg, records, name, err, err_size) != 0)
-		return -1;
-	return compile_registry(&reg, name, NULL, out, err, err_size);
-}
-
-/* IANA's XML: the same records as the CSV, and the contact table. */
-static int compile_xml(const char *data, size_t size, const char *name,
-		       const struct compile_options *options,
-		       struct compiled *out, char *err, size_t err_size)
-{
-	struct xml_reader *xml = xml_reader_new(data, size);
-	struct registry reg;
-
-	if (!xml) {
+	if (!xml && !csv) {
 		snprintf(err, err_size, "%s: out of memory", name);
 		return -1;
 	}
-	struct record_reader records = xml_records(xml);
+	struct record_reader records = xml ? xml_records(xml) : csv_records(csv);
 	int status = registry_read(&reg, &records, name, err, err_size);
-	if (status == 0) {
+	if (status == 0 && xml)
 		reg.contacts = xml_take_people(xml, &reg.contact_count);
-		status = compile_registry(&reg, name, options, out, err, err_size);
-	}
-	xml_reader_free(xml);
-	return status;
-}
-
-static int compile_csv(const char *data, size_t size, const char *name,
-		       const struct compile_options *options,
-		       struct compiled *out, char *err, size_t err_size)
-{
-	struct csv_reader *csv = csv_open(data, size);
-	struct registry reg;
-
-	if (!csv) {
-		snprintf(err, err_size, "%s: out of memory", name);
-		return -1;
-	}
-	struct record_reader records = csv_records(csv);
-	int status = registry_read(&reg, &records, name, err, err_size);
 	if (status == 0)
 		status = compile_registry(&reg, name, options, out, err, err_size);
+	xml_reader_free(xml);
 	csv_close(csv);
 	return status;
 }
 
-/* The format is told by content: XML starts with '<', a CSV never does. */
-static int compile_input(const char *data, size_t size, const char *name,
-			 const struct compile_options *options,
-			 struct compiled *out, char *err, size_t err_size)
-{
-	memset(out, 0, sizeof(*out));
-	if (xml_looks_like_xml(data, size))
-		return compile_xml(data, size, name, options, out, err, err_size);
-	return compile_csv(data, size, name, options, out, err, err_size);
-}
-
-int compile_data(const char *data, size_t size, const char *name,
+int compile_file(const char *path, const struct compile_options *options,
 		 struct compiled *out, char *err, size_t err_size)
-{
-	return compile_input(data, size, name, NULL, out, err, err_size);
-}
-
-int compile_data_with(const char *data, size_t size, const char *name,
-		      const struct compile_options *options,
-		      struct compiled *out, char *err, size_t err_size)
-{
-	return compile_input(data, size, name, options, out, err, err_size);
-}
-
-int compile_file_with(const char *path, const struct compile_options *options,
-		      struct compiled *out, char *err, size_t err_size)
 {
 	char *data;
 	size_t size;
@@ -265,15 +217,9 @@ int compile_file_with(const char *path, const struct compile_options *options,
 		read_error_message(err, err_size, path, error);
 		return -1;
 	}
-	int status = compile_input(data, size, path, options, out, err, err_size);
+	int status = compile_data(data, size, path, options, out, err, err_size);
 	free(data);
 	return status;
-}
-
-int compile_file(const char *path, struct compiled *out,
-		 char *err, size_t err_size)
-{
-	return compile_file_with(path, NULL, out, err, err_size);
 }
 
 void compiled_free(struct compiled *compiled)

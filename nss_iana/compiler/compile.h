@@ -7,12 +7,11 @@
  * snapshot_check_records).  Every command
  * and test that compiles goes through here.
  */
-#ifndef NSS_IANA_PIPELINE_H
-#define NSS_IANA_PIPELINE_H
+#ifndef NSS_IANA_COMPILE_H
+#define NSS_IANA_COMPILE_H
 
 #include <stddef.h>
 
-#include "compiler/record.h"
 #include "compiler/registry.h"
 #include "reader/snapshot.h"
 #include "compiler/snapshot_write.h"
@@ -40,13 +39,6 @@ struct compiled {
 	struct registry_stats stats; /* what the registry rules counted */
 };
 
-/* Compiles the registry file at `path`.  Returns 0, or -1 with err set to
- * "FILE:LINE:COL: message" for input the rules or the format's limits
- * refuse, or "FILE: reason" when the file cannot be read or the snapshot
- * cannot be built.  *out is then empty. */
-int compile_file(const char *path, struct compiled *out,
-		 char *err, size_t err_size);
-
 /* What a compile may be asked on top of the registry itself. */
 struct compile_options {
 	/* A services(5) file whose lines decide the registry's ties
@@ -54,26 +46,20 @@ struct compile_options {
 	const char *prefer;
 };
 
-/* compile_file with options (NULL: none). */
-int compile_file_with(const char *path, const struct compile_options *options,
-		      struct compiled *out, char *err, size_t err_size);
+/* Compiles the registry file at `path`, with `options` (NULL: none).
+ * Returns 0, or -1 with err set to "FILE:LINE:COL: message" for input the
+ * rules or the format's limits refuse, or "FILE: reason" when the file
+ * cannot be read or the snapshot cannot be built.  *out is then empty. */
+int compile_file(const char *path, const struct compile_options *options,
+		 struct compiled *out, char *err, size_t err_size);
 
 /* The same for registry text already in memory; `name` is the file name
  * used in messages.  CSV or XML, told apart by the first byte that is not
  * a byte-order mark or white space: '<' is IANA's XML (xml.h), with its
  * contact table; anything else is the CSV (csv.h). */
 int compile_data(const char *data, size_t size, const char *name,
+		 const struct compile_options *options,
 		 struct compiled *out, char *err, size_t err_size);
-
-/* compile_data with options (NULL: none). */
-int compile_data_with(const char *data, size_t size, const char *name,
-		      const struct compile_options *options,
-		      struct compiled *out, char *err, size_t err_size);
-
-/* The same from any record stream (record.h): the entry point of every
- * input format's reader. */
-int compile_records(const struct record_reader *records, const char *name,
-		    struct compiled *out, char *err, size_t err_size);
 
 void compiled_free(struct compiled *compiled);
 

@@ -65,7 +65,7 @@ static int compile_to(const char *input, const char *output,
 {
 	char err[512];
 	struct compiled compiled;
-	if (compile_file_with(input, options, &compiled, err, sizeof(err)) != 0) {
+	if (compile_file(input, options, &compiled, err, sizeof(err)) != 0) {
 		tool_print_string(stderr, err);
 		fputc('\n', stderr);
 		return TOOL_EXIT_FAILURE;

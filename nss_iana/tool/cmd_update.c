@@ -125,8 +125,8 @@ static int compile_new(const struct update_options *opt, const char *data,
 	struct compile_options options = { opt->prefer };
 
 	memset(ts, 0, sizeof(*ts));
-	if (compile_data_with(data, size, display, &options, &compiled, err,
-			      sizeof(err)) != 0) {
+	if (compile_data(data, size, display, &options, &compiled, err,
+			 sizeof(err)) != 0) {
 		tool_error("update: the new registry does not compile: %s", err);
 		return -1;
 	}

@@ -129,7 +129,7 @@ int tool_compile_csv(struct tool_snapshot *ts, const char *path,
 	struct compiled compiled;
 
 	memset(ts, 0, sizeof(*ts));
-	if (compile_file(path, &compiled, err, err_size) != 0)
+	if (compile_file(path, NULL, &compiled, err, err_size) != 0)
 		return -1;
 	ts->image = compiled.image;
 	ts->snap = compiled.snap;

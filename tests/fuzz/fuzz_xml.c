@@ -105,7 +105,7 @@ static void compile_through_pipeline(const uint8_t *data, size_t size,
 {
 	struct compiled compiled;
 	char err[512];
-	if (compile_data((const char *)data, size, "fuzz.xml", &compiled, err,
+	if (compile_data((const char *)data, size, "fuzz.xml", NULL, &compiled, err,
 			 sizeof(err)) != 0) {
 		xml_require(strncmp(err, "fuzz.xml:", 9) == 0 && strlen(err) > 10,
 			    "a compile error names the file and says why");

@@ -26,7 +26,7 @@ static inline void compile_fixture(const char *csv, const char *out)
 	struct compiled compiled;
 	char err[512];
 
-	ck_assert_msg(compile_file(csv, &compiled, err, sizeof err) == 0,
+	ck_assert_msg(compile_file(csv, NULL, &compiled, err, sizeof err) == 0,
 		      "%s", err);
 	ck_assert_int_eq(write_file_atomic(out, compiled.image.data,
 					   compiled.image.size), 0);

@@ -119,7 +119,7 @@ static void build(struct built *b, const char *csv)
 {
 	char err[256];
 	struct compiled compiled;
-	int rc = compile_data(csv, strlen(csv), "test.csv", &compiled, err, sizeof(err));
+	int rc = compile_data(csv, strlen(csv), "test.csv", NULL, &compiled, err, sizeof(err));
 	ck_assert_msg(rc == 0, "%s", err);
 	b->image = compiled.image;
 	b->snap = compiled.snap;

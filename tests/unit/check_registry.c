@@ -906,7 +906,7 @@ static void add(struct text *t, const char *format, ...)
 static int compile_text(struct text *t, char *err, size_t err_size)
 {
 	struct compiled compiled;
-	int status = compile_data(t->data, t->used, "t.csv", &compiled, err, err_size);
+	int status = compile_data(t->data, t->used, "t.csv", NULL, &compiled, err, err_size);
 
 	if (status == 0)
 		compiled_free(&compiled);
@@ -1014,7 +1014,7 @@ START_TEST(buckets_grow_rather_than_refuse)
 	add(&t, SHORT_HEADER);
 	for (int i = 0; i <= NSSIANA_MAX_BUCKET_ENTRIES; i++)
 		add(&t, "p%d,%d,tcp,\n", i, i * 128);
-	ck_assert_msg(compile_data(t.data, t.used, "t.csv", &compiled, err, sizeof(err)) == 0,
+	ck_assert_msg(compile_data(t.data, t.used, "t.csv", NULL, &compiled, err, sizeof(err)) == 0,
 		      "%s", err);
 	free(t.data);
 	ck_assert_uint_gt(compiled.snap.ports.bucket_mask + 1, 128);

@@ -27,7 +27,7 @@ static struct snapshot snap;
 static void build_fixture(void)
 {
 	char err[512];
-	ck_assert_msg(compile_file(FIXTURE, &compiled, err, sizeof err) == 0,
+	ck_assert_msg(compile_file(FIXTURE, NULL, &compiled, err, sizeof err) == 0,
 		      "%s", err);
 	image = compiled.image;
 	snap = compiled.snap;
@@ -196,7 +196,7 @@ START_TEST(same_input_same_bytes)
 {
 	struct compiled again;
 	char err[512];
-	ck_assert_msg(compile_file(FIXTURE, &again, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(compile_file(FIXTURE, NULL, &again, err, sizeof err) == 0, "%s", err);
 	ck_assert_uint_eq(again.image.size, image.size);
 	ck_assert_int_eq(memcmp(again.image.data, image.data, image.size), 0);
 	ck_assert_uint_eq(snapshot_checksum(image.data, image.size),
