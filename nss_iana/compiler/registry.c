@@ -8,7 +8,6 @@
  */
 #include "compiler/registry.h"
 
-#include "compiler/csv.h"
 #include "text.h"
 
 #include <stdarg.h>
@@ -597,20 +596,5 @@ int registry_read(struct registry *reg, const struct record_reader *records,
 	free(loader.alias_targets);
 	if (status < 0)
 		registry_free(reg);
-	return status;
-}
-
-int registry_load(struct registry *reg, const char *data, size_t size,
-		  const char *filename, char *err, size_t err_size)
-{
-	struct csv_reader *csv = csv_open(data, size);
-	struct loader nomem = { .filename = filename, .err = err, .err_size = err_size };
-
-	memset(reg, 0, sizeof(*reg));
-	if (!csv)
-		return fail(&nomem, 1, 1, "out of memory");
-	struct record_reader records = csv_records(csv);
-	int status = registry_read(reg, &records, filename, err, err_size);
-	csv_close(csv);
 	return status;
 }

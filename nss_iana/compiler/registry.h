@@ -106,10 +106,6 @@ struct registry {
 int registry_read(struct registry *reg, const struct record_reader *records,
 		  const char *filename, char *err, size_t err_size);
 
-/* registry_read of CSV text (csv.h). */
-int registry_load(struct registry *reg, const char *data, size_t size,
-		  const char *filename, char *err, size_t err_size);
-
 void registry_free(struct registry *reg);
 
 #endif

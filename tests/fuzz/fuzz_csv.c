@@ -22,6 +22,7 @@
 #include "compiler/registry.h"
 #include "reader/snapshot.h"
 #include "compiler/snapshot_write.h"
+#include "lib/registry_load.h"
 
 #define MAX_KEY_ROWS 512 /* rows whose names and ports become keys */
 

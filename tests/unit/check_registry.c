@@ -19,6 +19,7 @@
 #include "compiler/compile.h"
 #include "compiler/registry.h"
 #include "check_main.h"
+#include "registry_load.h"
 
 #define FIXTURES "tests/fixtures/"
 
