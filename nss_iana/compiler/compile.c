@@ -178,6 +178,20 @@ static int compile_registry(struct registry *reg, const char *name,
 	return 0;
 }
 
+/* The XML's contact table, from the reader to the registry rules. */
+static int take_contacts(struct registry *reg, struct xml_reader *xml,
+			 const char *name, char *err, size_t err_size)
+{
+	size_t count;
+	struct record_person *people = xml_take_people(xml, &count);
+
+	if (registry_take_contacts(reg, people, count) == 0)
+		return 0;
+	registry_free(reg);
+	snprintf(err, err_size, "%s: out of memory", name);
+	return -1;
+}
+
 /* The format is told by content: XML starts with '<', a CSV never does.
  * IANA's XML gives the same records as the CSV, and the contact table. */
 int compile_data(const char *data, size_t size, const char *name,
@@ -197,7 +211,7 @@ int compile_data(const char *data, size_t size, const char *name,
 	struct record_reader records = xml ? xml_records(xml) : csv_records(csv);
 	int status = registry_read(&reg, &records, name, err, err_size);
 	if (status == 0 && xml)
-		reg.contacts = xml_take_people(xml, &reg.contact_count);
+		status = take_contacts(&reg, xml, name, err, err_size);
 	if (status == 0)
 		status = compile_registry(&reg, name, options, out, err, err_size);
 	xml_reader_free(xml);

@@ -36,6 +36,19 @@ struct record_error {
 	char message[160]; /* what is wrong, without the position */
 };
 
+/* One person of a contact table (IANA's XML <people>; the CSV has none),
+ * as a reader hands it over after its record stream.  The five strings lie
+ * back to back in one allocation that starts at `id`. */
+struct record_person {
+	char *id;      /* as in "[IETF_Chair]", without the brackets */
+	char *name;
+	char *org;
+	char *uri;
+	char *updated;
+	long line;     /* where the person starts in the input */
+	long column;
+};
+
 struct record_reader {
 	/* Returns 1 and fills *record, valid until the next call; 0 at the
 	 * end of the input; -1 and fills *error, after which the reader is

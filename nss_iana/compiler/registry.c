@@ -545,6 +545,28 @@ static int check_limits(struct loader *loader)
 
 /* ---- entry points --------------------------------------------------------- */
 
+int registry_take_contacts(struct registry *reg, struct record_person *people,
+			   size_t count)
+{
+	struct registry_contact *contacts = calloc(count + 1, sizeof(*contacts));
+
+	if (!contacts) {
+		for (size_t i = 0; i < count; i++)
+			free(people[i].id); /* the person's one allocation */
+		free(people);
+		return -1;
+	}
+	for (size_t i = 0; i < count; i++)
+		contacts[i] = (struct registry_contact){
+			people[i].id, people[i].name, people[i].org, people[i].uri,
+			people[i].updated, people[i].line, people[i].column,
+		};
+	free(people);
+	reg->contacts = contacts;
+	reg->contact_count = count;
+	return 0;
+}
+
 void registry_free(struct registry *reg)
 {
 	if (!reg)

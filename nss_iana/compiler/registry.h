@@ -106,6 +106,13 @@ struct registry {
 int registry_read(struct registry *reg, const struct record_reader *records,
 		  const char *filename, char *err, size_t err_size);
 
+/* Makes `people` (sorted by id, ids distinct, as a reader hands them
+ * over: record.h) the registry's contacts, taking their strings and
+ * freeing the array.  Returns 0, or -1 if memory ran out, with the people
+ * freed and the registry unchanged. */
+int registry_take_contacts(struct registry *reg, struct record_person *people,
+			   size_t count);
+
 void registry_free(struct registry *reg);
 
 #endif

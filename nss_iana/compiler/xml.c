@@ -101,7 +101,7 @@ struct xml_reader {
 
 	/* The record stream (xml_records). */
 	bool header_sent;
-	struct registry_contact *people;
+	struct record_person *people;
 	size_t people_count;
 	size_t people_capacity;
 };
@@ -601,7 +601,7 @@ void xml_reader_free(struct xml_reader *reader)
 	}
 	buffer_free(&reader->xref_data);
 	size_t count;
-	struct registry_contact *people = xml_take_people(reader, &count);
+	struct record_person *people = xml_take_people(reader, &count);
 	for (size_t i = 0; i < count; i++)
 		free(people[i].id);
 	free(people);
@@ -673,7 +673,7 @@ static int keep_person(struct xml_reader *reader, const struct xml_record *perso
 		total += person->fields[f].length + 1;
 	if (reader->people_count == reader->people_capacity) {
 		size_t capacity = reader->people_capacity ? reader->people_capacity * 2 : 64;
-		struct registry_contact *grown =
+		struct record_person *grown =
 			realloc(reader->people, capacity * sizeof(*grown));
 		if (!grown)
 			goto out_of_memory;
@@ -683,7 +683,7 @@ static int keep_person(struct xml_reader *reader, const struct xml_record *perso
 	char *text = malloc(total);
 	if (!text)
 		goto out_of_memory;
-	struct registry_contact *c = &reader->people[reader->people_count++];
+	struct record_person *c = &reader->people[reader->people_count++];
 	char **slots[XML_PERSON_FIELDS] = { &c->id, &c->name, &c->org, &c->uri,
 					    &c->updated };
 	for (size_t f = 0; f < XML_PERSON_FIELDS; f++) {
@@ -701,7 +701,7 @@ out_of_memory:
 
 static int by_id(const void *a, const void *b)
 {
-	const struct registry_contact *x = a, *y = b;
+	const struct record_person *x = a, *y = b;
 	int order = strcmp(x->id, y->id);
 	return order ? order : (x->line > y->line) - (x->line < y->line);
 }
@@ -714,7 +714,7 @@ static int finish_people(struct xml_reader *reader, struct record_error *error)
 		qsort(reader->people, reader->people_count,
 		      sizeof(*reader->people), by_id);
 	for (size_t i = 1; i < reader->people_count; i++) {
-		const struct registry_contact *c = &reader->people[i];
+		const struct record_person *c = &reader->people[i];
 		if (strcmp(c->id, reader->people[i - 1].id) == 0) {
 			error->line = c->line;
 			error->column = c->column;
@@ -758,10 +758,10 @@ struct record_reader xml_records(struct xml_reader *reader)
 	return (struct record_reader){ next_record, reader };
 }
 
-struct registry_contact *xml_take_people(struct xml_reader *reader,
-					 size_t *count)
+struct record_person *xml_take_people(struct xml_reader *reader,
+				      size_t *count)
 {
-	struct registry_contact *people = reader->people;
+	struct record_person *people = reader->people;
 	*count = reader->people_count;
 	reader->people = NULL;
 	reader->people_count = reader->people_capacity = 0;

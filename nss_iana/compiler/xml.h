@@ -43,7 +43,6 @@
 #include <stddef.h>
 
 #include "compiler/record.h"
-#include "compiler/registry.h"
 
 #define XML_MAX_DEPTH 32 /* the registry nests 4 deep */
 
@@ -108,10 +107,9 @@ int xml_next(struct xml_reader *reader, const struct xml_record **record,
  * id are an error there. */
 struct record_reader xml_records(struct xml_reader *reader);
 
-/* Hands over the people kept by the stream (sorted by id, each one
- * allocation starting at `id`, as registry_free frees them); the reader
- * keeps none. */
-struct registry_contact *xml_take_people(struct xml_reader *reader,
-					 size_t *count);
+/* Hands over the people kept by the stream (record.h: sorted by id, each
+ * one allocation starting at `id`); the reader keeps none. */
+struct record_person *xml_take_people(struct xml_reader *reader,
+				      size_t *count);
 
 #endif
