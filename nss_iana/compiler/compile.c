@@ -15,6 +15,7 @@
 #include "compiler/csv.h"
 #include "compiler/prefer.h"
 #include "compiler/xml.h"
+#include "reader/checksum.h"
 
 /* ---- reading a file whole ------------------------------------------------- */
 

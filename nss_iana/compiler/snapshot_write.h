@@ -33,12 +33,6 @@ int snapshot_build(const struct registry *reg, struct snapshot_image *image,
 		   struct build_error *error);
 void snapshot_image_free(struct snapshot_image *image);
 
-/* CRC-32 (zlib/IEEE) of `size` bytes. */
-uint32_t crc32_of(const void *data, size_t size);
-
-/* CRC-32 (zlib/IEEE) of a snapshot with its checksum field read as zero. */
-uint32_t snapshot_checksum(const unsigned char *data, size_t size);
-
 /* Writes `size` bytes to `path` through a temporary file in the same
  * directory: write, fsync, rename, fsync the directory.  On failure the
  * file at `path` is left exactly as it was and the temporary file is gone.

@@ -18,6 +18,7 @@
 
 #include "compiler/compile.h"
 #include "text.h"
+#include "reader/checksum.h"
 #include "reader/snapshot.h"
 #include "tool/tool.h"
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reader/checksum.h"
 #include "text.h"
 #include "tool/tool.h"
 

@@ -23,10 +23,11 @@ FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 
 
 FUZZ_SNAPSHOT_SRCS := tests/fuzz/fuzz_snapshot.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c
 FUZZ_CSV_SRCS := tests/fuzz/fuzz_csv.c nss_iana/compiler/csv.c nss_iana/compiler/registry.c \
-	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c
+	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c nss_iana/reader/checksum.c
 FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/compiler/xml.c nss_iana/compiler/compile.c \
 	nss_iana/compiler/csv.c nss_iana/compiler/registry.c nss_iana/compiler/prefer.c \
-	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c
+	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c \
+	nss_iana/reader/checksum.c
 
 $(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) nss_iana/module/nss_services.c $(HEADERS)
 	@mkdir -p $(dir $@)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "compiler/registry.h"
+#include "reader/checksum.h"
 #include "reader/snapshot.h"
 #include "compiler/snapshot_write.h"
 #include "lib/registry_load.h"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "compiler/compile.h"
+#include "reader/checksum.h"
 #include "text.h"
 #include "tool/tool.h"
 #include "check_main.h"

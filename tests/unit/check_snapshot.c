@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "handmade.h"
+#include "reader/checksum.h"
 #include "reader/snapshot.h"
 #include "testlib.h"
 #include "check_main.h"
