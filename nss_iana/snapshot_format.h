@@ -101,6 +101,8 @@
 #include <assert.h>
 #include <stdint.h>
 
+#include "text.h"
+
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	      "snapshots are read in place: little-endian hosts only");
 
@@ -252,12 +254,8 @@ enum nssiana_meta_field {
 static inline uint32_t nssiana_name_hash(const char *name)
 {
 	uint32_t hash = NSSIANA_FNV_OFFSET;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		unsigned char c = *p;
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		hash = (hash ^ c) * NSSIANA_FNV_PRIME;
-	}
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		hash = (hash ^ text_ascii_fold(*p)) * NSSIANA_FNV_PRIME;
 	return hash;
 }
 

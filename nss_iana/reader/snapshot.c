@@ -3,6 +3,7 @@
  * every read bounded.  See snapshot_format.h for the layout.
  */
 #include "reader/snapshot.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -182,11 +183,6 @@ const char *snapshot_entry_proto(const struct snapshot *snap,
 	return snapshot_string(snap, snap->protocols[proto]);
 }
 
-static unsigned char ascii_lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 /* Compares `key` with the pool string at `offset` without reading past the
  * pool, even if the file was rewritten in place since it was validated. */
 static enum snapshot_status pool_equals(const struct snapshot *snap,
@@ -202,8 +198,8 @@ static enum snapshot_status pool_equals(const struct snapshot *snap,
 	for (size_t i = 0; i < room; i++) {
 		unsigned char a = s[i], b = k[i];
 		if (fold_case) {
-			a = ascii_lower(a);
-			b = ascii_lower(b);
+			a = text_ascii_fold(a);
+			b = text_ascii_fold(b);
 		}
 		if (a != b)
 			return SNAPSHOT_NOT_FOUND;
