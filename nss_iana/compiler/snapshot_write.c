@@ -671,8 +671,10 @@ void snapshot_image_free(struct snapshot_image *image)
 
 /* ---- the atomic write --------------------------------------------------- */
 
-static int write_all(int fd, const unsigned char *data, size_t size)
+int write_all(int fd, const void *bytes, size_t size)
 {
+	const unsigned char *data = bytes;
+
 	while (size > 0) {
 		ssize_t written = write(fd, data, size);
 		if (written < 0 && errno == EINTR)

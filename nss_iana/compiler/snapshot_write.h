@@ -33,6 +33,10 @@ int snapshot_build(const struct registry *reg, struct snapshot_image *image,
 		   struct build_error *error);
 void snapshot_image_free(struct snapshot_image *image);
 
+/* Writes all `size` bytes to `fd`, again after a short write or EINTR.
+ * Returns 0 or an errno value (EIO if write wrote nothing). */
+int write_all(int fd, const void *data, size_t size);
+
 /* Writes `size` bytes to `path` through a temporary file in the same
  * directory: write, fsync, rename, fsync the directory.  On failure the
  * file at `path` is left exactly as it was and the temporary file is gone.

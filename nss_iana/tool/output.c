@@ -129,20 +129,6 @@ int tool_output_resolve(const char *path, bool streams_ok,
 	return refuse(path, why, err, err_size);
 }
 
-static int write_descriptor(int fd, const char *data, size_t size)
-{
-	while (size > 0) {
-		ssize_t n = write(fd, data, size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? errno : EIO;
-		data += n;
-		size -= (size_t)n;
-	}
-	return 0;
-}
-
 int tool_output_write(const struct tool_output *out, const void *data,
 		      size_t size, char *err, size_t err_size)
 {
@@ -150,10 +136,10 @@ int tool_output_write(const struct tool_output *out, const void *data,
 	if (out->fd >= 0) {
 		/* stdio may hold earlier output for the same descriptor. */
 		fflush(stdout);
-		rc = write_descriptor(out->fd, data, size);
+		rc = write_all(out->fd, data, size);
 	} else if (out->open_stream) {
 		int fd = open(out->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-		rc = fd < 0 ? errno : write_descriptor(fd, data, size);
+		rc = fd < 0 ? errno : write_all(fd, data, size);
 		if (fd >= 0 && close(fd) != 0 && !rc)
 			rc = errno;
 	} else {
