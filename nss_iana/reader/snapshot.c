@@ -13,12 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct section_view {
-	const unsigned char *data;
-	uint32_t size;
-	bool present;
-};
-
 /* ---- validation --------------------------------------------------------- */
 
 static const char *check_header(const struct nssiana_header *header,
@@ -56,8 +50,10 @@ static const char *collect_sections(const unsigned char *base, size_t size,
 			return "a section runs past the end of the file";
 		if (offset % NSSIANA_SECTION_ALIGN)
 			return "a section is not 8-byte aligned";
-		if (id == 0 || id > NSSIANA_SECTION_MAX_KNOWN)
+		if (id == 0 || id > NSSIANA_SECTION_MAX_OPTIONAL)
 			continue; /* a later minor version's section */
+		if (views[id].present && id > NSSIANA_SECTION_MAX_KNOWN)
+			continue; /* an optional one: the first counts */
 		if (views[id].present)
 			return "a section appears twice";
 		views[id] = (struct section_view){ base + offset, length, true };
@@ -132,7 +128,7 @@ static const char *check_index(struct snapshot_index *index,
 const char *snapshot_parse(struct snapshot *snap, const void *data,
 			   size_t size)
 {
-	struct section_view views[NSSIANA_SECTION_MAX_KNOWN + 1] = { 0 };
+	struct section_view views[NSSIANA_SECTION_MAX_OPTIONAL + 1] = { 0 };
 	const char *why;
 
 	memset(snap, 0, sizeof *snap);
@@ -164,6 +160,8 @@ const char *snapshot_parse(struct snapshot *snap, const void *data,
 	snap->base = data;
 	snap->size = size;
 	snap->header = data;
+	snap->contacts = views[NSSIANA_SECTION_CONTACTS];
+	snap->preference = views[NSSIANA_SECTION_PREFERENCE];
 	return NULL;
 }
 

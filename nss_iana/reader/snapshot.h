@@ -38,6 +38,13 @@ struct snapshot_index {
 	uint32_t ref_count;
 };
 
+/* A section where the table places it, inside the file. */
+struct section_view {
+	const unsigned char *data;
+	uint32_t size;
+	bool present;
+};
+
 struct snapshot {
 	const unsigned char *base;
 	size_t size;
@@ -52,6 +59,10 @@ struct snapshot {
 	uint32_t alias_count;
 	struct snapshot_index names;
 	struct snapshot_index ports;
+	/* The optional sections (snapshot_format.h), for the tool: the first
+	 * of each id in the table, its size not checked. */
+	struct section_view contacts;
+	struct section_view preference;
 };
 
 enum snapshot_status {

@@ -416,32 +416,18 @@ static const char *check_header(const struct snapshot *snap, char *reason,
 
 /* ---- the optional sections of 1.1 ---- */
 
-static const struct nssiana_section *find_section(const struct snapshot *snap,
-						  uint32_t id)
-{
-	const struct nssiana_header *h = snap->header;
-	const struct nssiana_section *table =
-		(const void *)(snap->base + h->header_size);
-	for (uint32_t i = 0; i < h->section_count; i++)
-		if (table[i].id == id)
-			return &table[i];
-	return NULL;
-}
-
 /* Every string inside the pool, ids not empty and strictly increasing
  * (the tool's binary search depends on it). */
 static const char *check_contacts(const struct snapshot *snap, char *reason,
 				  size_t reason_size)
 {
-	const struct nssiana_section *section =
-		find_section(snap, NSSIANA_SECTION_CONTACTS);
-	if (!section)
+	const struct section_view *section = &snap->contacts;
+	if (!section->present)
 		return NULL;
 	if (section->size % sizeof(struct nssiana_contact))
 		return FAIL("section CONTACTS: %u bytes, not a whole number of "
 			    "contacts", section->size);
-	const struct nssiana_contact *contacts =
-		(const void *)(snap->base + section->offset);
+	const struct nssiana_contact *contacts = (const void *)section->data;
 	uint32_t count = section->size / sizeof(struct nssiana_contact);
 	const char *previous = NULL;
 	for (uint32_t i = 0; i < count; i++) {
@@ -463,15 +449,13 @@ static const char *check_contacts(const struct snapshot *snap, char *reason,
 static const char *check_preference(const struct snapshot *snap, char *reason,
 				    size_t reason_size)
 {
-	const struct nssiana_section *section =
-		find_section(snap, NSSIANA_SECTION_PREFERENCE);
-	if (!section)
+	const struct section_view *section = &snap->preference;
+	if (!section->present)
 		return NULL;
 	if (section->size != sizeof(struct nssiana_preference))
 		return FAIL("section PREFERENCE: %u bytes, not %zu", section->size,
 			    sizeof(struct nssiana_preference));
-	const struct nssiana_preference *p =
-		(const void *)(snap->base + section->offset);
+	const struct nssiana_preference *p = (const void *)section->data;
 	if (!snapshot_string(snap, p->path))
 		return FAIL("section PREFERENCE: its path is outside the pool");
 	return NULL;

@@ -10,30 +10,22 @@
 
 #include "tool/tool.h"
 
-/* The section `id`, or NULL if the file has none (a 1.0 file) or it is
- * not a whole number of records. */
-static const void *optional_section(const struct snapshot *snap, uint32_t id,
+/* The records of an optional section, or NULL if the file has none (a
+ * 1.0 file) or it is not a whole number of records. */
+static const void *optional_section(const struct section_view *section,
 				    size_t record_size, uint32_t *count)
 {
-	const struct nssiana_header *h = snap->header;
-	const struct nssiana_section *table =
-		(const void *)(snap->base + h->header_size);
-	for (uint32_t i = 0; i < h->section_count; i++) {
-		if (table[i].id != id)
-			continue;
-		if (table[i].size % record_size)
-			return NULL;
-		*count = table[i].size / (uint32_t)record_size;
-		return snap->base + table[i].offset;
-	}
-	return NULL;
+	if (!section->present || section->size % record_size)
+		return NULL;
+	*count = section->size / (uint32_t)record_size;
+	return section->data;
 }
 
 uint32_t tool_contact_count(const struct snapshot *snap)
 {
 	uint32_t count = 0;
-	if (!optional_section(snap, NSSIANA_SECTION_CONTACTS,
-			      sizeof(struct nssiana_contact), &count))
+	if (!optional_section(&snap->contacts, sizeof(struct nssiana_contact),
+			      &count))
 		return 0;
 	return count;
 }
@@ -61,7 +53,7 @@ int tool_find_contact(const struct snapshot *snap, const char *id,
 {
 	uint32_t count = 0;
 	const struct nssiana_contact *contacts = optional_section(
-		snap, NSSIANA_SECTION_CONTACTS, sizeof(*contacts), &count);
+		&snap->contacts, sizeof(*contacts), &count);
 	uint32_t low = 0, high = contacts ? count : 0;
 	while (low < high) {
 		uint32_t middle = low + (high - low) / 2;
@@ -88,7 +80,7 @@ bool tool_preference(const struct snapshot *snap, struct tool_preference *out)
 {
 	uint32_t count = 0;
 	const struct nssiana_preference *pref = optional_section(
-		snap, NSSIANA_SECTION_PREFERENCE, sizeof(*pref), &count);
+		&snap->preference, sizeof(*pref), &count);
 	if (!pref || count != 1)
 		return false;
 	out->path = snapshot_string(snap, pref->path);
