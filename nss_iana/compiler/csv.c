@@ -94,9 +94,9 @@ static int append(struct csv_reader *reader, size_t from, size_t count,
 	size_t needed = reader->text_used + count + 1;
 	size_t have = reader->text_used - field_start;
 
-	if (have + count > CSV_MAX_FIELD) /* at the first byte too many */
-		return fail_at(reader, from + (CSV_MAX_FIELD - have), error,
-			       "field longer than %u bytes", CSV_MAX_FIELD);
+	if (have + count > RECORD_MAX_FIELD) /* at the first byte too many */
+		return fail_at(reader, from + (RECORD_MAX_FIELD - have), error,
+			       "field longer than %u bytes", RECORD_MAX_FIELD);
 	if (needed > reader->text_capacity) {
 		size_t capacity = reader->text_capacity ? reader->text_capacity : 4096;
 		while (capacity < needed)

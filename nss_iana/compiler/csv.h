@@ -13,8 +13,8 @@
  * byte, bytes that are not valid UTF-8, a quote inside an unquoted field,
  * anything but a comma or a line end after a closing quote, a bare CR not
  * followed by LF, a quoted field still open at the end of the input, a
- * field longer than CSV_MAX_FIELD bytes, and a record of more than
- * CSV_MAX_FIELDS fields.  Those two limits bound the memory a record
+ * field longer than RECORD_MAX_FIELD bytes (record.h), and a record of
+ * more than CSV_MAX_FIELDS fields.  Those two limits bound the memory a record
  * takes, whatever the input.
  *
  * Lines and columns count from 1.  A column counts bytes of the physical
@@ -27,7 +27,6 @@
 
 #include "compiler/record.h"
 
-#define CSV_MAX_FIELD (1u << 20) /* 1 MiB: the registry's longest is 1,532 */
 #define CSV_MAX_FIELDS 64        /* the registry has 12 columns */
 
 struct csv_reader; /* private to csv.c */

@@ -18,6 +18,10 @@
 
 #include <stddef.h>
 
+/* The longest field a reader hands over: 1 MiB (the registry's longest is
+ * 1,532 bytes).  It bounds the memory a record takes, whatever the input. */
+#define RECORD_MAX_FIELD (1u << 20)
+
 struct record_field {
 	const char *text; /* NUL-terminated, owned by the reader */
 	size_t length;    /* bytes, not counting the NUL */

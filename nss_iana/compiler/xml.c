@@ -13,7 +13,7 @@
  */
 #include "compiler/xml.h"
 
-#include "compiler/csv.h"
+#include "text.h"
 
 #include <expat.h>
 #include <limits.h>
@@ -127,8 +127,8 @@ static void fail(struct xml_reader *reader, const char *format, ...)
 static bool buffer_reserve(struct xml_reader *reader, struct buffer *buffer,
 			   size_t more)
 {
-	if (buffer->length + more > CSV_MAX_FIELD) {
-		fail(reader, "a field longer than %u bytes", CSV_MAX_FIELD);
+	if (buffer->length + more > RECORD_MAX_FIELD) {
+		fail(reader, "a field longer than %u bytes", RECORD_MAX_FIELD);
 		return false;
 	}
 	if (buffer->length + more + 1 <= buffer->capacity)
@@ -233,8 +233,8 @@ static bool render_field(struct xml_reader *reader, struct field_state *field)
 	}
 	out->length = render_text(field->raw.text ? field->raw.text : "",
 				  field->raw.length, out->text);
-	if (out->length > CSV_MAX_FIELD) {
-		fail(reader, "a field longer than %u bytes", CSV_MAX_FIELD);
+	if (out->length > RECORD_MAX_FIELD) {
+		fail(reader, "a field longer than %u bytes", RECORD_MAX_FIELD);
 		return false;
 	}
 	return true;
@@ -562,8 +562,8 @@ static void XMLCALL on_entity(void *user, const XML_Char *name,
 bool xml_looks_like_xml(const char *data, size_t size)
 {
 	size_t i = 0;
-	if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-		i = 3;
+	if (text_has_bom(data, size))
+		i = TEXT_BOM_SIZE;
 	while (i < size && is_space(data[i]))
 		i++;
 	return i < size && data[i] == '<';

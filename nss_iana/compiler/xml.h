@@ -32,7 +32,7 @@
  *
  * Bounded for hostile input: a document type declaration (and so any
  * entity declaration: "billion laughs") is refused, elements nest at most
- * XML_MAX_DEPTH deep, and a field is at most CSV_MAX_FIELD bytes, before
+ * XML_MAX_DEPTH deep, and a field is at most RECORD_MAX_FIELD bytes, before
  * and after rendering.  Errors carry the line and the column (counted in
  * characters, from 1) where expat stopped.
  */

@@ -3,7 +3,7 @@
  *
  * xml_next() either fails with a line, a column and a message, or gives
  * records whose fields keep the reader's promises: the kind's number of
- * fields, each NUL-terminated at its length, at most CSV_MAX_FIELD bytes,
+ * fields, each NUL-terminated at its length, at most RECORD_MAX_FIELD bytes,
  * stripped of white space at both ends, free of the reader's internal
  * paragraph mark, with a position inside the document.  And it always
  * ends: the input is finite, nesting is bounded, entities are refused.
@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compiler/csv.h"
 #include "compiler/compile.h"
 #include "compiler/xml.h"
 
@@ -47,7 +46,7 @@ static void check_field(const struct record_field *field, long lines)
 	xml_require(field->text != NULL, "a field has text");
 	xml_require(strlen(field->text) == field->length,
 		    "a field is NUL-terminated at its length");
-	xml_require(field->length <= CSV_MAX_FIELD, "a field is bounded");
+	xml_require(field->length <= RECORD_MAX_FIELD, "a field is bounded");
 	xml_require(memchr(field->text, '\x01', field->length) == NULL,
 		    "no paragraph mark is left");
 	if (field->length) {

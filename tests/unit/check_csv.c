@@ -336,21 +336,21 @@ START_TEST(field_length_limit)
 
 	/* Exactly the limit is fine, quoted or not. */
 	for (int quoted = 0; quoted <= 1; quoted++) {
-		data = long_field("a,", CSV_MAX_FIELD, quoted, &size);
+		data = long_field("a,", RECORD_MAX_FIELD, quoted, &size);
 		reader = csv_open(data, size);
 	ck_assert_ptr_nonnull(reader);
 		ck_assert_int_eq(csv_next(reader, &record, &error), 1);
-		ck_assert_uint_eq(record.fields[1].length, CSV_MAX_FIELD);
+		ck_assert_uint_eq(record.fields[1].length, RECORD_MAX_FIELD);
 		ck_assert_int_eq(csv_next(reader, &record, &error), 0);
 		csv_close(reader);
 		free(data);
 	}
 	/* One more byte is an error at that byte. */
-	data = long_field("a\nbc,", CSV_MAX_FIELD + 1, 0, &size);
-	expect_error(data, size, 2, 4 + (long)CSV_MAX_FIELD, "longer than");
+	data = long_field("a\nbc,", RECORD_MAX_FIELD + 1, 0, &size);
+	expect_error(data, size, 2, 4 + (long)RECORD_MAX_FIELD, "longer than");
 	free(data);
-	data = long_field("a\nbc,", CSV_MAX_FIELD + 1, 1, &size);
-	expect_error(data, size, 2, 5 + (long)CSV_MAX_FIELD, "longer than");
+	data = long_field("a\nbc,", RECORD_MAX_FIELD + 1, 1, &size);
+	expect_error(data, size, 2, 5 + (long)RECORD_MAX_FIELD, "longer than");
 	free(data);
 }
 END_TEST
@@ -378,8 +378,8 @@ END_TEST
 
 START_TEST(field_length_counts_unescaped_bytes)
 {
-	/* CSV_MAX_FIELD doubled quotes are CSV_MAX_FIELD bytes of field. */
-	size_t size = 2 * (size_t)CSV_MAX_FIELD + 3;
+	/* RECORD_MAX_FIELD doubled quotes are RECORD_MAX_FIELD bytes of field. */
+	size_t size = 2 * (size_t)RECORD_MAX_FIELD + 3;
 	char *data = malloc(size + 2);
 	struct csv_reader *reader;
 	struct record record;
@@ -387,19 +387,19 @@ START_TEST(field_length_counts_unescaped_bytes)
 
 	ck_assert_ptr_nonnull(data);
 	data[0] = '"';
-	memset(data + 1, '"', 2 * (size_t)CSV_MAX_FIELD);
+	memset(data + 1, '"', 2 * (size_t)RECORD_MAX_FIELD);
 	data[size - 2] = '"';
 	data[size - 1] = '\n';
 	reader = csv_open(data, size);
 	ck_assert_ptr_nonnull(reader);
 	ck_assert_int_eq(csv_next(reader, &record, &error), 1);
-	ck_assert_uint_eq(record.fields[0].length, CSV_MAX_FIELD);
-	ck_assert_int_eq(record.fields[0].text[CSV_MAX_FIELD - 1], '"');
+	ck_assert_uint_eq(record.fields[0].length, RECORD_MAX_FIELD);
+	ck_assert_int_eq(record.fields[0].text[RECORD_MAX_FIELD - 1], '"');
 	csv_close(reader);
 	/* One pair more: the offending pair starts at byte 2 + 2 * MAX. */
 	memmove(data + 3, data + 1, size - 1);
 	data[1] = data[2] = '"';
-	expect_error(data, size + 2, 1, 2 + 2 * (long)CSV_MAX_FIELD, "longer than");
+	expect_error(data, size + 2, 1, 2 + 2 * (long)RECORD_MAX_FIELD, "longer than");
 	free(data);
 }
 END_TEST
@@ -442,7 +442,7 @@ START_TEST(ten_megabyte_field)
 	size_t size;
 	char *data = long_field("", 10u << 20, 1, &size);
 
-	expect_error(data, size, 1, 2 + (long)CSV_MAX_FIELD, "longer than");
+	expect_error(data, size, 1, 2 + (long)RECORD_MAX_FIELD, "longer than");
 	free(data);
 }
 END_TEST
@@ -450,7 +450,7 @@ END_TEST
 START_TEST(long_multiline_field)
 {
 	/* Just under the limit, one line break in every 4 bytes. */
-	size_t length = CSV_MAX_FIELD - 4, size = length + 3;
+	size_t length = RECORD_MAX_FIELD - 4, size = length + 3;
 	char *data = malloc(size);
 	struct csv_reader *reader;
 	struct record record;

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compiler/csv.h"
 #include "compiler/xml.h"
 #include "check_main.h"
 #include "render.h"
@@ -326,16 +325,16 @@ static char *document_with_note_of(size_t bytes, const char *unit)
 
 START_TEST(field_size_limit)
 {
-	char *doc = document_with_note_of(CSV_MAX_FIELD, "a");
+	char *doc = document_with_note_of(RECORD_MAX_FIELD, "a");
 	int status;
 	struct record_error error;
 	char *got = render_all(doc, strlen(doc), &status, &error);
 	ck_assert_int_eq(status, 0);
-	ck_assert_uint_eq(strlen(got), CSV_MAX_FIELD + 13);
+	ck_assert_uint_eq(strlen(got), RECORD_MAX_FIELD + 13);
 	free(got);
 	free(doc);
 
-	doc = document_with_note_of(CSV_MAX_FIELD + 1, "a");
+	doc = document_with_note_of(RECORD_MAX_FIELD + 1, "a");
 	expect_error(doc, strlen(doc), 0, 0, "a field longer than 1048576 bytes");
 	free(doc);
 }
