@@ -23,6 +23,7 @@
 #include "reader/checksum.h"
 #include "reader/snapshot.h"
 #include "compiler/snapshot_write.h"
+#include "lib/fold_equal.h"
 #include "lib/registry_load.h"
 
 #define MAX_KEY_ROWS 512 /* rows whose names and ports become keys */
@@ -113,21 +114,9 @@ static void plain_free(struct plain *plain)
 	free(plain->alias_rows);
 }
 
-static bool fold_same(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		int x = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a;
-		int y = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
-		if (x != y)
-			return false;
-		if (*a == '\0')
-			return true;
-	}
-}
-
 static bool same_name(const char *a, const char *b, bool fold)
 {
-	return fold ? fold_same(a, b) : strcmp(a, b) == 0;
+	return fold ? fold_equal(a, b) : strcmp(a, b) == 0;
 }
 
 static bool plain_entry_named(const struct plain *plain, size_t e,

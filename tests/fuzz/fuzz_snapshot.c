@@ -39,6 +39,8 @@
 #include <stdio.h>
 #include <strings.h>
 
+#include "lib/fold_equal.h"
+
 #define MAX_KEY_ENTRIES 8 /* entries whose names and ports become keys */
 #define MAX_WALK 4096     /* getservent calls per input: ranges multiply */
 
@@ -124,21 +126,6 @@ static void walk_entries(const struct snapshot *snap)
 			(void)strlen(alias_name(snap, entry->alias_first + a));
 			walk_meta(snap, snap->aliases[entry->alias_first + a].meta);
 		}
-	}
-}
-
-static int fold(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-static bool fold_equal(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		if (fold((unsigned char)*a) != fold((unsigned char)*b))
-			return false;
-		if (*a == '\0')
-			return true;
 	}
 }
 

@@ -35,6 +35,7 @@
 
 #include "testlib.h"
 #include "check_main.h"
+#include "fold_equal.h"
 
 #define FIXTURE "tests/fixtures/semantics.csv"
 #define MAX_WALK 300
@@ -103,18 +104,6 @@ static const char *pool_string(const struct view *v, uint32_t offset)
 		return NULL;
 	const char *s = (const char *)v->bytes + pool + offset;
 	return memchr(s, '\0', pool_size - offset) ? s : NULL;
-}
-
-static bool fold_equal(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		int x = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a;
-		int y = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
-		if (x != y)
-			return false;
-		if (*a == '\0')
-			return true;
-	}
 }
 
 struct question {
