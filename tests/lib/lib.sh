@@ -18,6 +18,9 @@
 #   use_tool          the built tool ($TOOL), python3 for the independent
 #                     checks, and a scratch directory $W removed on exit;
 #                     then run / expect_* below
+#   use_registry_snapshot
+#                     $db: the registry $CSV compiled by the built tool, in
+#                     a scratch directory $work removed on exit
 : "${BUILD:=build}" "${CSV:=../shared/iana/service-names-port-numbers.csv}"
 : "${MODULE_DIR:=$PWD/$BUILD}"
 TEST_NAME=${TEST_NAME:-${0##*/}}
@@ -76,6 +79,13 @@ use_tool() {
 		skip "python3 is needed for the independent checks"
 	W=$(mktemp -d "${TMPDIR:-/tmp}/nss-iana-test.XXXXXX") || fatal "mktemp"
 	trap 'rm -rf "$W"' EXIT
+}
+
+use_registry_snapshot() {
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	db="$work/services.db"
+	"$BUILD/nss-iana" compile "$CSV" -o "$db" >/dev/null
 }
 
 # run ARG...: runs the tool; stdout in $W/out, stderr in $W/err, exit in $status.

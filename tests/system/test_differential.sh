@@ -13,11 +13,7 @@
 set -eu
 . tests/lib/lib.sh
 need_namespaces
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-db="$work/services.db"
-"$BUILD/nss-iana" compile "$CSV" -o "$db" >/dev/null
+use_registry_snapshot
 "$BUILD/nss-iana" export --db "$db" --format services -o "$work/services"
 
 python3 - "$CSV" >"$work/queries" <<'PY'

@@ -7,11 +7,7 @@
 set -eu
 . tests/lib/lib.sh
 need_namespaces
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-db="$work/services.db"
-"$BUILD/nss-iana" compile "$CSV" -o "$db" >/dev/null
+use_registry_snapshot
 export NSS_IANA_DB="$db" LD_LIBRARY_PATH="$MODULE_DIR"
 
 expect() { # WHAT EXPECTED ACTUAL
