@@ -1,31 +1,16 @@
 /*
- * tool/common.c - what the nss-iana subcommands share: messages, the
- * default snapshot path, opening a snapshot or compiling a CSV, metadata
- * records, JSON strings.
+ * tool/messages.c - what the nss-iana commands write for people: messages
+ * and usage errors, --help-only option parsing, and registry text made
+ * safe for a terminal or for JSON.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "compiler/compile.h"
 #include "text.h"
 #include "tool/tool.h"
-
-const char *const tool_meta_keys[NSSIANA_META_FIELDS] = {
-	"description", "assignee", "contact", "registration_date",
-	"modification_date", "reference", "service_code",
-	"unauthorized_use", "notes",
-};
-
-const char *const tool_meta_labels[NSSIANA_META_FIELDS] = {
-	"Description", "Assignee", "Contact", "Registered", "Modified",
-	"Reference", "Service code", "Unauthorized use", "Notes",
-};
 
 /* A message names arguments, file names and registry text, so it goes
  * through the terminal-safe writer: no argument can drive the terminal. */
@@ -85,148 +70,6 @@ int tool_bad_option(const char *command, int c, char **argv)
 		return tool_usage_error(command, "invalid option -- '%c'", optopt);
 	return tool_usage_error(command, "unrecognized option '%s'",
 				argv[optind - 1]);
-}
-
-const char *tool_db_path(const char *option)
-{
-	if (option)
-		return option;
-	const char *env = getenv("NSS_IANA_DB");
-	if (env && *env)
-		return env;
-	return NSS_IANA_DEFAULT_DB;
-}
-
-int tool_open_snapshot(struct tool_snapshot *ts, const char *path,
-		       char *err, size_t err_size)
-{
-	memset(ts, 0, sizeof(*ts));
-	int rc = snapshot_map_file(path, &ts->map);
-	if (rc != 0) {
-		memset(&ts->map, 0, sizeof(ts->map));
-		snprintf(err, err_size, "%s: %s", path,
-			 rc == EINVAL ? "empty, or too large to be a snapshot"
-				      : strerror(rc));
-		return -1;
-	}
-	const char *reason = snapshot_parse(&ts->snap, ts->map.addr,
-					    ts->map.size);
-	/* The tool walks every record: check them all, once. */
-	if (reason == NULL)
-		reason = snapshot_check_records(&ts->snap);
-	if (reason) {
-		snprintf(err, err_size, "%s: not a valid snapshot: %s", path,
-			 reason);
-		tool_snapshot_close(ts);
-		return -1;
-	}
-	return 0;
-}
-
-int tool_compile_csv(struct tool_snapshot *ts, const char *path,
-		     char *err, size_t err_size)
-{
-	struct compiled compiled;
-
-	memset(ts, 0, sizeof(*ts));
-	if (compile_file(path, NULL, &compiled, err, err_size) != 0)
-		return -1;
-	ts->image = compiled.image;
-	ts->snap = compiled.snap;
-	return 0;
-}
-
-/* True if the file starts with the snapshot magic.  A file too short to
- * hold it, or unreadable, is left to the CSV path to report. */
-static bool starts_with_magic(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	char head[NSSIANA_MAGIC_SIZE];
-	ssize_t got = read(fd, head, sizeof(head));
-	close(fd);
-	return got == (ssize_t)sizeof(head) &&
-	       memcmp(head, NSSIANA_MAGIC, NSSIANA_MAGIC_SIZE) == 0;
-}
-
-int tool_open_any(struct tool_snapshot *ts, const char *path,
-		  char *err, size_t err_size)
-{
-	if (starts_with_magic(path))
-		return tool_open_snapshot(ts, path, err, err_size);
-	return tool_compile_csv(ts, path, err, err_size);
-}
-
-void tool_snapshot_close(struct tool_snapshot *ts)
-{
-	if (ts->map.addr)
-		snapshot_unmap(&ts->map);
-	if (ts->image.data)
-		snapshot_image_free(&ts->image);
-	memset(ts, 0, sizeof(*ts));
-}
-
-bool tool_meta_record(const struct snapshot *snap, uint32_t offset,
-		      const char *fields[NSSIANA_META_FIELDS])
-{
-	uint32_t at = offset;
-	for (int i = 0; i < NSSIANA_META_FIELDS; i++) {
-		if (at >= snap->strings_size)
-			return false;
-		const char *start = snap->strings + at;
-		/* memchr, not strlen: the pool's last byte is NUL only if
-		 * the file says the truth. */
-		const char *nul = memchr(start, '\0', snap->strings_size - at);
-		if (!nul)
-			return false;
-		fields[i] = start;
-		at += (uint32_t)(nul - start) + 1;
-	}
-	return true;
-}
-
-bool tool_entry_view(const struct snapshot *snap, uint32_t index,
-		     struct tool_entry_view *view)
-{
-	if (index >= snap->entry_count)
-		return false;
-	const struct nssiana_entry *e = &snap->entries[index];
-	*view = (struct tool_entry_view){
-		.entry = e,
-		.name = snapshot_string(snap, e->name),
-		.proto = snapshot_entry_proto(snap, e),
-		.port_first = e->port_first,
-		.port_last = e->port_last,
-		.alias_count = e->alias_count,
-	};
-	if (!text_is_services_token(view->name) || !text_is_services_token(view->proto) ||
-	    e->port_first > e->port_last || e->alias_count > NSSIANA_MAX_ALIASES ||
-	    (uint64_t)e->alias_first + e->alias_count > snap->alias_count ||
-	    !tool_meta_record(snap, e->meta, view->meta))
-		return false;
-	for (uint32_t i = 0; i < e->alias_count; i++) {
-		const struct nssiana_alias *alias = &snap->aliases[e->alias_first + i];
-		view->aliases[i] = snapshot_string(snap, alias->name);
-		if (!text_is_services_token(view->aliases[i]) ||
-		    !tool_meta_record(snap, alias->meta, view->alias_meta[i]))
-			return false;
-	}
-	return true;
-}
-
-void tool_format_ports(char *out, size_t size, uint16_t first, uint16_t last)
-{
-	if (first == last)
-		snprintf(out, size, "%u", (unsigned)first);
-	else
-		snprintf(out, size, "%u-%u", (unsigned)first, (unsigned)last);
-}
-
-const char *tool_registry_date(const struct snapshot *snap)
-{
-	const char *date = snapshot_string(snap, snap->header->registry_date);
-	return date ? date : "";
 }
 
 void tool_json_string(FILE *out, const char *text)

@@ -2,7 +2,7 @@
  * tool.h - the pieces of the nss-iana tool shared by its subcommands.
  *
  * tool/main.c holds only main() and the dispatch; each subcommand lives in its
- * own tool_*.c so the Check suites can link it from the tool archive.  None
+ * own cmd_*.c so the Check suites can link it from the tool archive.  None
  * of this is linked into libnss_iana.so.2.
  */
 #ifndef NSS_IANA_TOOL_H
@@ -36,6 +36,8 @@ enum tool_exit {
 	"https://www.iana.org/assignments/service-names-port-numbers/" \
 	"service-names-port-numbers.xml"
 
+/* ---- messages (tool/messages.c) ---- */
+
 /* "nss-iana: " + message + newline, on stderr. */
 void tool_error(const char *format, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -56,11 +58,13 @@ int tool_bad_option(const char *command, int c, char **argv);
 int tool_help_only_options(const char *command, const char *help, int argc,
 			   char **argv);
 
+/* ---- the snapshot a command works on (tool/open.c) ---- */
+
 /* --db if given, else $NSS_IANA_DB if set and not empty, else the
  * compiled-in default. */
 const char *tool_db_path(const char *option);
 
-/* A snapshot in memory: mapped from a file, or built from a CSV. */
+/* A snapshot in memory: mapped from a file, or compiled from a registry. */
 struct tool_snapshot {
 	struct snapshot snap;
 	struct snapshot_map map;     /* .addr set when mapped */
@@ -71,14 +75,17 @@ struct tool_snapshot {
  * "PATH: reason" to err and returns -1. */
 int tool_open_snapshot(struct tool_snapshot *ts, const char *path,
 		       char *err, size_t err_size);
-/* Compiles a registry CSV into an in-memory snapshot.  On failure writes
- * the registry's "FILE:LINE:COL: message" (or the build reason) to err. */
-int tool_compile_csv(struct tool_snapshot *ts, const char *path,
-		     char *err, size_t err_size);
+/* Compiles a registry (CSV or XML) into an in-memory snapshot.  On
+ * failure writes the registry's "FILE:LINE:COL: message" (or the build
+ * reason) to err. */
+int tool_compile_registry(struct tool_snapshot *ts, const char *path,
+			  char *err, size_t err_size);
 /* Either of the above, chosen by the file's first bytes (the magic). */
 int tool_open_any(struct tool_snapshot *ts, const char *path,
 		  char *err, size_t err_size);
 void tool_snapshot_close(struct tool_snapshot *ts);
+
+/* ---- entries as the commands read them (tool/entries.c) ---- */
 
 /* The NSSIANA_META_FIELDS strings of the metadata record at `offset`.
  * False if any of them does not end inside the string pool. */
@@ -117,6 +124,8 @@ void tool_format_ports(char *out, size_t size, uint16_t first, uint16_t last);
 
 /* The registry date stored in a snapshot, or "" if none. */
 const char *tool_registry_date(const struct snapshot *snap);
+
+/* ---- registry text for people and JSON (tool/messages.c) ---- */
 
 /* Writes `text` as a JSON string literal (quotes included).  Invalid UTF-8
  * bytes become U+FFFD, so the output is always valid JSON. */
