@@ -238,7 +238,7 @@ void tool_fetch_state_save(const char *db, const char *url,
 			   const struct snapshot *installed,
 			   const struct http_validators *v);
 
-/* ---- the optional sections of format 1.1 (tool/contacts.c) ---- */
+/* ---- the optional sections of format 1.1 (tool/sections.c) ---- */
 
 /* One person of IANA's contact table; every string is set ("" if none). */
 struct tool_contact {

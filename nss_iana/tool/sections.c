@@ -1,10 +1,11 @@
 /*
- * tool/contacts.c - the optional sections of format 1.1 as the tool reads
+ * tool/sections.c - the optional sections of format 1.1 as the tool reads
  * them: IANA's contact table and the preference file's record.
  *
  * snapshot_parse has already checked that every section of the table,
- * known or not, lies inside the file and is aligned; what is left to check
- * here is each section's size and, on use, each string offset.
+ * known or not, lies inside the file and is aligned, and recorded the
+ * first of each optional one (struct snapshot); what is left to check here
+ * is each section's size and, on use, each string offset.
  */
 #include <string.h>
 
