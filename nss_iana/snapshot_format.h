@@ -6,10 +6,9 @@
  *
  * Goals, in order: a reader that can never be made to fault by the file;
  * lookups by name and by port with no parsing, no allocation and no scan of
- * the registry; a file of at most 1 MiB for the whole IANA registry with all
- * of its metadata (870 KiB from the 2025 CSV; IANA's contact table, from the
- * XML, adds 420 KiB in a section the module never touches); the same input
- * always giving the same bytes.
+ * the registry; a file of about 1 MiB for the whole IANA registry with all
+ * of its metadata (IANA's contact table, from the XML, in a section the
+ * module never touches); the same input always giving the same bytes.
  *
  * ENCODING
  *   Every integer is unsigned and little-endian, stored at an offset that is
@@ -123,9 +122,7 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
  *   can cost a process: a lookup compares at most
  *   2 * MAX_BUCKET_ENTRIES * (1 + MAX_ALIASES) strings, copies at most
  *   MAX_ANSWER_BYTES, and a walk returns at most MAX_SERVENTS entries.
- *   The IANA registry of 2025 uses a small part of each: 7 entries in its
- *   fullest bucket, 2 aliases on one entry, names of 15 bytes, 11,837
- *   servents, 870 KiB.
+ *   The IANA registry uses a small part of each.
  *
  *   MAX_FILE_SIZE       bytes in a snapshot file; a larger file is not
  *                       mapped at all.

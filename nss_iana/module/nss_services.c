@@ -455,8 +455,6 @@ static enum fill_result put_string(struct output *out,
 	return FILL_OK;
 }
 
-/* Lays out the alias pointers (aligned, at the start) and then the
- * strings, in one pass that checks room before every write. */
 /* Adds the bytes the pool string at `offset` needs, NUL included, to
  * *need, reading no further than NSSIANA_MAX_ANSWER_BYTES into it. */
 static enum fill_result measure_string(const struct snapshot *snap,
@@ -494,6 +492,8 @@ static enum fill_result measure_answer(const struct snapshot *snap,
 	return FILL_OK;
 }
 
+/* Lays out the alias pointers (aligned, at the start) and then the
+ * strings, in one pass that checks room before every write. */
 static enum fill_result fill_buffer(const struct snapshot *snap,
 				    const struct nssiana_entry *entry,
 				    struct servent *result, char *buffer,

@@ -13,7 +13,8 @@
  * metadata record, the alias runs, the format's limits, every name a
  * services(5) token, and both indexes listing every entry where the
  * format says, in registry order.
- */#include <getopt.h>
+ */
+#include <getopt.h>
 #include <stdalign.h>
 #include <stdbool.h>
 #include <stdio.h>
