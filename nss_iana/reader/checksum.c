@@ -2,6 +2,7 @@
  * checksum.c - the CRC-32 declared in checksum.h.
  */
 #include "reader/checksum.h"
+#include "snapshot_format.h"
 
 /* CRC-32/IEEE (zlib's), a byte at a time from a 256-entry table. */
 static uint32_t crc32_update(uint32_t crc, const unsigned char *data, size_t size)

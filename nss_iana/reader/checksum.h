@@ -10,8 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "snapshot_format.h"
-
 /* CRC-32 (zlib/IEEE) of `size` bytes. */
 uint32_t crc32_of(const void *data, size_t size);
 
