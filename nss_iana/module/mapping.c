@@ -303,22 +303,25 @@ static long long coarse_now_ns(void)
 }
 
 /* At most one thread re-examines the path per interval; the others go on
- * with their pins.  Until a first re-check has completed there is nothing
- * to answer from, so a thread without a pin looks for itself then. */
+ * with their pins.  Until a first look has completed there is nothing to
+ * answer from: a thread that finds no mapping then looks for itself,
+ * rather than answer UNAVAIL while the winner (or, in a forked child, a
+ * thread that no longer exists) is still mapping the file.  It waits for
+ * no one, and install() keeps one mapping of a file mapped twice. */
 static void refresh_if_due(const struct mapping *pin)
 {
 	long long now = coarse_now_ns();
 
-	if (now < atomic_load_explicit(&next_check_ns, memory_order_relaxed))
-		return;
-	if (!atomic_load_explicit(&check_busy, memory_order_relaxed) &&
+	if (now >= atomic_load_explicit(&next_check_ns, memory_order_relaxed) &&
+	    !atomic_load_explicit(&check_busy, memory_order_relaxed) &&
 	    !atomic_exchange_explicit(&check_busy, true, memory_order_acquire)) {
 		atomic_store_explicit(&next_check_ns, now + RECHECK_NS,
 				      memory_order_relaxed);
 		refresh();
 		atomic_store_explicit(&check_busy, false, memory_order_release);
 	} else if (pin == NULL &&
-		   !atomic_load_explicit(&ever_checked, memory_order_acquire)) {
+		   !atomic_load_explicit(&ever_checked, memory_order_acquire) &&
+		   atomic_load_explicit(&current, memory_order_acquire) == NULL) {
 		refresh();
 	}
 }
