@@ -94,6 +94,7 @@ static _Atomic(struct mapping *) current; /* one reference; set under list_lock 
 static struct snapshot_identity rejected; /* under list_lock */
 
 static pthread_key_t pin_key;
+static pthread_key_t in_call_key; /* non-NULL: the thread is in an entry point */
 static atomic_bool pin_key_usable;
 static atomic_bool check_busy;   /* a thread is re-examining the path */
 static atomic_bool ever_checked; /* a re-check has completed */
@@ -131,11 +132,20 @@ static struct mapping *unref_locked(struct mapping *m)
 	return m;
 }
 
+/* The struct itself is a page of its own, not malloc()ed: a lookup made
+ * from a signal handler that interrupted malloc() must not call it. */
+static struct mapping *new_mapping(void)
+{
+	void *m = mmap(NULL, sizeof(struct mapping), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return m == MAP_FAILED ? NULL : m;
+}
+
 static void destroy(struct mapping *m)
 {
 	if (m) {
 		snapshot_unmap(&m->map);
-		free(m);
+		munmap(m, sizeof *m);
 	}
 }
 
@@ -160,6 +170,33 @@ static struct mapping *own_pin(void)
 	if (!atomic_load_explicit(&pin_key_usable, memory_order_relaxed))
 		return NULL;
 	return pthread_getspecific(pin_key);
+}
+
+/* A signal handler runs in the thread it interrupted: if that thread was
+ * inside an entry point, it may hold list_lock or a walk's lock, and the
+ * lease it is reading from is its pin, which a nested repin would drop.
+ * So a nested call takes no lock, no lease and no pin: it answers UNAVAIL.
+ * The flag has a key of its own, not a bit of the pin: a handler that runs
+ * between the read and the write of the flag does a whole call, and the
+ * interrupted write then stores only the flag, never a stale pin.
+ * Without usable keys (creation failed, or dlclose has run) no call is
+ * ever seen as nested. */
+static const char in_call_mark;
+
+bool mapping_enter(void)
+{
+	if (!atomic_load_explicit(&pin_key_usable, memory_order_relaxed))
+		return true;
+	if (pthread_getspecific(in_call_key) != NULL)
+		return false;
+	pthread_setspecific(in_call_key, &in_call_mark);
+	return true;
+}
+
+void mapping_leave(void)
+{
+	if (atomic_load_explicit(&pin_key_usable, memory_order_relaxed))
+		pthread_setspecific(in_call_key, NULL);
 }
 
 /* Makes `m` (or no snapshot) `current`, and remembers `bad` as a file not
@@ -236,7 +273,7 @@ static enum found map_path(const char *path, struct mapping **mapping,
 		snapshot_unmap(&map);
 		return FOUND_REJECTED;
 	}
-	struct mapping *m = calloc(1, sizeof *m);
+	struct mapping *m = new_mapping();
 	if (m == NULL) {
 		snapshot_unmap(&map);
 		return FOUND_PASSING;
@@ -484,8 +521,13 @@ static void after_fork_in_child(void)
 __attribute__((constructor)) static void start_module(void)
 {
 	pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
-	if (pthread_key_create(&pin_key, release_pin) == 0)
-		atomic_store(&pin_key_usable, true);
+	if (pthread_key_create(&pin_key, release_pin) != 0)
+		return;
+	if (pthread_key_create(&in_call_key, NULL) != 0) {
+		pthread_key_delete(pin_key);
+		return;
+	}
+	atomic_store(&pin_key_usable, true);
 }
 
 /* dlclose (or exit): drop the module's own references.  The key goes
@@ -496,8 +538,10 @@ __attribute__((destructor)) static void stop_module(void)
 {
 	struct mapping *pin = own_pin();
 
-	if (atomic_exchange(&pin_key_usable, false))
+	if (atomic_exchange(&pin_key_usable, false)) {
 		pthread_key_delete(pin_key);
+		pthread_key_delete(in_call_key);
+	}
 	unref(pin);
 	for (int i = 0; i < MAPPING_WALKS; i++)
 		mapping_walk_close(&walks[i]);

@@ -20,6 +20,14 @@
 
 struct mapping; /* one mapped snapshot file, reference counted */
 
+/* Every entry point brackets all its work with these.  mapping_enter()
+ * returns false when the calling thread is already inside an entry point
+ * of the module (a signal handler interrupted it): the call must then
+ * answer UNAVAIL at once, taking no lease and no walk lock, and must not
+ * call mapping_leave(). */
+bool mapping_enter(void);
+void mapping_leave(void);
+
 /* A mapping this thread holds a reference to for one call.  snap is NULL
  * when there is no usable snapshot: the call answers UNAVAIL. */
 struct lease {

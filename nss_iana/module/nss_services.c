@@ -193,6 +193,8 @@ EXPORT enum nss_status _nss_iana_getservbyname_r(const char *name,
 	int saved_errno = errno, error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
 	uint32_t index = 0;
+	if (!mapping_enter())
+		return finish(status, error, saved_errno, errnop);
 	struct lease lease = mapping_take_lease();
 
 	if (lease.snap) {
@@ -203,6 +205,7 @@ EXPORT enum nss_status _nss_iana_getservbyname_r(const char *name,
 				       buflen, &error);
 	}
 	mapping_return_lease(lease);
+	mapping_leave();
 	return finish(status, error, saved_errno, errnop);
 }
 
@@ -215,6 +218,8 @@ EXPORT enum nss_status _nss_iana_getservbyport_r(int port, const char *proto,
 	enum nss_status status = NSS_STATUS_UNAVAIL;
 	uint16_t host_port = ntohs((uint16_t)port);
 	uint32_t index = 0;
+	if (!mapping_enter())
+		return finish(status, error, saved_errno, errnop);
 	struct lease lease = mapping_take_lease();
 
 	if (lease.snap) {
@@ -225,6 +230,7 @@ EXPORT enum nss_status _nss_iana_getservbyport_r(int port, const char *proto,
 				       buffer, buflen, &error);
 	}
 	mapping_return_lease(lease);
+	mapping_leave();
 	return finish(status, error, saved_errno, errnop);
 }
 
@@ -247,14 +253,20 @@ EXPORT enum nss_status _nss_iana_setservent(int stayopen)
 	int saved_errno = errno;
 	(void)stayopen; /* nothing to keep open: the mapping stays anyway */
 
+	if (!mapping_enter())
+		return NSS_STATUS_UNAVAIL;
 	bool available = mapping_walk_start(services_walk());
+	mapping_leave();
 	errno = saved_errno;
 	return available ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
 }
 
 EXPORT enum nss_status _nss_iana_endservent(void)
 {
+	if (!mapping_enter())
+		return NSS_STATUS_UNAVAIL;
 	mapping_walk_close(services_walk());
+	mapping_leave();
 	return NSS_STATUS_SUCCESS;
 }
 
@@ -312,8 +324,11 @@ EXPORT enum nss_status _nss_iana_getservent_r(struct servent *result,
 	int saved_errno = errno, error = ENOENT;
 	struct mapping_walk *walk = services_walk();
 
+	if (!mapping_enter())
+		return finish(NSS_STATUS_UNAVAIL, error, saved_errno, errnop);
 	mapping_walk_lock(walk);
 	enum nss_status status = walk_step(walk, result, buffer, buflen, &error);
 	mapping_walk_unlock(walk);
+	mapping_leave();
 	return finish(status, error, saved_errno, errnop);
 }

@@ -63,7 +63,7 @@ static void install_in_module(const struct snapshot *snap)
 
 	_nss_iana_endservent();
 	if (snap) {
-		m = calloc(1, sizeof *m);
+		m = new_mapping();
 		require(m != NULL, "memory for the mapping");
 		m->snap = *snap;
 	}
