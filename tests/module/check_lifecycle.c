@@ -366,29 +366,6 @@ START_TEST(one_lookup_by_port_leaves_little_of_the_file_resident)
 }
 END_TEST
 
-/* Pages of the snapshot in the page cache, from mincore(). */
-static size_t cached_pages(size_t *total)
-{
-	int fd = open(db_path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(fstat(fd, &st), 0);
-	void *addr = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	ck_assert_ptr_ne(addr, MAP_FAILED);
-	close(fd);
-	long page = sysconf(_SC_PAGESIZE);
-	*total = ((size_t)st.st_size + (size_t)page - 1) / (size_t)page;
-	unsigned char *in_core = calloc(*total, 1);
-	ck_assert_ptr_nonnull(in_core);
-	ck_assert_int_eq(mincore(addr, (size_t)st.st_size, in_core), 0);
-	size_t cached = 0;
-	for (size_t i = 0; i < *total; i++)
-		cached += in_core[i] & 1;
-	free(in_core);
-	munmap(addr, (size_t)st.st_size);
-	return cached;
-}
-
 static long major_faults(void)
 {
 	struct rusage usage;
@@ -401,7 +378,7 @@ START_TEST(a_walk_on_a_cold_page_cache_reads_the_file_ahead)
 	char buffer[1024];
 	size_t total, entries = 0;
 	use_full_registry_cold();
-	size_t cached = cached_pages(&total);
+	size_t cached = cached_pages(db_path, &total);
 	ck_assert_msg(cached < total / 4, "%zu of %zu pages already cached: no cold "
 		      "page cache to measure on (is $TMPDIR a tmpfs?)", cached, total);
 	long before = major_faults();
