@@ -83,15 +83,14 @@
 struct mapping {
 	struct snapshot snap;
 	struct snapshot_map map;
-	unsigned long refs;   /* under list_lock */
-	struct mapping *next; /* the list of live mappings, under list_lock */
+	unsigned long refs; /* under refs_lock */
 };
 
-/* Held only for O(1) pointer and reference-count work. */
-static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct mapping *mappings;          /* every mapping not yet unmapped */
-static _Atomic(struct mapping *) current; /* one reference; set under list_lock */
-static struct snapshot_identity rejected; /* under list_lock */
+/* Guards `current`, every reference count and `rejected`; held only for
+ * O(1) pointer and counter work. */
+static pthread_mutex_t refs_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic(struct mapping *) current; /* one reference; set under refs_lock */
+static struct snapshot_identity rejected; /* under refs_lock */
 
 static pthread_key_t pin_key;
 static pthread_key_t in_call_key; /* non-NULL: the thread is in an entry point */
@@ -109,8 +108,8 @@ static const char *snapshot_path(void)
 
 /* ---- references --------------------------------------------------------- */
 
-static void lock_list(void) { pthread_mutex_lock(&list_lock); }
-static void unlock_list(void) { pthread_mutex_unlock(&list_lock); }
+static void lock_refs(void) { pthread_mutex_lock(&refs_lock); }
+static void unlock_refs(void) { pthread_mutex_unlock(&refs_lock); }
 
 static void ref_locked(struct mapping *m)
 {
@@ -124,11 +123,6 @@ static struct mapping *unref_locked(struct mapping *m)
 {
 	if (m == NULL || --m->refs > 0)
 		return NULL;
-	for (struct mapping **link = &mappings; *link; link = &(*link)->next)
-		if (*link == m) {
-			*link = m->next;
-			break;
-		}
 	return m;
 }
 
@@ -153,9 +147,9 @@ static void unref(struct mapping *m)
 {
 	if (m == NULL)
 		return;
-	lock_list();
+	lock_refs();
 	struct mapping *dead = unref_locked(m);
-	unlock_list();
+	unlock_refs();
 	destroy(dead);
 }
 
@@ -173,7 +167,7 @@ static struct mapping *own_pin(void)
 }
 
 /* A signal handler runs in the thread it interrupted: if that thread was
- * inside an entry point, it may hold list_lock or a walk's lock, and the
+ * inside an entry point, it may hold refs_lock or a walk's lock, and the
  * lease it is reading from is its pin, which a nested repin would drop.
  * So a nested call takes no lock, no lease and no pin: it answers UNAVAIL.
  * The flag has a key of its own, not a bit of the pin: a handler that runs
@@ -205,22 +199,19 @@ static void install(struct mapping *m, const struct snapshot_identity *bad)
 {
 	struct mapping *dead;
 
-	lock_list();
+	lock_refs();
 	if (bad)
 		rejected = *bad;
 	struct mapping *old = atomic_load_explicit(&current, memory_order_relaxed);
 	if (m && old && snapshot_identity_equal(&m->map.id, &old->map.id)) {
 		dead = m; /* another thread mapped the same file first */
 	} else {
-		if (m) {
+		if (m)
 			m->refs = 1;
-			m->next = mappings;
-			mappings = m;
-		}
 		atomic_store_explicit(&current, m, memory_order_release);
 		dead = unref_locked(old);
 	}
-	unlock_list();
+	unlock_refs();
 	destroy(dead);
 }
 
@@ -297,11 +288,11 @@ static void refresh(void)
 	int cancel_state;
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
-	lock_list();
+	lock_refs();
 	struct mapping *cur = atomic_load_explicit(&current, memory_order_relaxed);
 	mapped = cur ? cur->map.id : (struct snapshot_identity){ 0 };
 	bad = rejected;
-	unlock_list();
+	unlock_refs();
 	/* With nothing to compare with (the first look), mapping stat()s the
 	 * path itself: one system call less on the cold path. */
 	if (mapped.known || bad.known) {
@@ -369,7 +360,7 @@ static struct lease repin(struct mapping *old)
 	struct lease lease = { NULL, NULL, false };
 	struct mapping *dead = NULL;
 
-	lock_list();
+	lock_refs();
 	lease.mapping = atomic_load_explicit(&current, memory_order_relaxed);
 	ref_locked(lease.mapping);
 	lease.snap = lease.mapping ? &lease.mapping->snap : NULL;
@@ -378,7 +369,7 @@ static struct lease repin(struct mapping *old)
 		dead = unref_locked(old);
 	else
 		lease.borrowed = true; /* no pin to keep it in */
-	unlock_list();
+	unlock_refs();
 	destroy(dead);
 	return lease;
 }
@@ -445,9 +436,9 @@ bool mapping_walk_start(struct mapping_walk *walk)
 	if (mapping)
 		madvise(mapping->map.addr, mapping->map.size, MADV_WILLNEED);
 	if (mapping && !lease.borrowed) {
-		lock_list();
+		lock_refs();
 		ref_locked(mapping);
-		unlock_list();
+		unlock_refs();
 	} /* a borrowed reference becomes the walk's own */
 	pthread_mutex_lock(&walk->lock);
 	struct mapping *old = end_walk(walk);
@@ -492,18 +483,18 @@ void mapping_walk_unlock(struct mapping_walk *walk)
 
 /* ---- process events ------------------------------------------------------- */
 
-/* Lock order: the walks' locks in their order, then list_lock.  All are
+/* Lock order: the walks' locks in their order, then refs_lock.  All are
  * held only briefly, so fork() never waits long. */
 static void before_fork(void)
 {
 	for (int i = 0; i < MAPPING_WALKS; i++)
 		pthread_mutex_lock(&walks[i].lock);
-	lock_list();
+	lock_refs();
 }
 
 static void after_fork_in_parent(void)
 {
-	unlock_list();
+	unlock_refs();
 	for (int i = MAPPING_WALKS - 1; i >= 0; i--)
 		pthread_mutex_unlock(&walks[i].lock);
 }
@@ -512,7 +503,7 @@ static void after_fork_in_parent(void)
  * in progress will never end there. */
 static void after_fork_in_child(void)
 {
-	pthread_mutex_init(&list_lock, NULL);
+	pthread_mutex_init(&refs_lock, NULL);
 	for (int i = 0; i < MAPPING_WALKS; i++)
 		pthread_mutex_init(&walks[i].lock, NULL);
 	atomic_store(&check_busy, false);
