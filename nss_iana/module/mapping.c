@@ -84,6 +84,10 @@ struct mapping {
 	struct snapshot snap;
 	struct snapshot_map map;
 	unsigned long refs; /* under refs_lock */
+	/* The file was changed in place since it was mapped (same device
+	 * and inode, another size or times): its pages may now lie past the
+	 * file's end, where a read gets SIGBUS. */
+	atomic_bool rewritten;
 };
 
 /* Guards `current`, every reference count and `rejected`; held only for
@@ -275,6 +279,18 @@ static enum found map_path(const char *path, struct mapping **mapping,
 	return FOUND_SNAPSHOT;
 }
 
+/* Marks the current mapping if `now` is its file changed in place.  A
+ * lookup moves to the new mapping at once (take_lease); a walk, which
+ * stays on its mapping, stops at its next step (mapping_walk_lock). */
+static void note_rewrite(const struct snapshot_identity *now)
+{
+	lock_refs();
+	struct mapping *cur = atomic_load_explicit(&current, memory_order_relaxed);
+	if (cur && cur->map.id.dev == now->dev && cur->map.id.ino == now->ino)
+		atomic_store_explicit(&cur->rewritten, true, memory_order_relaxed);
+	unlock_refs();
+}
+
 /* Re-examines the path and installs what is there now.  Runs with no lock
  * held but for O(1) moments, and with cancellation disabled: open() and
  * close() are cancellation points, and a thread cancelled between mmap()
@@ -301,8 +317,10 @@ static void refresh(void)
 			goto done;
 		}
 		snapshot_identity_of(&st, &now);
-		if (snapshot_identity_equal(&now, &mapped) ||
-		    snapshot_identity_equal(&now, &bad))
+		if (snapshot_identity_equal(&now, &mapped))
+			goto done;
+		note_rewrite(&now);
+		if (snapshot_identity_equal(&now, &bad))
 			goto done;
 	}
 	switch (map_path(path, &m, &newly_rejected)) {
@@ -418,6 +436,7 @@ static struct mapping *end_walk(struct mapping_walk *walk)
 	walk->mapping = NULL;
 	walk->snap = NULL;
 	walk->ended = false;
+	walk->broken = false;
 	walk->returned = 0;
 	memset(walk->cursor, 0, sizeof walk->cursor);
 	return mapping;
@@ -459,12 +478,20 @@ void mapping_walk_close(struct mapping_walk *walk)
 
 void mapping_walk_lock(struct mapping_walk *walk)
 {
+	/* A walk looks at the path as lookups do, so that a rewrite in place
+	 * stops it within the re-check interval. */
+	refresh_if_due(own_pin());
 	pthread_mutex_lock(&walk->lock);
-	bool open = walk->mapping != NULL || walk->ended;
+	bool open = walk->mapping != NULL || walk->ended || walk->broken;
 	pthread_mutex_unlock(&walk->lock);
 	if (!open)
 		mapping_walk_start(walk); /* getXXent without setXXent */
 	pthread_mutex_lock(&walk->lock);
+	if (walk->mapping &&
+	    atomic_load_explicit(&walk->mapping->rewritten, memory_order_relaxed)) {
+		walk->finished = end_walk(walk);
+		walk->broken = true;
+	}
 }
 
 void mapping_walk_finish(struct mapping_walk *walk)
