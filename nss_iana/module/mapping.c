@@ -279,14 +279,19 @@ static enum found map_path(const char *path, struct mapping **mapping,
 	return FOUND_SNAPSHOT;
 }
 
-/* Marks the current mapping if `now` is its file changed in place.  A
- * lookup moves to the new mapping at once (take_lease); a walk, which
- * stays on its mapping, stops at its next step (mapping_walk_lock). */
+/* Marks the current mapping if `now` is its file written in place: the
+ * same device and inode with another size or modification time.  A
+ * change of ctime alone (link, chmod) rewrites nothing.  A lookup moves to
+ * the new mapping at once (take_lease); a walk, which stays on its
+ * mapping, stops at its next step (mapping_walk_lock). */
 static void note_rewrite(const struct snapshot_identity *now)
 {
 	lock_refs();
 	struct mapping *cur = atomic_load_explicit(&current, memory_order_relaxed);
-	if (cur && cur->map.id.dev == now->dev && cur->map.id.ino == now->ino)
+	if (cur && cur->map.id.dev == now->dev && cur->map.id.ino == now->ino &&
+	    (cur->map.id.size != now->size ||
+	     cur->map.id.mtime.tv_sec != now->mtime.tv_sec ||
+	     cur->map.id.mtime.tv_nsec != now->mtime.tv_nsec))
 		atomic_store_explicit(&cur->rewritten, true, memory_order_relaxed);
 	unlock_refs();
 }
