@@ -1,67 +1,47 @@
 /*
  * mapping.c - the mapped snapshot shared by every database of the module:
  * pins, leases, the periodic re-check, walks, fork and dlclose.
+ * (How it came to be so, and what it costs: README.md.)
  *
- * CONCURRENCY: readers never wait on each other.
+ * State.  `current` (atomic) names the newest mapping and holds one
+ * reference.  Each thread's pin (pin_key) holds one reference to the
+ * mapping it last used; each open walk holds one; a borrowed lease holds
+ * one for one call.  A thread reads only a mapping it holds a reference
+ * to, and takes a new reference only under refs_lock, from `current`.
  *
- * Each mapped snapshot file lives in a small struct mapping with a
- * reference count.  `current` is an atomic pointer to the newest one and
- * holds one reference.  Every thread keeps a pin: a reference to the
- * mapping it last used, in a pthread key (thread-local, no shared write).
+ * Who unmaps.  The thread that drops the last reference, after it has
+ * released every lock.  A reference to `current` cannot be dropped while
+ * another thread takes one, as both take refs_lock: so a mapping being
+ * unmapped has no reader and gets none.
  *
- * What a reader does.  It loads `current` (acquire).  If that is its pin,
- * which is the case for every lookup but the first one after a remap, it
- * searches the pinned mapping: no lock, no atomic write, nothing written
- * but thread-local data and the caller's buffer.  Otherwise it takes the
- * list mutex, adds a reference to `current`, makes that its pin and drops
- * the reference of its old pin, all O(1) pointer and counter work.
+ * Lock order: a walk's lock (in walks[] order), then refs_lock.  Both are
+ * held only for O(1) pointer and counter work or one entry's copy; no
+ * lock is ever held across a system call: stat, open, mmap, munmap and
+ * madvise run unlocked.  The re-check runs with cancellation disabled (a
+ * thread cancelled between mmap and install would leak the mapping), by
+ * at most one thread per SNAPSHOT_RECHECK_MS, except that before a first
+ * look has completed a thread that finds nothing mapped looks itself.
  *
- * What a remap does.  Every SNAPSHOT_RECHECK_MS, by the coarse monotonic
- * clock, one lookup wins an atomic flag and re-examines the path with no
- * lock held and cancellation disabled: stat(), refusing anything but a
- * regular file of at most NSSIANA_MAX_FILE_SIZE bytes before opening it
- * (a FIFO can never block it), then open(O_NONBLOCK), fstat(), mmap(),
- * snapshot_parse() (constant work).  Then, under the mutex, it swaps
- * `current` and drops the old one's reference.  Meanwhile other threads go
- * on answering from their pins.  An unchanged or already rejected file
- * (same device, inode, size and times) is not re-read.
+ * The fast path (current == pin) takes no lock and writes only
+ * thread-specific data.
  *
- * Why no reader can see an unmapped page.  A mapping is unmapped only when
- * its reference count drops to zero, by the thread that drops it, after it
- * has unlocked.  A reader only reads a mapping it holds a reference to
- * (its pin, the walk's own reference, or a one-call reference), and it
- * gets that reference under the mutex while the mapping is `current`,
- * whose reference cannot be dropped meanwhile because dropping it also
- * takes the mutex.  So a mapping being unmapped has no reader, and gets
- * none.
+ * A forked child finds every lock free (the atfork handlers hold them
+ * across fork) and no re-check in progress; one another thread had begun
+ * is forgotten, and a first look in progress is redone by the child.
  *
- * Why this scales on 64 cores.  The fast path reads `current`, the clock
- * (vDSO) and the next-check time, cache lines that are only read between
- * remaps, so every core keeps its own shared copy of them; it writes only
- * thread-local data.  The slow path (the first lookup of a thread after a
- * remap) takes the mutex for a few instructions.  The trade-off: an idle
- * thread keeps the mapping it last used, even an old one, until its next
- * lookup or its exit.
+ * A signal handler that interrupted an entry point of the module in its
+ * own thread (in_call_key set) may find refs_lock or a walk lock held by
+ * that thread, and its pin about to change: its nested call touches
+ * neither and answers UNAVAIL (mapping_enter).  Nothing here calls malloc.
  *
- * No lock is held across a system call that can block or is a
- * cancellation point: stat, open, mmap and munmap all run unlocked.  A
- * fork() in any thread finds the mutexes free or about to be freed (the
- * atfork handlers take them) and the child forgets a re-check another
- * thread had in progress.  dlclose runs the destructor, which drops the
- * module's own references and deletes the key: what no live thread still
- * pins is unmapped; a mapping another live thread pins is left mapped,
- * because that thread may be inside a lookup (at exit() it can be).
+ * dlclose runs stop_module: the keys go first, then the module's own
+ * references.  A mapping another live thread pins stays mapped: the
+ * destructor cannot tell dlclose from exit(), when that thread may be in
+ * a lookup.
  *
- * Between re-checks a lookup costs one read of the coarse clock instead of
- * a stat(); the interval is also how long a process may go on using a
- * mapping whose file an admin truncated in place.  What remains is
- * documented in the README: a lookup made while the file is being
- * rewritten in place (cp, >) can touch a page past the file's new end and
- * get SIGBUS; replacing the file by rename, as the tool always does, is
- * safe.
- *
- * Nothing here prints or changes errno except through errnop; memory is
- * allocated only when a new file is mapped.
+ * A file rewritten in place (same inode) is seen at the next re-check:
+ * lookups move off it at once, a walk on it stops (broken).  Until then a
+ * read past its new end gets SIGBUS: the documented limit.
  */
 #include <errno.h>
 #include <limits.h>
