@@ -19,8 +19,9 @@
  * lock is ever held across a system call: stat, open, mmap, munmap and
  * madvise run unlocked.  The re-check runs with cancellation disabled (a
  * thread cancelled between mmap and install would leak the mapping), by
- * at most one thread per SNAPSHOT_RECHECK_MS, except that before a first
- * look has completed a thread that finds nothing mapped looks itself.
+ * at most one thread per SNAPSHOT_RECHECK_MS.  Before the first look has
+ * completed, a thread that finds nothing mapped waits for it, polling
+ * with no lock held, for at most FIRST_LOOK_WAIT_NS.
  *
  * The fast path (current == pin) takes no lock and writes only
  * thread-specific data.
@@ -82,6 +83,13 @@ static atomic_bool pin_key_usable;
 static atomic_bool check_busy;   /* a thread is re-examining the path */
 static atomic_bool ever_checked; /* a re-check has completed */
 static _Atomic long long next_check_ns;
+static atomic_bool first_look_overdue; /* a waiter gave up on the first look */
+
+/* How long a thread waits for another's first look at the path, and how
+ * often it looks whether it is done: a first look takes well under a
+ * millisecond on a warm cache, a few disk reads on a cold one. */
+#define FIRST_LOOK_WAIT_NS (1000 * 1000 * 1000LL)
+#define FIRST_LOOK_POLL_NS (50 * 1000)
 
 static const char *snapshot_path(void)
 {
@@ -333,27 +341,70 @@ static long long coarse_now_ns(void)
 	return now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
+/* Wins the right to re-examine the path now, or not. */
+static bool win_check(void)
+{
+	return !atomic_load_explicit(&check_busy, memory_order_relaxed) &&
+	       !atomic_exchange_explicit(&check_busy, true, memory_order_acquire);
+}
+
+static void checked(void)
+{
+	atomic_store_explicit(&check_busy, false, memory_order_release);
+}
+
+static bool first_look_pending(void)
+{
+	return !atomic_load_explicit(&ever_checked, memory_order_acquire) &&
+	       atomic_load_explicit(&current, memory_order_acquire) == NULL;
+}
+
+/* Before the first look at the path has completed there is nothing to
+ * answer from: a thread that finds nothing mapped waits for the thread
+ * looking, polling with no lock held, rather than answer UNAVAIL.  The
+ * wait is bounded: past FIRST_LOOK_WAIT_NS (a hung file system) the
+ * first look is overdue, and this and every later call answer from what
+ * there is (nothing: UNAVAIL) at once until it completes.  If the looking
+ * thread is gone meanwhile, the waiter looks itself. */
+static void wait_for_first_look(void)
+{
+	struct timespec pause = { 0, FIRST_LOOK_POLL_NS };
+	long long start = coarse_now_ns();
+	int cancel_state;
+
+	if (atomic_load_explicit(&first_look_overdue, memory_order_relaxed))
+		return;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+	while (first_look_pending()) {
+		if (win_check()) {
+			refresh();
+			checked();
+			break;
+		}
+		if (coarse_now_ns() - start > FIRST_LOOK_WAIT_NS) {
+			atomic_store_explicit(&first_look_overdue, true,
+					      memory_order_relaxed);
+			break;
+		}
+		nanosleep(&pause, NULL);
+	}
+	pthread_setcancelstate(cancel_state, NULL);
+}
+
 /* At most one thread re-examines the path per interval; the others go on
- * with their pins.  Until a first look has completed there is nothing to
- * answer from: a thread that finds no mapping then looks for itself,
- * rather than answer UNAVAIL while the winner (or, in a forked child, a
- * thread that no longer exists) is still mapping the file.  It waits for
- * no one, and install() keeps one mapping of a file mapped twice. */
+ * with their pins, or wait (bounded) for the very first look. */
 static void refresh_if_due(const struct mapping *pin)
 {
 	long long now = coarse_now_ns();
 
 	if (now >= atomic_load_explicit(&next_check_ns, memory_order_relaxed) &&
-	    !atomic_load_explicit(&check_busy, memory_order_relaxed) &&
-	    !atomic_exchange_explicit(&check_busy, true, memory_order_acquire)) {
+	    win_check()) {
 		atomic_store_explicit(&next_check_ns, now + RECHECK_NS,
 				      memory_order_relaxed);
 		refresh();
-		atomic_store_explicit(&check_busy, false, memory_order_release);
-	} else if (pin == NULL &&
-		   !atomic_load_explicit(&ever_checked, memory_order_acquire) &&
-		   atomic_load_explicit(&current, memory_order_acquire) == NULL) {
-		refresh();
+		checked();
+	} else if (pin == NULL && first_look_pending()) {
+		wait_for_first_look();
 	}
 }
 
@@ -496,9 +547,20 @@ void mapping_walk_unlock(struct mapping_walk *walk)
 /* ---- process events ------------------------------------------------------- */
 
 /* Lock order: the walks' locks in their order, then refs_lock.  All are
- * held only briefly, so fork() never waits long. */
+ * held only briefly, so fork() never waits long.  A fork() from a signal
+ * handler that interrupted this very thread inside the module may find it
+ * holding them: it takes none then, as it would wait for itself (the
+ * child re-initializes them anyway). */
+static bool forking_inside_a_call(void)
+{
+	return atomic_load_explicit(&pin_key_usable, memory_order_relaxed) &&
+	       pthread_getspecific(in_call_key) != NULL;
+}
+
 static void before_fork(void)
 {
+	if (forking_inside_a_call())
+		return;
 	for (int i = 0; i < MAPPING_WALKS; i++)
 		pthread_mutex_lock(&walks[i].lock);
 	lock_refs();
@@ -506,19 +568,24 @@ static void before_fork(void)
 
 static void after_fork_in_parent(void)
 {
+	if (forking_inside_a_call())
+		return;
 	unlock_refs();
 	for (int i = MAPPING_WALKS - 1; i >= 0; i--)
 		pthread_mutex_unlock(&walks[i].lock);
 }
 
 /* The child has only the forking thread: a re-check another thread had
- * in progress will never end there. */
+ * in progress will never end there, and a first look in progress is
+ * made again by the child's next lookup, at once. */
 static void after_fork_in_child(void)
 {
 	pthread_mutex_init(&refs_lock, NULL);
 	for (int i = 0; i < MAPPING_WALKS; i++)
 		pthread_mutex_init(&walks[i].lock, NULL);
 	atomic_store(&check_busy, false);
+	if (!atomic_load(&ever_checked))
+		atomic_store(&next_check_ns, 0);
 }
 
 __attribute__((constructor)) static void start_module(void)
