@@ -66,8 +66,8 @@ struct mapping {
 	struct snapshot_map map;
 	unsigned long refs; /* under refs_lock */
 	/* The file was changed in place since it was mapped (same device
-	 * and inode, another size or times): its pages may now lie past the
-	 * file's end, where a read gets SIGBUS. */
+	 * and inode, another size or modification time): its pages may lie
+	 * past the file's end, where a read gets SIGBUS. */
 	atomic_bool rewritten;
 };
 
