@@ -47,10 +47,17 @@ static int write_services(FILE *out, const struct snapshot *snap,
 			  const char *db)
 {
 	const char *date = tool_registry_date(snap);
-	fprintf(out, "# services(5) from the IANA Service Name and Port Number "
-		     "registry%s%s.\n# Written by nss-iana export from %s; "
-		     "ranges expanded, registry order.\n",
-		*date ? " of " : "", date, db);
+	/* The path and the date are escaped: a newline in either would
+	 * start a services(5) line of its own. */
+	fputs("# services(5) from the IANA Service Name and Port Number "
+	      "registry", out);
+	if (*date) {
+		fputs(" of ", out);
+		tool_print_line_text(out, date);
+	}
+	fputs(".\n# Written by nss-iana export from ", out);
+	tool_print_line_text(out, db);
+	fputs("; ranges expanded, registry order.\n", out);
 	for (uint32_t i = 0; i < snap->entry_count; i++) {
 		struct tool_entry_view view;
 		if (!tool_entry_view(snap, i, &view)) {

@@ -133,6 +133,10 @@ void tool_json_string(FILE *out, const char *text);
 void tool_print_text(FILE *out, const char *text, size_t length);
 /* tool_print_text of a whole string. */
 void tool_print_string(FILE *out, const char *text);
+/* tool_print_string for text inside one line of a data file or a header
+ * (the export's heading, --version): newline, carriage return and tab are
+ * escaped as well, so a path or registry text never starts a line. */
+void tool_print_line_text(FILE *out, const char *text);
 
 /* ---- output targets (tool/output.c) ---- */
 

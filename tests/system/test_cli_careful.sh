@@ -1,0 +1,76 @@
+#!/bin/sh
+# The tool says every failure and writes nothing it did not mean to:
+# a write error on standard output is an error, whatever the command; a
+# path or registry text never adds a line to a data file or drives a
+# terminal through --version.
+set -u
+. tests/lib/lib.sh
+use_tool
+
+SMALL=$FIX/cli_small.csv
+"$TOOL" compile "$SMALL" -o "$W/small.db" >/dev/null || fatal "compile"
+
+# ---- write errors on standard output ---------------------------------------
+# each_output_command: every command whose result goes to standard output.
+write_error_case() {
+	what=$1
+	shift
+	# /dev/full: every write fails with ENOSPC.
+	NSS_IANA_DB="$W/small.db" "$TOOL" "$@" >/dev/full 2>"$W/err"
+	status=$?
+	expect_status 1 "$what into /dev/full"
+	expect_err "nss-iana: cannot write to standard output: No space left on device" \
+		"$what into /dev/full: the failure said"
+	# A closed standard output: nothing may be written to a file opened in
+	# its place either.
+	NSS_IANA_DB="$W/small.db" "$TOOL" "$@" >&- 2>"$W/err"
+	status=$?
+	expect_status 1 "$what with standard output closed"
+	expect_err "nss-iana: cannot write to standard output:" "$what with standard output closed: the failure said"
+}
+write_error_case "show" show http
+write_error_case "show --json" show --json http
+write_error_case "stats" stats
+write_error_case "diff" diff "$W/small.db" "$FIX/cli_small_v2.csv"
+write_error_case "verify" verify "$W/small.db"
+write_error_case "--help" --help
+write_error_case "compile --help" compile --help
+write_error_case "--version" --version
+# compile with stdout closed: the snapshot is written where it was asked,
+# complete, and the summary's failure is said.
+"$TOOL" compile "$SMALL" -o "$W/closed.db" >&- 2>"$W/err"
+status=$?
+expect_status 1 "compile with standard output closed"
+expect_same "$W/closed.db" "$W/small.db" "compile with standard output closed writes the snapshot whole"
+
+# ---- no line injected into a data file ------------------------------------
+NL='
+'
+ESC=$(printf '\033')
+mkdir -p "$W/evil${NL}http 8081/tcp injected"
+cp "$W/small.db" "$W/evil${NL}http 8081/tcp injected/x.db"
+EVIL_DB="$W/evil${NL}http 8081/tcp injected/x.db"
+run export --db "$EVIL_DB"
+expect_status 0 "export from a path with a newline"
+if grep -q '^http[[:space:]]*8081' "$W/out"; then
+	fail "export: the newline in the --db path started a services(5) line"
+else pass; fi
+expect_out 'evil\x0ahttp 8081/tcp injected/x.db; ranges expanded' "export: the newline of the path escaped in the heading"
+NSS_IANA_DB=$EVIL_DB "$TOOL" export >"$W/out" 2>"$W/err"
+if grep -q '^http[[:space:]]*8081' "$W/out"; then
+	fail "export: the newline in NSS_IANA_DB started a services(5) line"
+else pass; fi
+# Every line but the two heading comments is a services(5) entry of the snapshot.
+expect_equal "$(grep -c '^#' "$W/out")" 2 "export: two heading lines, whatever the path"
+
+mkdir -p "$W/esc${ESC}]2;owned"
+cp "$W/small.db" "$W/esc${ESC}]2;owned/x.db"
+NSS_IANA_DB="$W/esc${ESC}]2;owned/x.db" "$TOOL" --version >"$W/out" 2>"$W/err"
+status=$?
+expect_status 0 "--version with ESC in NSS_IANA_DB"
+if LC_ALL=C grep -qF -e "$ESC" "$W/out"; then fail "--version writes ESC raw"; else pass; fi
+expect_out 'esc\x1b]2;owned/x.db' "--version escapes ESC in the path"
+NSS_IANA_DB="$W/nothing${NL}here" "$TOOL" --version >"$W/out" 2>"$W/err"
+expect_equal "$(wc -l <"$W/out")" 2 "--version: two lines, whatever the path"
+
+finish
