@@ -241,6 +241,9 @@ static int run_curl(const char *url, const struct http_validators *known,
 	char *argv[40];
 	size_t argc = 0;
 	add(argv, &argc, "curl");
+	/* -q first: no ~/.curlrc, whose "insecure" or proxy would change what
+	 * is trusted and fetched behind the tool's back. */
+	add(argv, &argc, "-q");
 	add(argv, &argc, "-fsSL");
 	add(argv, &argc, "--proto");
 	add(argv, &argc, "=http,https");
@@ -293,6 +296,46 @@ static bool body_over_limit(const struct download *d, int curl_status)
 		(uint64_t)st.st_size > INPUT_MAX_FILE_SIZE);
 }
 
+/* curl's exit statuses (curl(1), EXIT CODES) that a download meets, in
+ * words, with what to check. */
+static const char *curl_status_words(int status)
+{
+	switch (status) {
+	case 1: return "a redirect to a protocol not allowed (only https, or "
+		       "http for an http URL)";
+	case 3: return "the URL is malformed";
+	case 5: return "the proxy's name does not resolve: check the proxy "
+		       "settings (https_proxy)";
+	case 6: return "the server's name does not resolve: check the URL and "
+		       "the DNS";
+	case 7: return "could not connect to the server: is it up, and is the "
+		       "network or the firewall letting the connection through?";
+	case 8: return "the server's answer is not HTTP";
+	case 16: return "an HTTP/2 error";
+	case 18: return "the transfer ended before the length the server "
+			"announced: the connection was cut; try again";
+	case 22: return "the server answered an HTTP error";
+	case 23: return "the download could not be written to the temporary "
+			"directory ($TMPDIR): is it full?";
+	case 27: return "out of memory";
+	case 28: return "too slow, or no answer in time";
+	case 35: return "the TLS handshake failed: the server does not speak "
+			"TLS there, or no protocol version or cipher is common";
+	case 47: return "too many redirects";
+	case 52: return "the server closed the connection without an answer";
+	case 55: return "failed to send the request: the connection was cut";
+	case 56: return "failed to receive the answer: the connection was cut";
+	case 58: return "a problem with the local client certificate";
+	case 60: return "the server's certificate is not trusted (self-signed, "
+			"expired, or for another name): check the URL and the "
+			"system's CA certificates";
+	case 77: return "the CA certificates cannot be read: check "
+			"CURL_CA_BUNDLE or the ca-certificates package";
+	case 92: return "an HTTP/2 stream error";
+	}
+	return NULL;
+}
+
 static void report_curl_failure(const char *url, const struct download *d,
 				int status)
 {
@@ -302,14 +345,14 @@ static void report_curl_failure(const char *url, const struct download *d,
 		tool_error("update: download of %s refused: larger than %zu MiB, "
 			   "far more than the registry (about 1 MiB as CSV, 4 MiB "
 			   "as XML)", url, INPUT_MAX_FILE_SIZE >> 20);
+	else if (curl_status_words(status))
+		tool_error("update: download of %s failed: %s (curl exit status "
+			   "%d); the installed snapshot is untouched", url,
+			   curl_status_words(status), status);
 	else
-		tool_error("update: download of %s failed (curl exit status %d%s)",
-			   url, status,
-			   status == 22 ? ": the server answered an HTTP error" :
-			   status == 28 ? ": too slow, or no answer in time" :
-			   status == 1 ? ": a redirect to a protocol not allowed "
-					 "(only https, or http for an http URL)" :
-			   status == 47 ? ": too many redirects" : "");
+		tool_error("update: download of %s failed (curl exit status %d, "
+			   "see curl(1), EXIT CODES); the installed snapshot is "
+			   "untouched", url, status);
 }
 
 static enum fetch_result read_response(const char *url,

@@ -73,4 +73,29 @@ expect_out 'esc\x1b]2;owned/x.db' "--version escapes ESC in the path"
 NSS_IANA_DB="$W/nothing${NL}here" "$TOOL" --version >"$W/out" 2>"$W/err"
 expect_equal "$(wc -l <"$W/out")" 2 "--version: two lines, whatever the path"
 
+# ---- "-" and /dev/stdin as inputs ---------------------------------------------
+cat "$W/small.db" | "$TOOL" verify /dev/stdin >"$W/out" 2>"$W/err"
+status=$?
+expect_status 0 "verify /dev/stdin from a pipe"
+expect_out "/dev/stdin: ok, 14 entries" "verify /dev/stdin from a pipe reads the snapshot"
+cat "$W/small.db" | "$TOOL" verify - >"$W/out" 2>"$W/err"
+status=$?
+expect_status 0 "verify - from a pipe"
+"$TOOL" compile - -o "$W/stdin.db" <"$SMALL" >"$W/out" 2>"$W/err"
+status=$?
+expect_status 0 "compile - (the registry on standard input)"
+expect_same "$W/stdin.db" "$W/small.db" "compile - writes what compile FILE writes"
+"$TOOL" diff "$W/small.db" - <"$FIX/cli_small_v2.csv" >"$W/out" 2>"$W/err"
+status=$?
+expect_status 0 "diff OLD - (the new registry on standard input)"
+expect_out "added" "diff OLD - compares with standard input"
+
+# ---- every error names the tool --------------------------------------------------
+run compile "$W/nonexistent.csv" -o "$W/x.db"
+expect_status 1 "compile a missing file"
+expect_err "nss-iana: $W/nonexistent.csv: No such file or directory" "compile's error starts with nss-iana:"
+run compile "$FIX/cli_bad_port.csv" -o "$W/x.db"
+expect_status 1 "compile a bad registry"
+if grep -qv '^nss-iana' "$W/err"; then fail "a compile error line without nss-iana: $(cat "$W/err")"; else pass; fi
+
 finish
