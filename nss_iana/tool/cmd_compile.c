@@ -66,13 +66,23 @@ static int compile_to(const char *input, const char *output,
 		      const struct compile_options *options, bool force)
 {
 	char err[512];
+	struct tool_output target;
+	/* Checked before anything is read or written: -o must not replace
+	 * the registry it compiles or the preference file. */
+	if (tool_output_resolve(output, true, &target, err, sizeof(err)) != 0 ||
+	    tool_output_refuse_same(&target, "-o", input, "the input",
+				    err, sizeof(err)) != 0 ||
+	    tool_output_refuse_same(&target, "-o", options->prefer,
+				    "the preference file", err, sizeof(err)) != 0) {
+		tool_error("compile: %s", err);
+		return TOOL_EXIT_FAILURE;
+	}
 	struct compiled compiled;
 	if (compile_file_with(input, options, &compiled, err, sizeof(err)) != 0) {
 		tool_error("%s", err);
 		return TOOL_EXIT_FAILURE;
 	}
 	int status = TOOL_EXIT_FAILURE;
-	struct tool_output target;
 	if (compiled.snap.entry_count == 0 && !force) {
 		tool_error("compile: %s: no entries served (%lu rows read): not "
 			   "a registry; nothing written (--force writes the "
@@ -80,8 +90,7 @@ static int compile_to(const char *input, const char *output,
 		compiled_free(&compiled);
 		return TOOL_EXIT_FAILURE;
 	}
-	if (tool_output_resolve(output, true, &target, err, sizeof(err)) != 0 ||
-	    tool_output_write(&target, compiled.image.data, compiled.image.size,
+	if (tool_output_write(&target, compiled.image.data, compiled.image.size,
 			      err, sizeof(err)) != 0) {
 		tool_error("%s", err);
 	} else {

@@ -94,6 +94,14 @@ int tool_export_services(const struct snapshot *snap, const char *source,
 static int export(const char *db, const char *output)
 {
 	char err[512];
+	struct tool_output target;
+	if (tool_output_resolve(output ? output : "-", true, &target, err,
+				sizeof(err)) != 0 ||
+	    tool_output_refuse_same(&target, "-o", db, "the snapshot", err,
+				    sizeof(err)) != 0) {
+		tool_error("export: %s", err);
+		return TOOL_EXIT_FAILURE;
+	}
 	struct tool_snapshot ts;
 	if (tool_open_snapshot(&ts, db, err, sizeof(err)) != 0) {
 		tool_error("%s", err);
@@ -103,8 +111,7 @@ static int export(const char *db, const char *output)
 	size_t size;
 	int status = TOOL_EXIT_FAILURE;
 	if (tool_export_services(&ts.snap, db, &text, &size) == 0) {
-		if (tool_write_output(output ? output : "-", true, text, size,
-				      err, sizeof(err)) == 0)
+		if (tool_output_write(&target, text, size, err, sizeof(err)) == 0)
 			status = TOOL_EXIT_OK;
 		else
 			tool_error("%s", err);

@@ -405,6 +405,34 @@ static int check_target(const char *path, struct tool_output *target)
 	return check_directory_of(target->path);
 }
 
+/* Neither the snapshot nor the services export may replace the input,
+ * the preference file, or each other: checked before anything is
+ * downloaded or written (and again once the installed snapshot has named
+ * its preference file). */
+static int check_distinct_targets(const struct update_options *opt)
+{
+	char err[512];
+	bool exporting = opt->export_services && *opt->export_services;
+	if (tool_output_refuse_same(&opt->db_target, "--db", opt->file,
+				    "the input (--file)", err, sizeof(err)) != 0 ||
+	    tool_output_refuse_same(&opt->db_target, "--db", opt->prefer,
+				    "the preference file", err, sizeof(err)) != 0 ||
+	    (exporting &&
+	     (tool_output_refuse_same(&opt->export_target, "--export-services",
+				      opt->db_target.path, "the snapshot (--db)",
+				      err, sizeof(err)) != 0 ||
+	      tool_output_refuse_same(&opt->export_target, "--export-services",
+				      opt->file, "the input (--file)", err,
+				      sizeof(err)) != 0 ||
+	      tool_output_refuse_same(&opt->export_target, "--export-services",
+				      opt->prefer, "the preference file", err,
+				      sizeof(err)) != 0))) {
+		tool_error("update: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* Compiles `data` and installs it; `fetched` is NULL for --file. */
 static int compile_and_install(const struct update_options *opt,
 			       const char *data, size_t size,
@@ -533,13 +561,16 @@ static int update(struct update_options *opt)
 			   opt->prefer, strerror(errno));
 		return TOOL_EXIT_FAILURE;
 	}
+	if (check_distinct_targets(opt) != 0)
+		return TOOL_EXIT_FAILURE;
 	struct tool_snapshot installed;
 	bool have_installed = open_installed(opt->db, &installed) == 1;
 	const struct tool_snapshot *current = have_installed ? &installed : NULL;
 	if (!opt->prefer_given && current)
 		keep_preference(opt, &current->snap);
-	int status = opt->file ? update_from_file(opt, current)
-			       : update_from_url(opt, current);
+	int status = check_distinct_targets(opt) != 0 ? TOOL_EXIT_FAILURE
+		     : opt->file ? update_from_file(opt, current)
+				 : update_from_url(opt, current);
 	if (have_installed)
 		tool_snapshot_close(&installed);
 	return status;

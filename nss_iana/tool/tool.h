@@ -171,6 +171,15 @@ int tool_output_write(const struct tool_output *out, const void *data,
  * /dev/fd/N or symlink leading to the same pipe or file; a character
  * device only as "-"): then nothing else may be printed there. */
 bool tool_output_is_stdout(const struct tool_output *out);
+/* True if `a` and `b` name the same file: the same device and inode
+ * where both exist, else the same path once resolved (a new file). */
+bool tool_same_file(const char *a, const char *b);
+/* Refuses an output that would replace `other` (the input, the snapshot,
+ * the preference file: `other_what`), before anything is written: -1 and
+ * "OPTION PATH is OTHER_WHAT (OTHER): ..." in err, else 0. */
+int tool_output_refuse_same(const struct tool_output *out, const char *option,
+			    const char *other, const char *other_what,
+			    char *err, size_t err_size);
 /* Both at once. */
 int tool_write_output(const char *path, bool streams_ok, const void *data,
 		      size_t size, char *err, size_t err_size);

@@ -129,6 +129,74 @@ expect_status 1 "compile a registry with no entries"
 expect_err "no entries served" "compile says the registry has no entries"
 if [ -e "$W/c.db" ]; then fail "compile wrote a snapshot of no entries"; else pass; fi
 
+# ---- output targets that are another argument: refused before anything --------
+"$TOOL" compile "$FIX/cli_small.csv" -o "$W/t.db" >/dev/null || fail "compile t.db"
+cp "$FIX/cli_small_v2.csv" "$W/input.csv"
+cp "$FIX/prefer.services" "$W/prefer.services"
+cp "$W/t.db" "$W/t.db.orig"
+cp "$W/input.csv" "$W/input.csv.orig"
+cp "$W/prefer.services" "$W/prefer.services.orig"
+ln -s t.db "$W/t-link.db"
+# untouched WHAT: the snapshot, the input and the preference file are as
+# they were, and no temporary file is beside them.
+untouched() {
+	expect_same "$W/t.db" "$W/t.db.orig" "$1: the snapshot untouched"
+	expect_same "$W/input.csv" "$W/input.csv.orig" "$1: the input untouched"
+	expect_same "$W/prefer.services" "$W/prefer.services.orig" "$1: the preference file untouched"
+	leftovers=$(find "$W" -mindepth 1 -maxdepth 1 -name '*.[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]' \
+		! -name '*.orig' ! -name '*.services' ! -name '*.db' ! -name '*.csv')
+	expect_equal "$leftovers" "" "$1: no temporary file"
+}
+: >"$W/requests.log"
+update_with no --db "$W/t.db" --url "$URL/files/v2.csv" --export-services "$W/t.db"
+expect_status 1 "update --export-services equal to --db"
+expect_err "--export-services $W/t.db is the snapshot (--db)" "update --export-services equal to --db: said"
+expect_equal "$(wc -l <"$W/requests.log")" 0 "update --export-services equal to --db: nothing downloaded"
+untouched "update --export-services equal to --db"
+update_with no --db "$W/t.db" --url "$URL/files/v2.csv" --export-services "$W/t-link.db"
+expect_status 1 "update --export-services a symlink to --db"
+untouched "update --export-services a symlink to --db"
+update_with no --db "$W/t.db" --url "$URL/files/v2.csv" --export-services "$W/../$(basename "$W")/./t.db"
+expect_status 1 "update --export-services another name of --db"
+update_with no --db "$W/t.db" --file "$W/input.csv" --export-services "$W/input.csv"
+expect_status 1 "update --export-services equal to --file"
+expect_err "is the input (--file)" "update --export-services equal to --file: said"
+untouched "update --export-services equal to --file"
+update_with no --db "$W/input.csv" --file "$W/input.csv"
+expect_status 1 "update --db equal to --file"
+untouched "update --db equal to --file"
+update_with no --db "$W/t.db" --file "$W/input.csv" --prefer "$W/prefer.services" \
+	--export-services "$W/prefer.services"
+expect_status 1 "update --export-services equal to --prefer"
+expect_err "is the preference file" "update --export-services equal to --prefer: said"
+untouched "update --export-services equal to --prefer"
+update_with no --db "$W/prefer.services" --file "$W/input.csv" --prefer "$W/prefer.services"
+expect_status 1 "update --db equal to --prefer"
+untouched "update --db equal to --prefer"
+# The preference file the installed snapshot records (as /etc/services
+# is after make install) is protected as well.
+"$TOOL" compile --prefer "$W/prefer.services" "$FIX/cli_small.csv" -o "$W/p.db" >/dev/null ||
+	fail "compile p.db"
+update_with no --db "$W/p.db" --file "$W/input.csv" --export-services "$W/prefer.services"
+expect_status 1 "update --export-services equal to the recorded preference file"
+expect_err "is the preference file" "the recorded preference file: said"
+untouched "update --export-services equal to the recorded preference file"
+# A new file that is none of them is fine, even named the long way round.
+update_with no --db "$W/t.db" --file "$W/input.csv" --export-services "$W/./new.services"
+expect_status 0 "update --export-services a new file"
+cp "$W/t.db.orig" "$W/t.db"
+# compile -o and export -o.
+run compile "$W/input.csv" -o "$W/input.csv"
+expect_status 1 "compile -o equal to the input"
+expect_err "nss-iana: compile: -o $W/input.csv is the input" "compile -o equal to the input: said"
+run compile --prefer "$W/prefer.services" "$W/input.csv" -o "$W/prefer.services"
+expect_status 1 "compile -o equal to --prefer"
+expect_err "is the preference file" "compile -o equal to --prefer: said"
+run export --db "$W/t.db" -o "$W/t-link.db"
+expect_status 1 "export -o the snapshot"
+expect_err "is the snapshot" "export -o the snapshot: said"
+untouched "compile and export"
+
 # ---- wording --------------------------------------------------------------------
 printf '%s\nhttp,80,tcp,WWW,,,,,,,,\n' "$HEADER" >"$W/www/undated.csv"
 update_with no --db "$W/undated.db" --file "$W/www/undated.csv"
