@@ -36,11 +36,16 @@
 
 /* ---- running programs ------------------------------------------------- */
 
-/* The signals that end an update and are not ignored (a background job
- * of a non-interactive shell ignores SIGINT, and keeps doing so). */
+/* The signals that end the process by default and can be held, unless
+ * ignored (a background job of a non-interactive shell ignores SIGINT, and
+ * keeps doing so).  SIGXFSZ is among them: a write past RLIMIT_FSIZE then
+ * fails with EFBIG and is reported, and the process still ends by it. */
 static void termination_signals(sigset_t *set)
 {
-	static const int signals[] = {SIGTERM, SIGINT, SIGHUP};
+	static const int signals[] = {
+		SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1,
+		SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPOLL,
+	};
 	sigemptyset(set);
 	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
 		struct sigaction current;
@@ -416,6 +421,20 @@ static int take_pending(const sigset_t *signals)
 	return sig > 0 ? sig : 0;
 }
 
+void tool_hold_signals(struct tool_signal_hold *hold)
+{
+	termination_signals(&hold->signals);
+	sigprocmask(SIG_BLOCK, &hold->signals, &hold->saved);
+}
+
+int tool_release_signals(struct tool_signal_hold *hold, int interrupted)
+{
+	if (!interrupted)
+		interrupted = take_pending(&hold->signals);
+	sigprocmask(SIG_SETMASK, &hold->saved, NULL);
+	return interrupted;
+}
+
 enum fetch_result tool_fetch(const char *url,
 			     const struct http_validators *known,
 			     struct fetched *out)
@@ -430,16 +449,13 @@ enum fetch_result tool_fetch(const char *url,
 	/* Termination signals wait while the temporary directory exists, so
 	 * that it is always removed; tool_run_program takes them meanwhile
 	 * and stops curl. */
-	sigset_t signals, saved;
-	termination_signals(&signals);
-	sigprocmask(SIG_BLOCK, &signals, &saved);
+	struct tool_signal_hold hold;
+	tool_hold_signals(&hold);
 	struct download d = {.dir = ""};
 	int interrupted = 0;
 	enum fetch_result result = download_into(url, known, &d, out, &interrupted);
 	download_cleanup(&d);
-	if (!interrupted)
-		interrupted = take_pending(&signals);
-	sigprocmask(SIG_SETMASK, &saved, NULL);
+	interrupted = tool_release_signals(&hold, interrupted);
 	if (interrupted) {
 		free(out->data);
 		tool_error("update: interrupted by signal %d; nothing changed",
@@ -514,7 +530,8 @@ void tool_fetch_state_save(const char *db, const char *url,
 		v->last_modified[0] ? "last-modified " : "", v->last_modified,
 		v->last_modified[0] ? "\n" : "");
 	state_path(path, sizeof(path), db);
-	int rc = length < 0 ? ENOMEM : write_file_atomic(path, text, (size_t)length);
+	int rc = length < 0 ? ENOMEM
+		 : tool_write_file_atomic(path, text, (size_t)length);
 	if (rc != 0)
 		tool_error("update: cannot write %s: %s (the next update will "
 			   "download the registry again)", path, strerror(rc));

@@ -143,6 +143,20 @@ static int write_descriptor(int fd, const char *data, size_t size)
 	return 0;
 }
 
+int tool_write_file_atomic(const char *path, const void *data, size_t size)
+{
+	struct tool_signal_hold hold;
+	tool_hold_signals(&hold);
+	int rc = write_file_atomic(path, data, size);
+	int sig = tool_release_signals(&hold, 0);
+	if (sig) {
+		tool_error("interrupted by signal %d: %s was %s", sig, path,
+			   rc ? "left as it was" : "written whole first");
+		tool_die_of(sig);
+	}
+	return rc;
+}
+
 int tool_output_write(const struct tool_output *out, const void *data,
 		      size_t size, char *err, size_t err_size)
 {
@@ -157,7 +171,7 @@ int tool_output_write(const struct tool_output *out, const void *data,
 		if (fd >= 0 && close(fd) != 0 && !rc)
 			rc = errno;
 	} else {
-		rc = write_file_atomic(out->path, data, size);
+		rc = tool_write_file_atomic(out->path, data, size);
 	}
 	if (rc != 0)
 		snprintf(err, err_size, "%s: %s", out->path, strerror(rc));

@@ -8,6 +8,7 @@
 #ifndef NSS_IANA_TOOL_H
 #define NSS_IANA_TOOL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -206,6 +207,24 @@ int tool_run_program(char *const argv[], const struct tool_run_options *opt,
 		     int *interrupted);
 /* Ends the process by `sig`, as if it had not been caught. */
 _Noreturn void tool_die_of(int sig);
+
+/* While a temporary file or directory exists, the signals that would end
+ * the process are held, so that it is always removed; the one that came
+ * meanwhile is then taken and the process ends by it (tool_die_of).
+ * SIGKILL cannot be held. */
+struct tool_signal_hold {
+	sigset_t signals;
+	sigset_t saved;
+};
+void tool_hold_signals(struct tool_signal_hold *hold);
+/* Restores the signal mask; returns `interrupted` if not 0, else the
+ * signal held and not yet taken, or 0. */
+int tool_release_signals(struct tool_signal_hold *hold, int interrupted);
+
+/* write_file_atomic with the signals held: its temporary file never
+ * outlives the process; a signal that came meanwhile ends the process
+ * once the write is done or undone.  Returns 0 or an errno value. */
+int tool_write_file_atomic(const char *path, const void *data, size_t size);
 
 /* What a server said identifies a download: sent back next time, so it
  * answers 304 Not Modified if nothing changed.  "" when absent. */

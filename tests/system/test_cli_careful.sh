@@ -73,6 +73,46 @@ expect_out 'esc\x1b]2;owned/x.db' "--version escapes ESC in the path"
 NSS_IANA_DB="$W/nothing${NL}here" "$TOOL" --version >"$W/out" 2>"$W/err"
 expect_equal "$(wc -l <"$W/out")" 2 "--version: two lines, whatever the path"
 
+# ---- no temporary file outlives the process ----------------------------------
+# temporaries DIR: the files an atomic write leaves if it is cut short.
+temporaries() { find "$1" -name '*.[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]' | wc -l; }
+[ -r "$CSV" ] || fatal "the registry $CSV is needed"
+mkdir "$W/sig"
+# A write past the file size limit brings SIGXFSZ, whose default action
+# ends the process in the middle of the write: deterministic.
+(ulimit -c 0; ulimit -f 64; exec "$TOOL" compile "$CSV" -o "$W/sig/fsize.db") >"$W/out" 2>"$W/err"
+status=$?
+expect_equal "$status" "$((128 + 25))" "compile -o past RLIMIT_FSIZE ends by SIGXFSZ"
+expect_err "interrupted by signal 25" "compile -o past RLIMIT_FSIZE: said"
+expect_equal "$(temporaries "$W/sig")" 0 "compile -o ended by SIGXFSZ leaves no temporary file"
+(ulimit -c 0; ulimit -f 64; exec env NSS_IANA_UPDATE_MIN_ENTRIES=1 "$TOOL" update --file "$CSV" \
+	--db "$W/sig/update.db") >"$W/out" 2>"$W/err"
+expect_equal "$(temporaries "$W/sig")" 0 "update --file ended by SIGXFSZ leaves no temporary file"
+[ ! -e "$W/sig/update.db" ] && [ ! -e "$W/sig/fsize.db" ] && pass ||
+	fail "a write cut by SIGXFSZ left a snapshot"
+# Termination signals at any moment of a compile -o or an update --file:
+# the target is either untouched or whole, and never a temporary file.
+"$TOOL" compile "$CSV" -o "$W/full.db" >/dev/null || fail "compile the registry"
+i=0
+for sig in TERM INT HUP QUIT USR1 TERM INT HUP ALRM TERM TERM TERM TERM TERM TERM TERM \
+	TERM INT HUP TERM TERM TERM TERM TERM TERM TERM TERM TERM TERM TERM; do
+	i=$((i + 1))
+	if [ $((i % 2)) -eq 0 ]; then
+		"$TOOL" compile "$CSV" -o "$W/sig/k.db" >/dev/null 2>&1 &
+	else
+		NSS_IANA_UPDATE_MIN_ENTRIES=1 "$TOOL" update --file "$CSV" --db "$W/sig/k.db" >/dev/null 2>&1 &
+	fi
+	pid=$!
+	sleep "0.0$((i % 10))$((i * 7 % 10))"
+	kill -s "$sig" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if [ -e "$W/sig/k.db" ] && ! cmp -s "$W/sig/k.db" "$W/full.db"; then
+		fail "SIG$sig at 0.0$((i % 10))$((i * 7 % 10)) s left a snapshot that is not whole"
+	fi
+	rm -f "$W/sig/k.db" "$W/sig/k.db.download"
+done
+expect_equal "$(temporaries "$W/sig")" 0 "$i termination signals left no temporary file"
+
 # ---- "-" and /dev/stdin as inputs ---------------------------------------------
 cat "$W/small.db" | "$TOOL" verify /dev/stdin >"$W/out" 2>"$W/err"
 status=$?
