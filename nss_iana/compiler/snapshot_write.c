@@ -752,6 +752,25 @@ static void drop_from_page_cache(int fd)
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 }
 
+/* The temporary file takes the owner and mode of the file it replaces,
+ * so that replacing never widens or narrows who may read it; a new file
+ * is 0644: every process on the machine reads the snapshot.  EPERM if
+ * the owner cannot be kept (only root, or the owner, may give a file to
+ * someone else): then nothing is replaced. */
+static int keep_owner_and_mode(int fd, const char *path)
+{
+	struct stat target, temporary;
+	if (stat(path, &target) != 0)
+		return errno != ENOENT ? errno : fchmod(fd, 0644) == 0 ? 0 : errno;
+	if (fstat(fd, &temporary) != 0)
+		return errno;
+	if ((temporary.st_uid != target.st_uid ||
+	     temporary.st_gid != target.st_gid) &&
+	    fchown(fd, target.st_uid, target.st_gid) != 0)
+		return errno;
+	return fchmod(fd, target.st_mode & 07777) == 0 ? 0 : errno;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t size)
 {
 	char temporary[4096];
@@ -763,8 +782,7 @@ int write_file_atomic(const char *path, const void *data, size_t size)
 	int fd = mkostemp(temporary, O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	/* Every process on the machine reads the snapshot. */
-	error = fchmod(fd, 0644) == 0 ? 0 : errno;
+	error = keep_owner_and_mode(fd, path);
 	if (!error)
 		error = write_all(fd, data, size);
 	if (!error && fsync(fd) != 0)

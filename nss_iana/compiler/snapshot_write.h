@@ -40,9 +40,12 @@ uint32_t crc32_of(const void *data, size_t size);
 uint32_t snapshot_checksum(const unsigned char *data, size_t size);
 
 /* Writes `size` bytes to `path` through a temporary file in the same
- * directory: write, fsync, rename, fsync the directory.  On failure the
- * file at `path` is left exactly as it was and the temporary file is gone.
- * Returns 0 or an errno value. */
+ * directory: write, fsync, rename, fsync the directory.  A file replaced
+ * keeps its owner, group and mode (EPERM, and nothing replaced, if they
+ * cannot be kept); a new one is 0644.  The rename gives `path` a new
+ * inode: other hard links to the old file keep the old content.  On
+ * failure the file at `path` is left exactly as it was and the temporary
+ * file is gone.  Returns 0 or an errno value. */
 int write_file_atomic(const char *path, const void *data, size_t size);
 
 #endif

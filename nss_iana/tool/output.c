@@ -173,7 +173,11 @@ int tool_output_write(const struct tool_output *out, const void *data,
 	} else {
 		rc = tool_write_file_atomic(out->path, data, size);
 	}
-	if (rc != 0)
+	if (rc == EPERM && out->fd < 0 && !out->open_stream)
+		snprintf(err, err_size, "%s: cannot keep its owner and group "
+			 "(%s): left as it was; replace it as root or as its "
+			 "owner", out->path, strerror(rc));
+	else if (rc != 0)
 		snprintf(err, err_size, "%s: %s", out->path, strerror(rc));
 	return rc ? -1 : 0;
 }

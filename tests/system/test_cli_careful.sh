@@ -113,6 +113,46 @@ for sig in TERM INT HUP QUIT USR1 TERM INT HUP ALRM TERM TERM TERM TERM TERM TER
 done
 expect_equal "$(temporaries "$W/sig")" 0 "$i termination signals left no temporary file"
 
+# ---- a file replaced keeps its owner and mode -----------------------------------
+cp "$W/small.db" "$W/owned.db"
+chown nobody:nogroup "$W/owned.db" && chmod 0600 "$W/owned.db" || fatal "chown/chmod"
+run compile "$FIX/cli_small_v2.csv" -o "$W/owned.db"
+expect_status 0 "compile -o over a 0600 file owned by nobody"
+expect_equal "$(stat -c '%U:%G %a' "$W/owned.db")" "nobody:nogroup 600" \
+	"compile -o keeps the owner, group and mode of the file it replaces"
+chmod 0640 "$W/owned.db"
+run export --db "$W/small.db" -o "$W/owned.db"
+expect_equal "$(stat -c '%U:%G %a' "$W/owned.db")" "nobody:nogroup 640" \
+	"export -o keeps the owner, group and mode"
+run compile "$SMALL" -o "$W/brand-new.db"
+expect_equal "$(stat -c '%a' "$W/brand-new.db")" "644" "a new file is 0644"
+# Someone who cannot give a file to its owner leaves it as it was.
+if command -v setpriv >/dev/null 2>&1; then
+	mkdir "$W/shared" && chmod 0777 "$W/shared"
+	chmod 0755 "$W"
+	cp "$W/small.db" "$W/shared/root.db"
+	chmod 0666 "$W/shared/root.db"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$TOOL" compile "$FIX/cli_small_v2.csv" -o "$W/shared/root.db" >"$W/out" 2>"$W/err"
+	status=$?
+	expect_status 1 "replacing a file of another owner, not as root"
+	expect_err "cannot keep its owner and group" "the owner that cannot be kept is said"
+	expect_same "$W/shared/root.db" "$W/small.db" "a file whose owner cannot be kept is left as it was"
+	expect_equal "$(stat -c '%U' "$W/shared/root.db")" root "the file still belongs to root"
+	expect_equal "$(find "$W/shared" -name 'root.db.*' | wc -l)" 0 "no temporary file left"
+	chmod 0700 "$W"
+else
+	fail "setpriv (util-linux) is needed to run a command as nobody"
+fi
+# A hard link: the name given gets the new file; the other link keeps
+# the old content (nss-iana(1), OUTPUT TARGETS).
+cp "$W/small.db" "$W/linked.db"
+ln "$W/linked.db" "$W/other-link.db"
+run compile "$FIX/cli_small_v2.csv" -o "$W/linked.db"
+expect_status 0 "compile -o over a file with two links"
+expect_same "$W/other-link.db" "$W/small.db" "the other hard link keeps the old content"
+if cmp -s "$W/linked.db" "$W/small.db"; then fail "the file named was not replaced"; else pass; fi
+
 # ---- "-" and /dev/stdin as inputs ---------------------------------------------
 cat "$W/small.db" | "$TOOL" verify /dev/stdin >"$W/out" 2>"$W/err"
 status=$?
