@@ -518,14 +518,24 @@ void tool_fetch_state_save(const char *db, const char *url,
 			   const struct snapshot *installed,
 			   const struct http_validators *v)
 {
-	char path[4200], *text = NULL;
-	int length = asprintf(
+	char path[4200], *text = NULL, *name = NULL;
+	size_t name_size;
+	/* The path, escaped: a newline in it would add a line of its own. */
+	FILE *escaped = open_memstream(&name, &name_size);
+	if (escaped) {
+		tool_print_line_text(escaped, db);
+		if (fclose(escaped) != 0) {
+			free(name);
+			name = NULL;
+		}
+	}
+	int length = !name ? -1 : asprintf(
 		&text,
 		"# nss-iana update: what the server said about the download %s\n"
 		"# was compiled from; sent back so that an unchanged registry\n"
 		"# is not downloaded again.\n"
 		"url %s\nsnapshot-checksum %08" PRIx32 "\n%s%s%s%s%s%s",
-		db, url, installed->header->checksum,
+		name, url, installed->header->checksum,
 		v->etag[0] ? "etag " : "", v->etag, v->etag[0] ? "\n" : "",
 		v->last_modified[0] ? "last-modified " : "", v->last_modified,
 		v->last_modified[0] ? "\n" : "");
@@ -537,4 +547,5 @@ void tool_fetch_state_save(const char *db, const char *url,
 			   "download the registry again)", path, strerror(rc));
 	if (length >= 0)
 		free(text);
+	free(name);
 }

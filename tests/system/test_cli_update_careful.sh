@@ -197,6 +197,20 @@ expect_status 1 "export -o the snapshot"
 expect_err "is the snapshot" "export -o the snapshot: said"
 untouched "compile and export"
 
+# ---- no line injected into the files update writes -----------------------------
+NL='
+'
+mkdir -p "$W/nl${NL}url evil"
+update_with no --db "$W/nl${NL}url evil/x.db" --url "$URL/files/v2.csv" \
+	--export-services "$W/nl${NL}url evil/x.services"
+expect_status 0 "update with a newline in the --db path"
+expect_equal "$(grep -c '^url' "$W/nl${NL}url evil/x.db.download")" 1 \
+	"DB.download: the newline of the path does not start a line"
+if grep -q '^url evil' "$W/nl${NL}url evil/x.services"; then
+	fail "the services export: the newline of the path started a line"
+else pass; fi
+expect_equal "$(grep -c '^#' "$W/nl${NL}url evil/x.services")" 2 "the services export: two heading lines"
+
 # ---- wording --------------------------------------------------------------------
 printf '%s\nhttp,80,tcp,WWW,,,,,,,,\n' "$HEADER" >"$W/www/undated.csv"
 update_with no --db "$W/undated.db" --file "$W/www/undated.csv"
