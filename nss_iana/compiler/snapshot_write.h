@@ -45,7 +45,9 @@ uint32_t snapshot_checksum(const unsigned char *data, size_t size);
  * cannot be kept); a new one is 0644.  The rename gives `path` a new
  * inode: other hard links to the old file keep the old content.  On
  * failure the file at `path` is left exactly as it was and the temporary
- * file is gone.  Returns 0 or an errno value. */
+ * file is gone.  Where the filesystem allows, the temporary file is made
+ * unnamed (O_TMPFILE) and named only once written and synced, so that not
+ * even SIGKILL leaves a partial file.  Returns 0 or an errno value. */
 int write_file_atomic(const char *path, const void *data, size_t size);
 
 #endif

@@ -112,6 +112,20 @@ for sig in TERM INT HUP QUIT USR1 TERM INT HUP ALRM TERM TERM TERM TERM TERM TER
 	rm -f "$W/sig/k.db" "$W/sig/k.db.download"
 done
 expect_equal "$(temporaries "$W/sig")" 0 "$i termination signals left no temporary file"
+# SIGKILL cannot be held: the file is written unnamed (O_TMPFILE) and
+# named only once whole, just before the rename.
+mkdir "$W/kill"
+i=0
+while [ $i -lt 30 ]; do
+	i=$((i + 1))
+	"$TOOL" compile "$CSV" -o "$W/kill/kill.db" >/dev/null 2>&1 &
+	pid=$!
+	sleep "0.0$((i % 10))$((i * 3 % 10))"
+	kill -s KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -f "$W/kill/kill.db"
+done
+expect_equal "$(temporaries "$W/kill")" 0 "$i SIGKILLs left no temporary file"
 
 # ---- a file replaced keeps its owner and mode -----------------------------------
 cp "$W/small.db" "$W/owned.db"
