@@ -4,8 +4,8 @@
 #include "compiler/compile.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +67,9 @@ static int read_to_end(int fd, size_t size_hint, char **data, size_t *size)
 int read_whole_file(const char *path, char **data, size_t *size)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), error;
+	bool standard_input = strcmp(path, "-") == 0;
+	int fd = standard_input ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	int error;
 
 	if (fd < 0)
 		return errno;
@@ -80,8 +82,29 @@ int read_whole_file(const char *path, char **data, size_t *size)
 	else
 		error = read_to_end(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536,
 				    data, size);
-	close(fd);
+	if (!standard_input)
+		close(fd);
 	return error;
+}
+
+const char *input_encoding_problem(const char *data, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	if (size >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return "gzip-compressed data, not the registry: the server sent "
+		       "it compressed (Content-Encoding: gzip) or this is a .gz "
+		       "file; give the uncompressed file";
+	if (size >= 2 && ((p[0] == 0xff && p[1] == 0xfe) ||
+			  (p[0] == 0xfe && p[1] == 0xff)))
+		return "UTF-16 text (with a byte-order mark); the registry is "
+		       "read as UTF-8: convert it, e.g. iconv -f UTF-16 -t UTF-8";
+	/* Without a mark, UTF-16 of ASCII text has a NUL in its first two
+	 * bytes; neither the CSV nor the XML ever does. */
+	if (size >= 2 && (p[0] == 0 || p[1] == 0))
+		return "UTF-16 text (a NUL byte in the first two bytes); the "
+		       "registry is read as UTF-8: convert it, e.g. iconv -f "
+		       "UTF-16 -t UTF-8";
+	return NULL;
 }
 
 void read_error_message(char *err, size_t err_size, const char *path, int error)
@@ -199,12 +222,17 @@ int compile_data(const char *data, size_t size, const char *name,
 		 const struct compile_options *options,
 		 struct compiled *out, char *err, size_t err_size)
 {
+	memset(out, 0, sizeof(*out));
+	const char *problem = input_encoding_problem(data, size);
+	if (problem) {
+		snprintf(err, err_size, "%s: %s", name, problem);
+		return -1;
+	}
 	bool is_xml = xml_looks_like_xml(data, size);
 	struct xml_reader *xml = is_xml ? xml_reader_new(data, size) : NULL;
 	struct csv_reader *csv = is_xml ? NULL : csv_open(data, size);
 	struct registry reg;
 
-	memset(out, 0, sizeof(*out));
 	if (!xml && !csv) {
 		snprintf(err, err_size, "%s: out of memory", name);
 		return -1;

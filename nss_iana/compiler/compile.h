@@ -30,6 +30,12 @@
  * is known), or the open, fstat or read error. */
 int read_whole_file(const char *path, char **data, size_t *size);
 
+/* read_whole_file reads standard input for the path "-". */
+
+/* Why `data` cannot be registry text whatever follows: gzip-compressed,
+ * or UTF-16 (with or without a byte-order mark).  NULL if neither. */
+const char *input_encoding_problem(const char *data, size_t size);
+
 /* The message for a read_whole_file error on `path`: "PATH: reason". */
 void read_error_message(char *err, size_t err_size, const char *path, int error);
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The section table follows the header, with room for the optional
@@ -687,22 +688,32 @@ int write_all(int fd, const void *bytes, size_t size)
 	return 0;
 }
 
-static int sync_directory_of(const char *path)
+/* The directory `path` is in, in dir[size]. */
+static int directory_of(const char *path, char *dir, size_t size)
 {
 	const char *slash = strrchr(path, '/');
-	char dir[4096];
 	int length = slash ? (int)(slash - path) : 1;
 
 	if (length == 0)
 		length = 1; /* the root directory */
-	if ((size_t)length >= sizeof dir)
+	if ((size_t)length >= size)
 		return ENAMETOOLONG;
 	memcpy(dir, slash ? path : ".", length);
 	dir[length] = '\0';
+	return 0;
+}
+
+static int sync_directory_of(const char *path)
+{
+	char dir[4096];
+	int error = directory_of(path, dir, sizeof dir);
+
+	if (error)
+		return error;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	int error = fsync(fd) == 0 ? 0 : errno;
+	error = fsync(fd) == 0 ? 0 : errno;
 	close(fd);
 	return error == EINVAL ? 0 : error; /* some filesystems can't */
 }
@@ -718,25 +729,108 @@ static void drop_from_page_cache(int fd)
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 }
 
-int write_file_atomic(const char *path, const void *data, size_t size)
+/* The temporary file takes the owner and mode of the file it replaces,
+ * so that replacing never widens or narrows who may read it; a new file
+ * is 0644: every process on the machine reads the snapshot.  EPERM if
+ * the owner cannot be kept (only root, or the owner, may give a file to
+ * someone else): then nothing is replaced. */
+static int keep_owner_and_mode(int fd, const char *path)
 {
-	char temporary[4096];
-	int error;
-
-	if (snprintf(temporary, sizeof temporary, "%s.XXXXXX", path) >=
-	    (int)sizeof temporary)
-		return ENAMETOOLONG;
-	int fd = mkostemp(temporary, O_CLOEXEC);
-	if (fd < 0)
+	struct stat target, temporary;
+	if (stat(path, &target) != 0)
+		return errno != ENOENT ? errno : fchmod(fd, 0644) == 0 ? 0 : errno;
+	if (fstat(fd, &temporary) != 0)
 		return errno;
-	/* Every process on the machine reads the snapshot. */
-	error = fchmod(fd, 0644) == 0 ? 0 : errno;
+	if ((temporary.st_uid != target.st_uid ||
+	     temporary.st_gid != target.st_gid) &&
+	    fchown(fd, target.st_uid, target.st_gid) != 0)
+		return errno;
+	return fchmod(fd, target.st_mode & 07777) == 0 ? 0 : errno;
+}
+
+/* Fills fd, a new file beside `path`, with path's owner and mode, and
+ * syncs it. */
+static int fill_file(int fd, const char *path, const void *data, size_t size)
+{
+	int error = keep_owner_and_mode(fd, path);
 	if (!error)
 		error = write_all(fd, data, size);
 	if (!error && fsync(fd) != 0)
 		error = errno;
 	if (!error)
 		drop_from_page_cache(fd);
+	return error;
+}
+
+/* Gives the unnamed file fd a free name PATH.XXXXXX (in `temporary`):
+ * through AT_EMPTY_PATH (root), else its /proc/self/fd link.  0 or an
+ * errno value. */
+static int name_unnamed(int fd, const char *path, char *temporary, size_t size)
+{
+	char self[64];
+	struct timespec now;
+	snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	unsigned long seed = (unsigned long)now.tv_nsec ^ ((unsigned long)getpid() << 12);
+	for (unsigned attempt = 0; attempt < 64; attempt++) {
+		unsigned long suffix = (seed + attempt * 2654435761ul) & 0xffffff;
+		if (snprintf(temporary, size, "%s.%06lx", path, suffix) >= (int)size)
+			return ENAMETOOLONG;
+		if (linkat(fd, "", AT_FDCWD, temporary, AT_EMPTY_PATH) == 0 ||
+		    linkat(AT_FDCWD, self, AT_FDCWD, temporary, AT_SYMLINK_FOLLOW) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return errno;
+	}
+	return EEXIST;
+}
+
+/* The file is written unnamed (O_TMPFILE), and named only once whole,
+ * just before the rename: a process killed while writing, even by
+ * SIGKILL, leaves nothing.  -1 if the filesystem (or a missing /proc)
+ * does not allow it: then nothing was done. */
+static int write_unnamed(const char *path, const void *data, size_t size)
+{
+	char dir[4096], temporary[4096];
+	if (directory_of(path, dir, sizeof dir) != 0)
+		return -1;
+	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	int error = fill_file(fd, path, data, size);
+	if (error) {
+		close(fd);
+		return error;
+	}
+	if (name_unnamed(fd, path, temporary, sizeof temporary) != 0) {
+		close(fd);
+		return -1;
+	}
+	error = close(fd) == 0 ? 0 : errno;
+	if (!error && rename(temporary, path) != 0)
+		error = errno;
+	if (error) {
+		unlink(temporary);
+		return error;
+	}
+	return sync_directory_of(path);
+}
+
+int write_file_atomic(const char *path, const void *data, size_t size)
+{
+	char temporary[4096];
+	int error = write_unnamed(path, data, size);
+
+	if (error >= 0)
+		return error;
+	/* A named temporary file, removed on every error. */
+	if (snprintf(temporary, sizeof temporary, "%s.XXXXXX", path) >=
+	    (int)sizeof temporary)
+		return ENAMETOOLONG;
+	int fd = mkostemp(temporary, O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	error = fill_file(fd, path, data, size);
 	if (close(fd) != 0 && !error)
 		error = errno;
 	if (!error && rename(temporary, path) != 0)

@@ -38,9 +38,14 @@ void snapshot_image_free(struct snapshot_image *image);
 int write_all(int fd, const void *data, size_t size);
 
 /* Writes `size` bytes to `path` through a temporary file in the same
- * directory: write, fsync, rename, fsync the directory.  On failure the
- * file at `path` is left exactly as it was and the temporary file is gone.
- * Returns 0 or an errno value. */
+ * directory: write, fsync, rename, fsync the directory.  A file replaced
+ * keeps its owner, group and mode (EPERM, and nothing replaced, if they
+ * cannot be kept); a new one is 0644.  The rename gives `path` a new
+ * inode: other hard links to the old file keep the old content.  On
+ * failure the file at `path` is left exactly as it was and the temporary
+ * file is gone.  Where the filesystem allows, the temporary file is made
+ * unnamed (O_TMPFILE) and named only once written and synced, so that not
+ * even SIGKILL leaves a partial file.  Returns 0 or an errno value. */
 int write_file_atomic(const char *path, const void *data, size_t size);
 
 #endif

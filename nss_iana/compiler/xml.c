@@ -18,6 +18,7 @@
 #include <expat.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,13 +77,25 @@ struct field_state {
 	long line, column;
 };
 
+/* expat's allocations, counted against XML_PARSER_MEMORY_MAX: each block
+ * carries its size in a header. */
+struct parser_memory {
+	size_t used;
+	bool exhausted; /* a request was refused for the budget */
+};
+
 struct xml_reader {
 	XML_Parser parser;
+	struct parser_memory *memory;
 	const char *data;
 	size_t size;
-	bool started;
+	size_t fed;      /* bytes of data given to expat so far */
+	bool suspended;  /* expat stopped inside the last chunk fed */
 	bool finished;
 	bool failed;
+	const char *namespace; /* the root's: IANA's, or "" for none */
+	const char *current_name; /* of the element on_start is at */
+	unsigned namespaces;   /* declarations seen */
 	struct record_error error; /* set by fail() */
 
 	enum role roles[XML_MAX_DEPTH];
@@ -246,6 +259,15 @@ static const char *local_name(const char *name)
 {
 	const char *separator = strrchr(name, NS_SEPARATOR);
 	return separator ? separator + 1 : name;
+}
+
+/* True if the element `name` ("URI|local", or "local") is in `namespace`
+ * ("" for none). */
+static bool in_namespace(const char *name, const char *namespace)
+{
+	const char *separator = strrchr(name, NS_SEPARATOR);
+	size_t length = separator ? (size_t)(separator - name) : 0;
+	return strlen(namespace) == length && strncmp(name, namespace, length) == 0;
 }
 
 static const char *attribute(const char **attributes, const char *name)
@@ -444,6 +466,11 @@ static enum role role_of(struct xml_reader *reader, const char *name,
 		if (strcmp(name, "registry") != 0)
 			fail(reader, "not IANA's registry XML: the root element "
 			     "is <%.40s>, not <registry>", name);
+		else if (strchr(reader->current_name, NS_SEPARATOR) &&
+			 !*reader->namespace)
+			fail(reader, "not IANA's registry XML: <registry> is in "
+			     "the namespace %.80s, not " XML_IANA_NAMESPACE,
+			     reader->current_name);
 		return ROLE_REGISTRY;
 	}
 	enum role parent = reader->roles[reader->depth - 1];
@@ -487,8 +514,34 @@ static void XMLCALL on_start(void *user, const XML_Char *name,
 		fail(reader, "elements nested deeper than %d", XML_MAX_DEPTH);
 		return;
 	}
-	enum role role = role_of(reader, local_name(name), attributes);
+	int count = 0;
+	while (attributes[count])
+		count += 2;
+	if (count / 2 > XML_MAX_ATTRIBUTES) {
+		fail(reader, "an element with more than %d attributes (IANA's "
+		     "have at most 3)", XML_MAX_ATTRIBUTES);
+		return;
+	}
+	reader->current_name = name;
+	if (reader->depth == 0)
+		reader->namespace = in_namespace(name, XML_IANA_NAMESPACE)
+				    ? XML_IANA_NAMESPACE : "";
+	/* Another namespace's element is not IANA's, whatever its name:
+	 * skipped, and everything inside it with it. */
+	enum role role = ROLE_SKIP;
+	if (reader->depth == 0 || in_namespace(name, reader->namespace))
+		role = role_of(reader, local_name(name), attributes);
 	reader->roles[reader->depth++] = role;
+}
+
+static void XMLCALL on_namespace(void *user, const XML_Char *prefix,
+				 const XML_Char *uri)
+{
+	struct xml_reader *reader = user;
+	(void)prefix; (void)uri;
+	if (!reader->failed && ++reader->namespaces > XML_MAX_NAMESPACES)
+		fail(reader, "more than %d namespace declarations (IANA's "
+		     "registry has 1)", XML_MAX_NAMESPACES);
 }
 
 static void XMLCALL on_end(void *user, const XML_Char *name)
@@ -569,13 +622,82 @@ bool xml_looks_like_xml(const char *data, size_t size)
 	return i < size && data[i] == '<';
 }
 
+/* ---- expat's memory, within XML_PARSER_MEMORY_MAX --------------------- */
+
+/* The budget of the parser being created or running.  expat's memory
+ * functions take no user data; the tool parses one document at a time,
+ * and the budget is set around each call into expat (with_budget). */
+static struct parser_memory *current_memory;
+
+/* Each block: its size, then the bytes expat asked for (aligned as
+ * malloc's). */
+typedef max_align_t block_header;
+
+static void *budget_malloc(size_t size)
+{
+	struct parser_memory *m = current_memory;
+	if (!m || size > XML_PARSER_MEMORY_MAX - m->used) {
+		if (m)
+			m->exhausted = true;
+		return NULL;
+	}
+	block_header *block = malloc(sizeof(block_header) + size);
+	if (!block)
+		return NULL;
+	*(size_t *)block = size;
+	m->used += size;
+	return block + 1;
+}
+
+static void budget_free(void *p)
+{
+	if (!p)
+		return;
+	block_header *block = (block_header *)p - 1;
+	if (current_memory)
+		current_memory->used -= *(size_t *)block;
+	free(block);
+}
+
+static void *budget_realloc(void *p, size_t size)
+{
+	if (!p)
+		return budget_malloc(size);
+	struct parser_memory *m = current_memory;
+	block_header *block = (block_header *)p - 1;
+	size_t old = *(size_t *)block;
+	if (!m || (size > old && size - old > XML_PARSER_MEMORY_MAX - m->used)) {
+		if (m)
+			m->exhausted = true;
+		return NULL;
+	}
+	block_header *grown = realloc(block, sizeof(block_header) + size);
+	if (!grown)
+		return NULL;
+	*(size_t *)grown = size;
+	m->used = m->used - old + size;
+	return grown + 1;
+}
+
+static const XML_Memory_Handling_Suite budget_suite = {
+	budget_malloc, budget_realloc, budget_free,
+};
+
 struct xml_reader *xml_reader_new(const char *data, size_t size)
 {
 	struct xml_reader *reader = calloc(1, sizeof(*reader));
 	if (!reader)
 		return NULL;
-	reader->parser = XML_ParserCreateNS(NULL, NS_SEPARATOR);
+	reader->memory = calloc(1, sizeof(*reader->memory));
+	if (!reader->memory) {
+		free(reader);
+		return NULL;
+	}
+	current_memory = reader->memory;
+	reader->parser = XML_ParserCreate_MM(NULL, &budget_suite, "|");
+	current_memory = NULL;
 	if (!reader->parser) {
+		free(reader->memory);
 		free(reader);
 		return NULL;
 	}
@@ -587,6 +709,7 @@ struct xml_reader *xml_reader_new(const char *data, size_t size)
 	XML_SetCharacterDataHandler(reader->parser, on_text);
 	XML_SetStartDoctypeDeclHandler(reader->parser, on_doctype);
 	XML_SetEntityDeclHandler(reader->parser, on_entity);
+	XML_SetStartNamespaceDeclHandler(reader->parser, on_namespace);
 	return reader;
 }
 
@@ -594,7 +717,10 @@ void xml_reader_free(struct xml_reader *reader)
 {
 	if (!reader)
 		return;
+	current_memory = reader->memory;
 	XML_ParserFree(reader->parser);
+	current_memory = NULL;
+	free(reader->memory);
 	for (int f = 0; f < XML_SERVICE_FIELDS; f++) {
 		buffer_free(&reader->fields[f].raw);
 		buffer_free(&reader->fields[f].rendered);
@@ -615,11 +741,49 @@ static int report_error(struct xml_reader *reader, struct record_error *error)
 		reader->error.line = (long)XML_GetCurrentLineNumber(reader->parser);
 		reader->error.column =
 			(long)XML_GetCurrentColumnNumber(reader->parser) + 1;
-		snprintf(reader->error.message, sizeof(reader->error.message),
-			 "%s", XML_ErrorString(XML_GetErrorCode(reader->parser)));
+		if (reader->memory->exhausted)
+			snprintf(reader->error.message,
+				 sizeof(reader->error.message),
+				 "the markup needs more than %zu MiB to parse "
+				 "(an element with a huge number of attributes, "
+				 "or too many distinct names): not IANA's registry",
+				 XML_PARSER_MEMORY_MAX >> 20);
+		else
+			snprintf(reader->error.message,
+				 sizeof(reader->error.message), "%s",
+				 XML_ErrorString(XML_GetErrorCode(reader->parser)));
 	}
 	*error = reader->error;
 	return -1;
+}
+
+/* Resumes expat, or feeds it the next chunk, until a record ends (1),
+ * the document ends (0) or an error (-1).  Chunks keep expat's buffer
+ * small: given the whole input at once, it would copy it whole. */
+static int parse_to_next_record(struct xml_reader *reader)
+{
+	for (;;) {
+		enum XML_Status status;
+		if (reader->suspended) {
+			status = XML_ResumeParser(reader->parser);
+		} else {
+			size_t left = reader->size - reader->fed;
+			size_t chunk = left < XML_CHUNK_SIZE ? left : XML_CHUNK_SIZE;
+			bool last = chunk == left;
+			status = XML_Parse(reader->parser, reader->data + reader->fed,
+					   (int)chunk, last);
+			reader->fed += chunk;
+		}
+		reader->suspended = status == XML_STATUS_SUSPENDED;
+		if (status == XML_STATUS_ERROR || reader->failed)
+			return -1;
+		if (reader->suspended && reader->record_ready)
+			return 1;
+		if (!reader->suspended && reader->fed == reader->size) {
+			reader->finished = true;
+			return 0;
+		}
+	}
 }
 
 int xml_next(struct xml_reader *reader, const struct xml_record **record,
@@ -629,24 +793,15 @@ int xml_next(struct xml_reader *reader, const struct xml_record **record,
 		return report_error(reader, error);
 	if (reader->finished)
 		return 0;
-	if (!reader->started && reader->size > INT_MAX) {
-		reader->failed = true;
-		reader->error = (struct record_error){1, 1, "input too large"};
-		return report_error(reader, error);
-	}
 	reader->record_ready = false;
-	enum XML_Status status = reader->started
-		? XML_ResumeParser(reader->parser)
-		: XML_Parse(reader->parser, reader->data, (int)reader->size, 1);
-	reader->started = true;
-	if (status == XML_STATUS_ERROR || reader->failed)
+	current_memory = reader->memory;
+	int status = parse_to_next_record(reader);
+	current_memory = NULL;
+	if (status < 0)
 		return report_error(reader, error);
-	if (status == XML_STATUS_SUSPENDED && reader->record_ready) {
+	if (status > 0)
 		*record = &reader->record;
-		return 1;
-	}
-	reader->finished = true;
-	return 0;
+	return status;
 }
 
 /* ---- the record stream --------------------------------------------------- */
@@ -671,6 +826,13 @@ static int keep_person(struct xml_reader *reader, const struct xml_record *perso
 	size_t total = 0;
 	for (size_t f = 0; f < XML_PERSON_FIELDS; f++)
 		total += person->fields[f].length + 1;
+	if (reader->people_count >= XML_MAX_PEOPLE) {
+		*error = (struct record_error){ person->line, person->column, "" };
+		snprintf(error->message, sizeof(error->message),
+			 "more than %d <person>s (IANA's registry has some "
+			 "5,600)", XML_MAX_PEOPLE);
+		return -1;
+	}
 	if (reader->people_count == reader->people_capacity) {
 		size_t capacity = reader->people_capacity ? reader->people_capacity * 2 : 64;
 		struct record_person *grown =

@@ -33,8 +33,22 @@
  * Bounded for hostile input: a document type declaration (and so any
  * entity declaration: "billion laughs") is refused, elements nest at most
  * XML_MAX_DEPTH deep, and a field is at most RECORD_MAX_FIELD bytes, before
- * and after rendering.  Errors carry the line and the column (counted in
- * characters, from 1) where expat stopped.
+ * and after rendering.  What the markup may cost is bounded too, so that
+ * an XML registry costs memory in proportion to what is kept, as the CSV
+ * does: expat allocates through a budget of XML_PARSER_MEMORY_MAX bytes
+ * (a start tag of a million attributes or namespace declarations, or a
+ * million distinct element names, runs out of it and is refused), is fed
+ * XML_CHUNK_SIZE bytes at a time (never a copy of the whole input), an
+ * element has at most XML_MAX_ATTRIBUTES attributes, a document at most
+ * XML_MAX_NAMESPACES namespace declarations and XML_MAX_PEOPLE people.
+ * Errors carry the line and the column (counted in characters, from 1)
+ * where expat stopped.
+ *
+ * Only IANA's elements are read: those in the namespace of IANA's
+ * registries (XML_IANA_NAMESPACE), or in no namespace when the root
+ * <registry> itself is in none (hand-written files).  An element of any
+ * other namespace, such as <x:record xmlns:x="urn:other">, is skipped
+ * with everything inside it.
  */
 #ifndef NSS_IANA_XML_H
 #define NSS_IANA_XML_H
@@ -45,6 +59,12 @@
 #include "compiler/record.h"
 
 #define XML_MAX_DEPTH 32 /* the registry nests 4 deep */
+#define XML_MAX_ATTRIBUTES 16   /* IANA's elements have at most 3 */
+#define XML_MAX_NAMESPACES 16   /* IANA's file declares 1 */
+#define XML_MAX_PEOPLE 100000   /* IANA's file has some 5,600 */
+#define XML_PARSER_MEMORY_MAX ((size_t)16 << 20) /* expat's own, in bytes */
+#define XML_CHUNK_SIZE ((size_t)256 << 10)
+#define XML_IANA_NAMESPACE "http://www.iana.org/assignments"
 
 enum xml_record_kind {
 	XML_RECORD_SERVICE, /* a <record>: XML_SERVICE_FIELDS fields */

@@ -2,6 +2,7 @@
  * tool/cmd_compile.c - `nss-iana compile [--prefer FILE] INPUT -o FILE`.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,7 +10,7 @@
 #include "tool/tool.h"
 
 static const char compile_help[] =
-	"Usage: nss-iana compile [--prefer FILE | --no-prefer] INPUT -o FILE\n"
+	"Usage: nss-iana compile [--prefer FILE | --no-prefer] [--force] INPUT -o FILE\n"
 	"Compile IANA's registry into a snapshot.  INPUT is IANA's\n"
 	"service-names-port-numbers.csv or service-names-port-numbers.xml,\n"
 	"told apart by content; the XML adds IANA's contact table.\n"
@@ -23,6 +24,7 @@ static const char compile_help[] =
 	"                     snapshot records FILE and its CRC-32\n"
 	"      --no-prefer    pure registry order (the default; cancels an\n"
 	"                     earlier --prefer)\n"
+	"      --force        write the snapshot even if it serves no entries\n"
 	"      --help         display this help and exit\n"
 	"\n"
 	"Prints one summary line: rows read, entries served, aliases, ranges,\n"
@@ -61,19 +63,34 @@ static void print_summary(FILE *out, const char *output,
 }
 
 static int compile_to(const char *input, const char *output,
-		      const struct compile_options *options)
+		      const struct compile_options *options, bool force)
 {
 	char err[512];
+	struct tool_output target;
+	/* Checked before anything is read or written: -o must not replace
+	 * the registry it compiles or the preference file. */
+	if (tool_output_resolve(output, true, &target, err, sizeof(err)) != 0 ||
+	    tool_output_refuse_same(&target, "-o", input, "the input",
+				    err, sizeof(err)) != 0 ||
+	    tool_output_refuse_same(&target, "-o", options->prefer,
+				    "the preference file", err, sizeof(err)) != 0) {
+		tool_error("compile: %s", err);
+		return TOOL_EXIT_FAILURE;
+	}
 	struct compiled compiled;
 	if (compile_file(input, options, &compiled, err, sizeof(err)) != 0) {
-		tool_print_string(stderr, err);
-		fputc('\n', stderr);
+		tool_error("%s", err);
 		return TOOL_EXIT_FAILURE;
 	}
 	int status = TOOL_EXIT_FAILURE;
-	struct tool_output target;
-	if (tool_output_resolve(output, true, &target, err, sizeof(err)) != 0 ||
-	    tool_output_write(&target, compiled.image.data, compiled.image.size,
+	if (compiled.snap.entry_count == 0 && !force) {
+		tool_error("compile: %s: no entries served (%lu rows read): not "
+			   "a registry; nothing written (--force writes the "
+			   "empty snapshot anyway)", input, compiled.stats.rows_read);
+		compiled_free(&compiled);
+		return TOOL_EXIT_FAILURE;
+	}
+	if (tool_output_write(&target, compiled.image.data, compiled.image.size,
 			      err, sizeof(err)) != 0) {
 		tool_error("%s", err);
 	} else {
@@ -92,10 +109,12 @@ int tool_cmd_compile(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"prefer", required_argument, NULL, 'p'},
 		{"no-prefer", no_argument, NULL, 'n'},
+		{"force", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *output = NULL;
+	bool force = false;
 	struct compile_options compile_options = { NULL };
 	int c;
 	optind = 0;
@@ -110,6 +129,9 @@ int tool_cmd_compile(int argc, char **argv)
 		case 'n':
 			compile_options.prefer = NULL;
 			break;
+		case 'F':
+			force = true;
+			break;
 		case 'h':
 			fputs(compile_help, stdout);
 			return TOOL_EXIT_OK;
@@ -122,5 +144,5 @@ int tool_cmd_compile(int argc, char **argv)
 					? "missing INPUT" : "too many arguments");
 	if (!output)
 		return tool_usage_error("compile", "missing -o FILE");
-	return compile_to(argv[optind], output, &compile_options);
+	return compile_to(argv[optind], output, &compile_options, force);
 }

@@ -47,10 +47,17 @@ static int write_services(FILE *out, const struct snapshot *snap,
 			  const char *db)
 {
 	const char *date = tool_registry_date(snap);
-	fprintf(out, "# services(5) from the IANA Service Name and Port Number "
-		     "registry%s%s.\n# Written by nss-iana export from %s; "
-		     "ranges expanded, registry order.\n",
-		*date ? " of " : "", date, db);
+	/* The path and the date are escaped: a newline in either would
+	 * start a services(5) line of its own. */
+	fputs("# services(5) from the IANA Service Name and Port Number "
+	      "registry", out);
+	if (*date) {
+		fputs(" of ", out);
+		tool_print_line_text(out, date);
+	}
+	fputs(".\n# Written by nss-iana export from ", out);
+	tool_print_line_text(out, db);
+	fputs("; ranges expanded, registry order.\n", out);
 	for (uint32_t i = 0; i < snap->entry_count; i++) {
 		struct tool_entry_view view;
 		if (!tool_entry_view(snap, i, &view)) {
@@ -87,6 +94,14 @@ int tool_export_services(const struct snapshot *snap, const char *source,
 static int export(const char *db, const char *output)
 {
 	char err[512];
+	struct tool_output target;
+	if (tool_output_resolve(output ? output : "-", true, &target, err,
+				sizeof(err)) != 0 ||
+	    tool_output_refuse_same(&target, "-o", db, "the snapshot", err,
+				    sizeof(err)) != 0) {
+		tool_error("export: %s", err);
+		return TOOL_EXIT_FAILURE;
+	}
 	struct tool_snapshot ts;
 	if (tool_open_snapshot(&ts, db, err, sizeof(err)) != 0) {
 		tool_error("%s", err);
@@ -96,8 +111,7 @@ static int export(const char *db, const char *output)
 	size_t size;
 	int status = TOOL_EXIT_FAILURE;
 	if (tool_export_services(&ts.snap, db, &text, &size) == 0) {
-		if (tool_write_output(output ? output : "-", true, text, size,
-				      err, sizeof(err)) == 0)
+		if (tool_output_write(&target, text, size, err, sizeof(err)) == 0)
 			status = TOOL_EXIT_OK;
 		else
 			tool_error("%s", err);

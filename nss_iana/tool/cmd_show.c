@@ -665,8 +665,9 @@ int tool_cmd_show(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		return tool_usage_error("show", optind == argc
-					? "missing NAME or PORT" : "too many arguments");
+		return tool_usage_error("show", optind < argc ? "too many arguments"
+					: contact ? "--contact: missing ID"
+					: "missing NAME or PORT");
 	if (!argv[optind][0])
 		return tool_usage_error("show", "empty NAME");
 	if (contact)

@@ -47,7 +47,10 @@ static const char update_help[] =
 	"                    make install and the package use /etc/services)\n"
 	"      --no-prefer   pure registry order\n"
 	"      --force       install even if the new registry has under 90% or\n"
-	"                    over twice the installed entries\n"
+	"                    over twice the installed entries, or on a first\n"
+	"                    install fewer than 10,000 ($NSS_IANA_UPDATE_MIN_ENTRIES);\n"
+	"                    a registry with no entries is never installed\n"
+	"                    without it\n"
 	"      --help        display this help and exit\n"
 	"\n"
 	"Downloads are conditional: the ETag and Last-Modified of the last one\n"
@@ -78,12 +81,14 @@ struct update_options {
 
 /* ---- checks before compiling ---- */
 
-/* IANA's XML export; it starts with '<' like an HTML page does. */
+/* IANA's XML export; it starts with '<' like an HTML page does.  Its
+ * <registry> may come after any amount of prologue (comments, processing
+ * instructions): compile reads it wherever it starts, so it is looked for
+ * in the whole file. */
 static bool looks_like_registry_xml(const char *data, size_t size)
 {
-	size_t window = size < 4096 ? size : 4096;
 	return size >= 5 && memcmp(data, "<?xml", 5) == 0 &&
-	       memmem(data, window, "<registry", 9);
+	       memmem(data, size, "<registry", 9);
 }
 
 static bool looks_like_html(const char *data, size_t size)
@@ -107,6 +112,9 @@ static const char *precheck(const char *data, size_t size)
 {
 	if (size == 0)
 		return "the file is empty";
+	const char *encoding = input_encoding_problem(data, size);
+	if (encoding)
+		return encoding;
 	if (looks_like_html(data, size))
 		return "this is an HTML page, not the registry "
 		       "(an error page or a wrong URL?)";
@@ -167,6 +175,48 @@ static const char *implausible_growth(const struct snapshot *installed,
 		return "over twice as many: it does not look like the same "
 		       "registry";
 	return NULL;
+}
+
+/* A first install has nothing to compare with: IANA's registry serves
+ * some 11,500 entries and only grows, so fewer than this is a cut file or
+ * another registry.  $NSS_IANA_UPDATE_MIN_ENTRIES may set another floor
+ * (at least 1: no entries is never a registry), for a registry of one's
+ * own and for the tests. */
+#define UPDATE_FIRST_INSTALL_FLOOR 10000
+
+static uint32_t first_install_floor(void)
+{
+	const char *value = getenv("NSS_IANA_UPDATE_MIN_ENTRIES");
+	if (value && *value && strlen(value) <= 9 &&
+	    strspn(value, "0123456789") == strlen(value) && atoi(value) > 0)
+		return (uint32_t)atoi(value);
+	return UPDATE_FIRST_INSTALL_FLOOR;
+}
+
+/* Why a registry is not installed without --force, or NULL. */
+static const char *implausible_count(const struct snapshot *installed,
+				     const struct snapshot *fresh,
+				     char *why, size_t why_size)
+{
+	if (fresh->entry_count == 0) {
+		snprintf(why, why_size, "the new registry has no entries");
+		return why;
+	}
+	if (installed) {
+		const char *growth = implausible_growth(installed, fresh);
+		if (growth)
+			snprintf(why, why_size, "the new registry has %u entries, "
+				 "the installed one %u, %s", fresh->entry_count,
+				 installed->entry_count, growth);
+		return growth ? why : NULL;
+	}
+	uint32_t floor = first_install_floor();
+	if (fresh->entry_count >= floor)
+		return NULL;
+	snprintf(why, why_size, "the new registry has %u entries, far fewer "
+		 "than IANA's (some 11,500; the floor for a first install is %u): "
+		 "it looks truncated", fresh->entry_count, floor);
+	return why;
 }
 
 static bool same_snapshot(const struct snapshot *a, const struct snapshot *b)
@@ -282,6 +332,13 @@ static void save_validators(const struct update_options *opt,
 				      &fetched->validators);
 }
 
+/* The registry's date, or "undated" for a registry without one. */
+static const char *date_or_undated(const struct snapshot *snap)
+{
+	const char *date = tool_registry_date(snap);
+	return *date ? date : "undated";
+}
+
 /* ---- the update ---- */
 
 static int install(const struct update_options *opt,
@@ -292,18 +349,17 @@ static int install(const struct update_options *opt,
 	const struct snapshot *new_snap = &fresh->snap;
 	if (installed && same_snapshot(&installed->snap, new_snap)) {
 		tool_say("%s is up to date (registry %s, %u entries)\n", opt->db,
-		       tool_registry_date(new_snap), new_snap->entry_count);
+		       date_or_undated(new_snap), new_snap->entry_count);
 		save_validators(opt, new_snap, fetched);
 		return export_services(opt, new_snap) == 0 ? TOOL_EXIT_OK
 							   : TOOL_EXIT_FAILURE;
 	}
-	const char *implausible = installed ?
-		implausible_growth(&installed->snap, new_snap) : NULL;
+	char why[256];
+	const char *implausible = implausible_count(
+		installed ? &installed->snap : NULL, new_snap, why, sizeof(why));
 	if (implausible && !opt->force) {
-		tool_error("update: the new registry has %u entries, the installed "
-			   "one %u, %s; %s is left untouched (--force installs "
-			   "it anyway)", new_snap->entry_count,
-			   installed->snap.entry_count, implausible, opt->db);
+		tool_error("update: %s; %s is left untouched (--force installs "
+			   "it anyway)", implausible, opt->db);
 		return TOOL_EXIT_FAILURE;
 	}
 	if (installed)
@@ -315,7 +371,7 @@ static int install(const struct update_options *opt,
 		return TOOL_EXIT_FAILURE;
 	}
 	tool_say("installed %s: registry %s, %u entries, %u aliases\n", opt->db,
-	       tool_registry_date(new_snap), new_snap->entry_count,
+	       date_or_undated(new_snap), new_snap->entry_count,
 	       new_snap->alias_count);
 	save_validators(opt, new_snap, fetched);
 	invalidate_nscd();
@@ -348,6 +404,34 @@ static int check_target(const char *path, struct tool_output *target)
 		return -1;
 	}
 	return check_directory_of(target->path);
+}
+
+/* Neither the snapshot nor the services export may replace the input,
+ * the preference file, or each other: checked before anything is
+ * downloaded or written (and again once the installed snapshot has named
+ * its preference file). */
+static int check_distinct_targets(const struct update_options *opt)
+{
+	char err[512];
+	bool exporting = opt->export_services && *opt->export_services;
+	if (tool_output_refuse_same(&opt->db_target, "--db", opt->file,
+				    "the input (--file)", err, sizeof(err)) != 0 ||
+	    tool_output_refuse_same(&opt->db_target, "--db", opt->prefer,
+				    "the preference file", err, sizeof(err)) != 0 ||
+	    (exporting &&
+	     (tool_output_refuse_same(&opt->export_target, "--export-services",
+				      opt->db_target.path, "the snapshot (--db)",
+				      err, sizeof(err)) != 0 ||
+	      tool_output_refuse_same(&opt->export_target, "--export-services",
+				      opt->file, "the input (--file)", err,
+				      sizeof(err)) != 0 ||
+	      tool_output_refuse_same(&opt->export_target, "--export-services",
+				      opt->prefer, "the preference file", err,
+				      sizeof(err)) != 0))) {
+		tool_error("update: %s", err);
+		return -1;
+	}
+	return 0;
 }
 
 /* Compiles `data` and installs it; `fetched` is NULL for --file. */
@@ -432,7 +516,7 @@ static int update_from_url(const struct update_options *opt,
 		tool_say("%s is up to date: the server has nothing newer than the "
 		       "installed download (registry %s), so nothing was "
 		       "downloaded\n", opt->db,
-		       tool_registry_date(&installed->snap));
+		       date_or_undated(&installed->snap));
 		return export_services(opt, &installed->snap) == 0 ?
 		       TOOL_EXIT_OK : TOOL_EXIT_FAILURE;
 	case FETCH_OK:
@@ -472,13 +556,22 @@ static int update(struct update_options *opt)
 	if (opt->export_services && *opt->export_services &&
 	    check_target(opt->export_services, &opt->export_target) != 0)
 		return TOOL_EXIT_FAILURE;
+	if (opt->prefer_given && opt->prefer && access(opt->prefer, R_OK) != 0) {
+		tool_error("update: --prefer %s: %s; nothing was downloaded (give "
+			   "a readable services(5) file, or --no-prefer)",
+			   opt->prefer, strerror(errno));
+		return TOOL_EXIT_FAILURE;
+	}
+	if (check_distinct_targets(opt) != 0)
+		return TOOL_EXIT_FAILURE;
 	struct tool_snapshot installed;
 	bool have_installed = open_installed(opt->db, &installed) == 1;
 	const struct tool_snapshot *current = have_installed ? &installed : NULL;
 	if (!opt->prefer_given && current)
 		keep_preference(opt, &current->snap);
-	int status = opt->file ? update_from_file(opt, current)
-			       : update_from_url(opt, current);
+	int status = check_distinct_targets(opt) != 0 ? TOOL_EXIT_FAILURE
+		     : opt->file ? update_from_file(opt, current)
+				 : update_from_url(opt, current);
 	if (have_installed)
 		tool_snapshot_close(&installed);
 	return status;

@@ -36,11 +36,16 @@
 
 /* ---- running programs ------------------------------------------------- */
 
-/* The signals that end an update and are not ignored (a background job
- * of a non-interactive shell ignores SIGINT, and keeps doing so). */
+/* The signals that end the process by default and can be held, unless
+ * ignored (a background job of a non-interactive shell ignores SIGINT, and
+ * keeps doing so).  SIGXFSZ is among them: a write past RLIMIT_FSIZE then
+ * fails with EFBIG and is reported, and the process still ends by it. */
 static void termination_signals(sigset_t *set)
 {
-	static const int signals[] = {SIGTERM, SIGINT, SIGHUP};
+	static const int signals[] = {
+		SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1,
+		SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPOLL,
+	};
 	sigemptyset(set);
 	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
 		struct sigaction current;
@@ -241,6 +246,9 @@ static int run_curl(const char *url, const struct http_validators *known,
 	char *argv[40];
 	size_t argc = 0;
 	add(argv, &argc, "curl");
+	/* -q first: no ~/.curlrc, whose "insecure" or proxy would change what
+	 * is trusted and fetched behind the tool's back. */
+	add(argv, &argc, "-q");
 	add(argv, &argc, "-fsSL");
 	add(argv, &argc, "--proto");
 	add(argv, &argc, "=http,https");
@@ -293,6 +301,46 @@ static bool body_over_limit(const struct download *d, int curl_status)
 		(uint64_t)st.st_size > INPUT_MAX_FILE_SIZE);
 }
 
+/* curl's exit statuses (curl(1), EXIT CODES) that a download meets, in
+ * words, with what to check. */
+static const char *curl_status_words(int status)
+{
+	switch (status) {
+	case 1: return "a redirect to a protocol not allowed (only https, or "
+		       "http for an http URL)";
+	case 3: return "the URL is malformed";
+	case 5: return "the proxy's name does not resolve: check the proxy "
+		       "settings (https_proxy)";
+	case 6: return "the server's name does not resolve: check the URL and "
+		       "the DNS";
+	case 7: return "could not connect to the server: is it up, and is the "
+		       "network or the firewall letting the connection through?";
+	case 8: return "the server's answer is not HTTP";
+	case 16: return "an HTTP/2 error";
+	case 18: return "the transfer ended before the length the server "
+			"announced: the connection was cut; try again";
+	case 22: return "the server answered an HTTP error";
+	case 23: return "the download could not be written to the temporary "
+			"directory ($TMPDIR): is it full?";
+	case 27: return "out of memory";
+	case 28: return "too slow, or no answer in time";
+	case 35: return "the TLS handshake failed: the server does not speak "
+			"TLS there, or no protocol version or cipher is common";
+	case 47: return "too many redirects";
+	case 52: return "the server closed the connection without an answer";
+	case 55: return "failed to send the request: the connection was cut";
+	case 56: return "failed to receive the answer: the connection was cut";
+	case 58: return "a problem with the local client certificate";
+	case 60: return "the server's certificate is not trusted (self-signed, "
+			"expired, or for another name): check the URL and the "
+			"system's CA certificates";
+	case 77: return "the CA certificates cannot be read: check "
+			"CURL_CA_BUNDLE or the ca-certificates package";
+	case 92: return "an HTTP/2 stream error";
+	}
+	return NULL;
+}
+
 static void report_curl_failure(const char *url, const struct download *d,
 				int status)
 {
@@ -302,14 +350,14 @@ static void report_curl_failure(const char *url, const struct download *d,
 		tool_error("update: download of %s refused: larger than %zu MiB, "
 			   "far more than the registry (about 1 MiB as CSV, 4 MiB "
 			   "as XML)", url, INPUT_MAX_FILE_SIZE >> 20);
+	else if (curl_status_words(status))
+		tool_error("update: download of %s failed: %s (curl exit status "
+			   "%d); the installed snapshot is untouched", url,
+			   curl_status_words(status), status);
 	else
-		tool_error("update: download of %s failed (curl exit status %d%s)",
-			   url, status,
-			   status == 22 ? ": the server answered an HTTP error" :
-			   status == 28 ? ": too slow, or no answer in time" :
-			   status == 1 ? ": a redirect to a protocol not allowed "
-					 "(only https, or http for an http URL)" :
-			   status == 47 ? ": too many redirects" : "");
+		tool_error("update: download of %s failed (curl exit status %d, "
+			   "see curl(1), EXIT CODES); the installed snapshot is "
+			   "untouched", url, status);
 }
 
 static enum fetch_result read_response(const char *url,
@@ -373,6 +421,20 @@ static int take_pending(const sigset_t *signals)
 	return sig > 0 ? sig : 0;
 }
 
+void tool_hold_signals(struct tool_signal_hold *hold)
+{
+	termination_signals(&hold->signals);
+	sigprocmask(SIG_BLOCK, &hold->signals, &hold->saved);
+}
+
+int tool_release_signals(struct tool_signal_hold *hold, int interrupted)
+{
+	if (!interrupted)
+		interrupted = take_pending(&hold->signals);
+	sigprocmask(SIG_SETMASK, &hold->saved, NULL);
+	return interrupted;
+}
+
 enum fetch_result tool_fetch(const char *url,
 			     const struct http_validators *known,
 			     struct fetched *out)
@@ -387,16 +449,13 @@ enum fetch_result tool_fetch(const char *url,
 	/* Termination signals wait while the temporary directory exists, so
 	 * that it is always removed; tool_run_program takes them meanwhile
 	 * and stops curl. */
-	sigset_t signals, saved;
-	termination_signals(&signals);
-	sigprocmask(SIG_BLOCK, &signals, &saved);
+	struct tool_signal_hold hold;
+	tool_hold_signals(&hold);
 	struct download d = {.dir = ""};
 	int interrupted = 0;
 	enum fetch_result result = download_into(url, known, &d, out, &interrupted);
 	download_cleanup(&d);
-	if (!interrupted)
-		interrupted = take_pending(&signals);
-	sigprocmask(SIG_SETMASK, &saved, NULL);
+	interrupted = tool_release_signals(&hold, interrupted);
 	if (interrupted) {
 		free(out->data);
 		tool_error("update: interrupted by signal %d; nothing changed",
@@ -459,22 +518,34 @@ void tool_fetch_state_save(const char *db, const char *url,
 			   const struct snapshot *installed,
 			   const struct http_validators *v)
 {
-	char path[4200], *text = NULL;
-	int length = asprintf(
+	char path[4200], *text = NULL, *name = NULL;
+	size_t name_size;
+	/* The path, escaped: a newline in it would add a line of its own. */
+	FILE *escaped = open_memstream(&name, &name_size);
+	if (escaped) {
+		tool_print_line_text(escaped, db);
+		if (fclose(escaped) != 0) {
+			free(name);
+			name = NULL;
+		}
+	}
+	int length = !name ? -1 : asprintf(
 		&text,
 		"# nss-iana update: what the server said about the download %s\n"
 		"# was compiled from; sent back so that an unchanged registry\n"
 		"# is not downloaded again.\n"
 		"url %s\nsnapshot-checksum %08" PRIx32 "\n%s%s%s%s%s%s",
-		db, url, installed->header->checksum,
+		name, url, installed->header->checksum,
 		v->etag[0] ? "etag " : "", v->etag, v->etag[0] ? "\n" : "",
 		v->last_modified[0] ? "last-modified " : "", v->last_modified,
 		v->last_modified[0] ? "\n" : "");
 	state_path(path, sizeof(path), db);
-	int rc = length < 0 ? ENOMEM : write_file_atomic(path, text, (size_t)length);
+	int rc = length < 0 ? ENOMEM
+		 : tool_write_file_atomic(path, text, (size_t)length);
 	if (rc != 0)
 		tool_error("update: cannot write %s: %s (the next update will "
 			   "download the registry again)", path, strerror(rc));
 	if (length >= 0)
 		free(text);
+	free(name);
 }

@@ -2,8 +2,11 @@
  * tool/main.c - main() of the nss-iana tool: global options and the dispatch to
  * the subcommands in tool_*.c.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tool/tool.h"
 
@@ -56,17 +59,48 @@ static int print_version(void)
 	const char *db = tool_db_path(NULL);
 	char err[512];
 	struct tool_snapshot ts;
+	/* The path comes from the environment: escaped like a message. */
 	if (tool_open_snapshot(&ts, db, err, sizeof(err)) == 0) {
 		const char *date = tool_registry_date(&ts.snap);
-		printf("registry %s (%s)\n", *date ? date : "undated", db);
+		fputs("registry ", stdout);
+		tool_print_line_text(stdout, *date ? date : "undated");
+		fputs(" (", stdout);
+		tool_print_line_text(stdout, db);
+		fputs(")\n", stdout);
 		tool_snapshot_close(&ts);
 	} else {
-		printf("registry unknown (%s not readable)\n", db);
+		fputs("registry unknown (", stdout);
+		tool_print_line_text(stdout, db);
+		fputs(" not readable)\n", stdout);
 	}
 	return TOOL_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+/* A closed standard descriptor would go to the next file opened: a
+ * snapshot, or the temporary file of an atomic write, would receive what
+ * is printed.  /dev/null opened for the other direction holds the slot,
+ * and every write to it fails (EBADF), which finish_stdout reports. */
+static void hold_standard_descriptors(void)
+{
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY) < 0)
+			_exit(TOOL_EXIT_FAILURE);
+}
+
+/* What did not reach standard output is an error, whatever the command:
+ * output into a full disk or a closed descriptor must not look complete. */
+static int finish_stdout(int status)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	tool_error("cannot write to standard output: %s",
+		   errno ? strerror(errno) : "a write failed");
+	return status == TOOL_EXIT_OK ? TOOL_EXIT_FAILURE : status;
+}
+
+static int run(int argc, char **argv)
 {
 	if (argc < 2)
 		return tool_usage_error(NULL, "missing COMMAND");
@@ -83,4 +117,10 @@ int main(int argc, char **argv)
 	if (name[0] == '-')
 		return tool_usage_error(NULL, "unrecognized option '%s'", name);
 	return tool_usage_error(NULL, "unknown command '%s'", name);
+}
+
+int main(int argc, char **argv)
+{
+	hold_standard_descriptors();
+	return finish_stdout(run(argc, argv));
 }

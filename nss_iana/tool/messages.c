@@ -99,6 +99,11 @@ void tool_json_string(FILE *out, const char *text)
 			if (length == 0) {
 				fputs("\\ufffd", out);
 				s++;
+			} else if (length > 1 &&
+				   text_is_hidden_control(text_utf8_code(s, length))) {
+				/* What the table view escapes (all in the BMP). */
+				fprintf(out, "\\u%04lx", text_utf8_code(s, length));
+				s += length;
 			} else {
 				fwrite(s, 1, length, out);
 				s += length;
@@ -108,13 +113,16 @@ void tool_json_string(FILE *out, const char *text)
 	putc('"', out);
 }
 
-void tool_print_text(FILE *out, const char *text, size_t length)
+/* tool_print_text, and with `one_line` newline and tab escaped too. */
+static void print_escaped(FILE *out, const char *text, size_t length,
+			  bool one_line)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	const unsigned char *end = s + length;
 	while (s < end) {
 		size_t n = text_utf8_length(s, (size_t)(end - s));
-		if (n == 1 && (!text_is_control_byte(*s) || *s == '\n' || *s == '\t')) {
+		if (n == 1 && (!text_is_control_byte(*s) ||
+			       (!one_line && (*s == '\n' || *s == '\t')))) {
 			putc(*s, out);
 		} else if (n <= 1) {
 			fprintf(out, "\\x%02x", *s);
@@ -126,6 +134,16 @@ void tool_print_text(FILE *out, const char *text, size_t length)
 		}
 		s += n;
 	}
+}
+
+void tool_print_text(FILE *out, const char *text, size_t length)
+{
+	print_escaped(out, text, length, false);
+}
+
+void tool_print_line_text(FILE *out, const char *text)
+{
+	print_escaped(out, text, strlen(text), true);
 }
 
 void tool_print_string(FILE *out, const char *text)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "compiler/compile.h"
@@ -22,20 +23,11 @@ const char *tool_db_path(const char *option)
 	return NSS_IANA_DEFAULT_DB;
 }
 
-int tool_open_snapshot(struct tool_snapshot *ts, const char *path,
-		       char *err, size_t err_size)
+static int check_snapshot(struct tool_snapshot *ts, const char *path,
+			  const void *data, size_t size, char *err,
+			  size_t err_size)
 {
-	memset(ts, 0, sizeof(*ts));
-	int rc = snapshot_map_file(path, &ts->map);
-	if (rc != 0) {
-		memset(&ts->map, 0, sizeof(ts->map));
-		snprintf(err, err_size, "%s: %s", path,
-			 rc == EINVAL ? "empty, or too large to be a snapshot"
-				      : strerror(rc));
-		return -1;
-	}
-	const char *reason = snapshot_parse(&ts->snap, ts->map.addr,
-					    ts->map.size);
+	const char *reason = snapshot_parse(&ts->snap, data, size);
 	/* The tool walks every record: check them all, once. */
 	if (reason == NULL)
 		reason = snapshot_check_records(&ts->snap);
@@ -46,6 +38,52 @@ int tool_open_snapshot(struct tool_snapshot *ts, const char *path,
 		return -1;
 	}
 	return 0;
+}
+
+/* "-", or a pipe or a device (/dev/stdin from a pipe): not mappable, so
+ * read whole instead. */
+static bool is_stream(const char *path)
+{
+	struct stat st;
+	return strcmp(path, "-") == 0 ||
+	       (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+}
+
+static int read_snapshot_stream(struct tool_snapshot *ts, const char *path,
+				char *err, size_t err_size)
+{
+	char *data;
+	size_t size;
+	int rc = read_whole_file(path, &data, &size);
+	if (rc != 0) {
+		read_error_message(err, err_size, path, rc);
+		return -1;
+	}
+	ts->image.data = (unsigned char *)data;
+	ts->image.size = size;
+	return 0;
+}
+
+int tool_open_snapshot(struct tool_snapshot *ts, const char *path,
+		       char *err, size_t err_size)
+{
+	memset(ts, 0, sizeof(*ts));
+	if (is_stream(path)) {
+		if (read_snapshot_stream(ts, path, err, err_size) != 0)
+			return -1;
+		return check_snapshot(ts, path, ts->image.data, ts->image.size,
+				      err, err_size);
+	}
+	int rc = snapshot_map_file(path, &ts->map);
+	if (rc != 0) {
+		memset(&ts->map, 0, sizeof(ts->map));
+		snprintf(err, err_size, "%s: %s", path,
+			 rc == EINVAL ? "empty, or too large to be a snapshot"
+				      : strerror(rc));
+		return -1;
+	}
+	return check_snapshot(ts, path, ts->map.addr, ts->map.size, err,
+			      err_size);
 }
 
 int tool_compile_registry(struct tool_snapshot *ts, const char *path,

@@ -129,6 +129,20 @@ int tool_output_resolve(const char *path, bool streams_ok,
 	return refuse(path, why, err, err_size);
 }
 
+int tool_write_file_atomic(const char *path, const void *data, size_t size)
+{
+	struct tool_signal_hold hold;
+	tool_hold_signals(&hold);
+	int rc = write_file_atomic(path, data, size);
+	int sig = tool_release_signals(&hold, 0);
+	if (sig) {
+		tool_error("interrupted by signal %d: %s was %s", sig, path,
+			   rc ? "left as it was" : "written whole first");
+		tool_die_of(sig);
+	}
+	return rc;
+}
+
 int tool_output_write(const struct tool_output *out, const void *data,
 		      size_t size, char *err, size_t err_size)
 {
@@ -143,9 +157,13 @@ int tool_output_write(const struct tool_output *out, const void *data,
 		if (fd >= 0 && close(fd) != 0 && !rc)
 			rc = errno;
 	} else {
-		rc = write_file_atomic(out->path, data, size);
+		rc = tool_write_file_atomic(out->path, data, size);
 	}
-	if (rc != 0)
+	if (rc == EPERM && out->fd < 0 && !out->open_stream)
+		snprintf(err, err_size, "%s: cannot keep its owner and group "
+			 "(%s): left as it was; replace it as root or as its "
+			 "owner", out->path, strerror(rc));
+	else if (rc != 0)
 		snprintf(err, err_size, "%s: %s", out->path, strerror(rc));
 	return rc ? -1 : 0;
 }
@@ -172,4 +190,52 @@ int tool_write_output(const char *path, bool streams_ok, const void *data,
 	if (tool_output_resolve(path, streams_ok, &out, err, err_size) != 0)
 		return -1;
 	return tool_output_write(&out, data, size, err, err_size);
+}
+
+/* `path` made absolute, its directory resolved: what a file that does not
+ * exist yet would be called once created.  False if the directory does
+ * not resolve either. */
+static bool resolved_name(const char *path, char *out, size_t size)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return false;
+	char *slash = strrchr(copy, '/');
+	const char *dir = slash == copy ? "/" : slash ? (*slash = '\0', copy) : ".";
+	const char *base = slash ? slash + 1 : copy;
+	char real_dir[PATH_MAX];
+	bool ok = realpath(dir, real_dir) &&
+		  snprintf(out, size, "%s/%s", strcmp(real_dir, "/") ? real_dir : "",
+			   base) < (int)size;
+	free(copy);
+	return ok;
+}
+
+bool tool_same_file(const char *a, const char *b)
+{
+	if (!a || !b || !*a || !*b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+		return false;
+	struct stat sa, sb;
+	bool a_exists = stat(a, &sa) == 0, b_exists = stat(b, &sb) == 0;
+	if (a_exists && b_exists)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	if (a_exists || b_exists)
+		return false;
+	char ra[PATH_MAX + 256], rb[PATH_MAX + 256];
+	return resolved_name(a, ra, sizeof(ra)) && resolved_name(b, rb, sizeof(rb)) &&
+	       strcmp(ra, rb) == 0;
+}
+
+int tool_output_refuse_same(const struct tool_output *out, const char *option,
+			    const char *other, const char *other_what,
+			    char *err, size_t err_size)
+{
+	/* A descriptor or a stream is written, never replaced: only a file
+	 * replaced can destroy what another argument names. */
+	if (out->fd >= 0 || out->open_stream || !tool_same_file(out->path, other))
+		return 0;
+	snprintf(err, err_size, "%s %s is %s (%s): refusing to write over it; "
+		 "nothing was written (give another file)", option, out->path,
+		 other_what, other);
+	return -1;
 }

@@ -8,6 +8,7 @@
 #ifndef NSS_IANA_TOOL_H
 #define NSS_IANA_TOOL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -142,6 +143,10 @@ void tool_json_string(FILE *out, const char *text);
 void tool_print_text(FILE *out, const char *text, size_t length);
 /* tool_print_text of a whole string. */
 void tool_print_string(FILE *out, const char *text);
+/* tool_print_string for text inside one line of a data file or a header
+ * (the export's heading, --version): newline, carriage return and tab are
+ * escaped as well, so a path or registry text never starts a line. */
+void tool_print_line_text(FILE *out, const char *text);
 
 /* ---- output targets (tool/output.c) ---- */
 
@@ -176,6 +181,15 @@ int tool_output_write(const struct tool_output *out, const void *data,
  * /dev/fd/N or symlink leading to the same pipe or file; a character
  * device only as "-"): then nothing else may be printed there. */
 bool tool_output_is_stdout(const struct tool_output *out);
+/* True if `a` and `b` name the same file: the same device and inode
+ * where both exist, else the same path once resolved (a new file). */
+bool tool_same_file(const char *a, const char *b);
+/* Refuses an output that would replace `other` (the input, the snapshot,
+ * the preference file: `other_what`), before anything is written: -1 and
+ * "OPTION PATH is OTHER_WHAT (OTHER): ..." in err, else 0. */
+int tool_output_refuse_same(const struct tool_output *out, const char *option,
+			    const char *other, const char *other_what,
+			    char *err, size_t err_size);
 /* Both at once. */
 int tool_write_output(const char *path, bool streams_ok, const void *data,
 		      size_t size, char *err, size_t err_size);
@@ -202,6 +216,24 @@ int tool_run_program(char *const argv[], const struct tool_run_options *opt,
 		     int *interrupted);
 /* Ends the process by `sig`, as if it had not been caught. */
 _Noreturn void tool_die_of(int sig);
+
+/* While a temporary file or directory exists, the signals that would end
+ * the process are held, so that it is always removed; the one that came
+ * meanwhile is then taken and the process ends by it (tool_die_of).
+ * SIGKILL cannot be held. */
+struct tool_signal_hold {
+	sigset_t signals;
+	sigset_t saved;
+};
+void tool_hold_signals(struct tool_signal_hold *hold);
+/* Restores the signal mask; returns `interrupted` if not 0, else the
+ * signal held and not yet taken, or 0. */
+int tool_release_signals(struct tool_signal_hold *hold, int interrupted);
+
+/* write_file_atomic with the signals held: its temporary file never
+ * outlives the process; a signal that came meanwhile ends the process
+ * once the write is done or undone.  Returns 0 or an errno value. */
+int tool_write_file_atomic(const char *path, const void *data, size_t size);
 
 /* What a server said identifies a download: sent back next time, so it
  * answers 304 Not Modified if nothing changed.  "" when absent. */

@@ -15,6 +15,10 @@ written to PORTFILE as "HTTP_PORT HTTPS_PORT" (0 without https):
   /big/MODE/MIB      MIB MiB of CSV-looking lines; MODE is announced
                      (Content-Length), nolength or chunked
   /drip              one byte every 2 s, announcing 100000 bytes
+  /gzip/NAME         WWW/NAME gzip-compressed, with Content-Encoding: gzip
+  /cut/NAME          WWW/NAME announced one byte longer than it is, then
+                     the connection closed (curl exit 18)
+  /noanswer          the connection closed without an answer (curl exit 52)
   /redirect?to=URL   302 to URL
 
 Every answer appends one line to LOG: "METHOD PATH STATUS BODY_BYTES_SENT
@@ -22,6 +26,7 @@ IF_NONE_MATCH|- IF_MODIFIED_SINCE|-", so a test can see what was asked and
 how much was sent.
 """
 import email.utils
+import gzip
 import hashlib
 import http.server
 import os
@@ -73,6 +78,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.big(words[1], int(words[2]))
             elif words == ["drip"]:
                 self.drip()
+            elif words[0] == "gzip" and len(words) == 2:
+                self.gzipped(self.read_file(words[1]))
+            elif words[0] == "cut" and len(words) == 2:
+                self.cut(self.read_file(words[1]))
+            elif words == ["noanswer"]:
+                self.close_connection = True
+                self.record(0, 0)
             elif words == ["redirect"]:
                 to = urllib.parse.parse_qs(parts.query)["to"][0]
                 self.send_response(302)
@@ -162,6 +174,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
             sent += len(piece)
         if mode == "chunked" and sent >= size:
             self.send(b"0\r\n\r\n")
+        self.close_connection = True
+        self.record(200, sent)
+
+    def gzipped(self, data):
+        body = gzip.compress(data)
+        self.send_response(200)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.record(200, self.send(body))
+
+    def cut(self, data):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data) + 1))
+        self.end_headers()
+        sent = self.send(data)
         self.close_connection = True
         self.record(200, sent)
 

@@ -63,7 +63,21 @@ expect_out_re '^evil +4242 +tcp +Caf.+ \\x1b\[31mred' "show evil: the table's de
 run show --db "$W/evil.db" --json evil
 expect_status 0 "show --json evil"
 expect_out '"[Eve\u001b]2;owned\u0007]"' "show --json keeps JSON's escapes"
-expect_out "$RLO" "show --json keeps U+202E as the character"
+# ... but what the table view escapes, the JSON escapes too, as \uXXXX:
+# the C1 controls (U+009B CSI, U+0085 NEL), the direction controls
+# (U+202E, U+2066) and U+2028, which a terminal or an editor obeys.
+lacks_raw "$W/out" "show --json evil"
+expect_out '\u202edesrever' "show --json escapes U+202E"
+expect_out 'second \u009bline\twith tab' "show --json escapes U+009B"
+{
+	printf '%s\n' "$HEADER"
+	printf 'json,4244,tcp,"a\342\201\246b\342\200\250c\302\205d",[Eve],[Eve],2020-01-01,,[RFC0],,,\n'
+} >"$W/json.csv"
+run compile "$W/json.csv" -o "$W/json.db"
+expect_status 0 "compile the CSV with U+2066, U+2028 and U+0085"
+run show --db "$W/json.db" --json json
+expect_status 0 "show --json json"
+expect_out '"a\u2066b\u2028c\u0085d"' "show --json escapes U+2066, U+2028 and U+0085"
 
 # show --contact: the text output escapes the ID it is given too ("Eve"
 # and ESC, the first bracketed group of evil's Assignee).
@@ -108,7 +122,7 @@ run stats --db "$EVIL_NAME.db"
 expect_status 0 "stats of a file name with controls"
 lacks_raw "$W/out" "stats"
 rm -f "$EVIL_NAME.db"
-run update --db "$EVIL_NAME.db" --file "$W/evil.csv"
+run update --force --db "$EVIL_NAME.db" --file "$W/evil.csv"
 expect_status 0 "update into a file name with controls"
 lacks_raw "$W/out" "update's messages"
 expect_out 'installed '"$W"'/a\x1b]2;owned\x07b.db: registry' "update's messages: the file name escaped"

@@ -28,11 +28,12 @@ mkdir "$work/out"
 printf 'Service Name,Port Number,Transport Protocol\nprevious,1111,tcp\n' >"$work/previous.csv"
 "$TOOL" compile "$work/previous.csv" -o "$work/previous.db" >/dev/null || fatal "compile previous.db"
 HEADER='Service Name,Port Number,Transport Protocol,Description'
+COMPILE_FLAGS=
 
 # compile CSV: the tool, capped; sets $status and $errors.
 compile() {
 	cp "$work/previous.db" "$out"
-	(ulimit -v "$MEMORY_KB" && exec timeout "$SECONDS_LIMIT" "$TOOL" compile "$1" -o "$out") \
+	(ulimit -v "$MEMORY_KB" && exec timeout "$SECONDS_LIMIT" "$TOOL" compile $COMPILE_FLAGS "$1" -o "$out") \
 		>"$work/stdout" 2>"$work/stderr"
 	status=$?
 	errors=$(cat "$work/stderr")
@@ -114,9 +115,16 @@ answers quicsvc "quicsvc 4433/quic"
 answers 4433/quic "quicsvc 4433/quic"
 answers 4433/tcp "tcpsvc 4433/tcp"
 
-# A header only: a snapshot that serves nothing is correct.
+# A header only: no entries is not a registry, refused without --force;
+# with it, a snapshot that serves nothing is correct.
 echo "$HEADER" >"$c/header_only.csv"
+compile "$c/header_only.csv"
+[ "$status" -eq 1 ] && echo "$errors" | grep -q "no entries served" ||
+	fatal "header only: compiled without --force (status $status): $errors"
+cmp -s "$out" "$work/previous.db" || fatal "header only: the previous snapshot changed"
+COMPILE_FLAGS=--force
 expect_compiled "$c/header_only.csv"
+COMPILE_FLAGS=
 [ -z "$(NSS_IANA_DB=$out getent -s services:iana services previous)" ] ||
 	fatal "header only: the old snapshot is still served"
 echo "ok: header_only.csv: an empty snapshot"
