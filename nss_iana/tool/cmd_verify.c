@@ -1,6 +1,6 @@
 /*
- * tool/cmd_verify.c - `nss-iana verify FILE`: is this a file the compiler
- * could have written?
+ * tool/cmd_verify.c - `nss-iana verify [FILE]`: is this a file the compiler
+ * could have written?  Without FILE, the snapshot show and stats read.
  *
  * tool_open_snapshot() has already bounded every record: the header and
  * section table (snapshot_parse), and each entry's offsets, protocol,
@@ -24,12 +24,13 @@
 #include "tool/tool.h"
 
 static const char verify_help[] =
-	"Usage: nss-iana verify FILE\n"
+	"Usage: nss-iana verify [FILE]\n"
 	"Check that a snapshot is one the compiler could have written: format\n"
 	"and version, its sections and nothing else, none overlapping, zero\n"
 	"reserved fields, checksum, header counts, every record, string and\n"
 	"metadata record, alias runs, the format's limits, every name one\n"
 	"services(5) token, and the name and port indexes.\n"
+	"Without FILE: $NSS_IANA_DB, else " NSS_IANA_DEFAULT_DB ".\n"
 	"\n"
 	"      --help  display this help and exit\n"
 	"\n"
@@ -530,8 +531,7 @@ int tool_cmd_verify(int argc, char **argv)
 	int status = tool_help_only_options("verify", verify_help, argc, argv);
 	if (status >= 0)
 		return status;
-	if (optind != argc - 1)
-		return tool_usage_error("verify", optind == argc
-					? "missing FILE" : "too many arguments");
-	return verify(argv[optind]);
+	if (argc - optind > 1)
+		return tool_usage_error("verify", "too many arguments");
+	return verify(tool_db_path(optind < argc ? argv[optind] : NULL));
 }
