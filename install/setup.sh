@@ -77,7 +77,10 @@ install_missing() {
 	deny_service_starts
 	# shellcheck disable=SC2086 # one word per package
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -q -y \
-		--no-install-recommends $missing || { allow_service_starts; return 1; }
+		--no-install-recommends $missing || {
+		allow_service_starts
+		die "apt-get could not install:$missing"
+	}
 	allow_service_starts
 	for daemon in $QUIET_DAEMONS; do
 		case " $missing " in *" $daemon "*) keep_disabled "$daemon" ;; esac

@@ -204,6 +204,8 @@ static int compile_xml(const char *data, size_t size, const char *name,
 	int status = registry_read(&reg, &records, name, err, err_size);
 	if (status == 0) {
 		reg.contacts = xml_take_people(xml, &reg.contact_count);
+		snprintf(reg.updated, sizeof reg.updated, "%s",
+			 xml_registry_updated(xml));
 		status = compile_registry(&reg, name, options, out, err, err_size);
 	}
 	xml_reader_free(xml);

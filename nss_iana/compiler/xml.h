@@ -23,6 +23,9 @@
  * inside <assignee>, or the Contact when the record has none.  The dates
  * are the `date` and `updated` attributes, verbatim.
  *
+ * The root <registry>'s <updated> is the registry's own date: kept, and
+ * refused unless it is YYYY-MM-DD or YYYY-MM (xml_registry_updated).
+ *
  * Elements this reader does not know are skipped, with their text,
  * outside a field, and read as text inside one, so that a new element
  * in IANA's schema loses nothing and breaks nothing.
@@ -107,6 +110,10 @@ int xml_next(struct xml_reader *reader, const struct xml_record **record,
  * met on the way are kept, and at the end sorted by id; two with the same
  * id are an error there. */
 struct record_reader xml_records(struct xml_reader *reader);
+
+/* The root <registry>'s <updated> (YYYY-MM-DD or YYYY-MM), once the
+ * document has been read to its end; "" if it has none. */
+const char *xml_registry_updated(const struct xml_reader *reader);
 
 /* Hands over the people kept by the stream (sorted by id, each one
  * allocation starting at `id`, as registry_free frees them); the reader

@@ -404,6 +404,11 @@ static const char *check_header(const struct snapshot *snap, char *reason,
 			    h->checksum, computed);
 	if (!snapshot_string(snap, h->registry_date))
 		return FAIL("registry date outside the string pool");
+	const char *updated = snapshot_string(snap, h->registry_updated);
+	if (!updated)
+		return FAIL("the registry's own date outside the string pool");
+	if (*updated && !text_is_iana_date(updated, strlen(updated)))
+		return FAIL("the registry's own date is not a date");
 	uint64_t accounted = (uint64_t)snap->entry_count + snap->alias_count +
 			     h->rows_no_name + h->rows_no_port +
 			     h->rows_no_proto + h->rows_bad_name;
@@ -513,11 +518,14 @@ static int verify(const char *path)
 		status = TOOL_EXIT_FAILURE;
 	} else {
 		const char *date = tool_registry_date(&ts.snap);
+		const char *updated = tool_registry_updated(&ts.snap);
 		tool_print_string(stdout, path);
-		printf(": ok, %u entries, %u aliases, %u protocols, registry ",
-		       ts.snap.entry_count, ts.snap.alias_count,
+		printf(": ok, %u entries, %u aliases, %u protocols, registry "
+		       "updated ", ts.snap.entry_count, ts.snap.alias_count,
 		       ts.snap.protocol_count);
-		tool_print_string(stdout, *date ? date : "undated");
+		tool_print_string(stdout, *updated ? updated : "unknown");
+		fputs(", newest record ", stdout);
+		tool_print_string(stdout, *date ? date : "none");
 		printf(", format %u.%u, checksum %08x\n",
 		       ts.snap.header->version_major,
 		       ts.snap.header->version_minor, ts.snap.header->checksum);

@@ -229,6 +229,12 @@ const char *tool_registry_date(const struct snapshot *snap)
 	return date ? date : "";
 }
 
+const char *tool_registry_updated(const struct snapshot *snap)
+{
+	const char *date = snapshot_string(snap, snap->header->registry_updated);
+	return date ? date : "";
+}
+
 void tool_json_string(FILE *out, const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text;

@@ -93,6 +93,7 @@ expect_status 1 "compile into a missing directory"
 run verify "$W/small.db"
 expect_status 0 "verify good snapshot"
 expect_out "$W/small.db: ok, 14 entries, 4 aliases" "verify summary"
+expect_out "registry updated unknown, newest record 2024-12-20, format" "verify names each date for what it is"
 # Without FILE, the snapshot show and stats read: $NSS_IANA_DB, else the
 # built-in path.
 NSS_IANA_DB="$W/small.db" "$TOOL" verify >"$W/out" 2>"$W/err"
@@ -281,7 +282,9 @@ expect_status 0 "stats"
 expect_out_re '^Entries +14$' "stats entries"
 expect_out_re '^Aliases +4$' "stats aliases"
 expect_out_re '^Ranges +1 \(4 ports\)$' "stats ranges"
-expect_out_re '^Registry date +2024-12-20$' "stats registry date"
+# A CSV has no date of its own: the newest record's is labelled as such.
+expect_out_re '^Registry updated +unknown \(only IANA.s XML carries it\)$' "stats: a CSV's registry date unknown"
+expect_out_re '^Newest record date +2024-12-20$' "stats newest record date"
 expect_out_re '^Rows read +23$' "stats rows read"
 expect_out_re "^Size +$(wc -c <"$W/small.db") bytes$" "stats size"
 expect_out_re '^  tcp +10 entries, 13 ports$' "stats tcp"
