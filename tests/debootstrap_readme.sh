@@ -42,6 +42,9 @@ if [ -n "${ROOT:-}" ]; then
 else
 	root=$(mktemp -d /var/tmp/nss-iana-minbase.XXXXXX)
 fi
+# It becomes /: mktemp's 0700 would keep every other user out of the
+# whole system (the suite runs programs as nobody).
+chmod 755 "$root"
 root=$(cd "$root" && pwd)
 [ "${KEEP:-}" = 1 ] || trap 'rm -rf "$root"' EXIT
 say "root: $root"
