@@ -61,7 +61,7 @@ step() {
 	seconds=$(($(date +%s) - started))
 	if [ $status -eq 0 ]; then result=passed; else result="FAILED (exit $status)"; failed=$((failed + 1)); fi
 	say "$name: $result in $seconds s"
-	summary="$summary$(printf '  %-28s %-18s %6s s' "$name" "$result" "$seconds")
+	summary="$summary$(printf '  %-36s %-18s %6s s' "$name" "$result" "$seconds")
 "
 	return $status
 }
@@ -110,9 +110,14 @@ for command; do
 	[ "$command" = install ] && installed=yes
 	step "setup.sh $command" in_root "cd nss-iana && nice sh install/setup.sh $command"
 done
+# What the README shows after `install`, checked line by line.
 if [ -n "$installed" ]; then
-	step "README: getent services https" in_root 'getent services https 6010/tcp www'
-	step "README: nss-iana show --contact" in_root 'nss-iana show --contact IETF_Chair | head -n 12'
+	step "README: getent services https" in_root 'getent services https 6010/tcp www |
+		tee /dev/stderr | tr -s " " | grep -qx "https 443/tcp"'
+	step "README: nss-iana show --contact" in_root 'nss-iana show --contact IETF_Chair |
+		head -n 9 | tee /dev/stderr | grep -qx "  Name              IETF Chair"'
+	step "README: nss-iana verify" in_root 'nss-iana verify | tee /dev/stderr |
+		grep -q "^/var/lib/nss-iana/services.db: ok, .*, registry updated [0-9-]*, "'
 fi
 
 say "summary:"
