@@ -8,7 +8,10 @@
 #   make check-asan | check-tsan | check-valgrind | fuzz | bench | deb
 #
 # The registry CSV: CSV=path, else ../shared/iana/ if present, else IANA's
-# published file, downloaded once into data/.
+# published file, downloaded once into data/.  `make install` compiles
+# REGISTRY (CSV or XML): by default IANA's XML where it sits beside the
+# clone (its contact table names the people behind [IETF_Chair]), else the
+# CSV; a CSV= given on the command line or in the environment is used as is.
 
 CC        ?= gcc
 BUILD     ?= build
@@ -27,6 +30,9 @@ VERSION   := 1.0.0
 IANA_URL  := https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv
 SHARED_CSV := ../shared/iana/service-names-port-numbers.csv
 CSV       ?= $(if $(wildcard $(SHARED_CSV)),$(SHARED_CSV),data/service-names-port-numbers.csv)
+SHARED_XML := ../shared/iana/service-names-port-numbers.xml
+csv_given := $(or $(findstring command,$(origin CSV)),$(findstring environment,$(origin CSV)))
+REGISTRY  ?= $(if $(csv_given),$(CSV),$(firstword $(wildcard $(SHARED_XML) data/service-names-port-numbers.xml) $(CSV)))
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 SAN_asan  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -150,13 +156,15 @@ check-tsan:
 # file in the page cache in large folios, which the kernel maps whole into
 # every process that looks anything up.
 PREFER ?= $(wildcard $(DESTDIR)$(SYSCONFDIR)/services)
+# Where `systemctl enable nss-iana-update.timer` puts its link (WantedBy=).
+TIMER_LINK = $(DESTDIR)$(SYSCONFDIR)/systemd/system/timers.target.wants/nss-iana-update.timer
 
-install: all
+install: all $(REGISTRY)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(dir $(DB_PATH))
 	install -m 0644 $(MODULE) $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp
 	mv -f $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp $(DESTDIR)$(LIBDIR)/libnss_iana.so.2
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/nss-iana
-	$(TOOL) compile $(if $(PREFER),--prefer $(PREFER)) $(CSV) -o $(DESTDIR)$(DB_PATH)
+	$(TOOL) compile $(if $(PREFER),--prefer $(PREFER)) $(REGISTRY) -o $(DESTDIR)$(DB_PATH)
 	$(if $(wildcard man/*.[0-9]),install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8)
 	$(foreach m,$(wildcard man/*.1),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man1/;)
 	$(foreach m,$(wildcard man/*.8),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
@@ -181,8 +189,14 @@ uninstall:
 		rm -f $(DESTDIR)$(SYSCONFDIR)/default/nss-iana
 	rm -f $(foreach m,$(notdir $(wildcard man/*.1)),$(DESTDIR)$(MANDIR)/man1/$(m))
 	rm -f $(foreach m,$(notdir $(wildcard man/*.8)),$(DESTDIR)$(MANDIR)/man8/$(m))
+	@# An enabled timer: systemd stops and disables it where it runs;
+	@# otherwise (a DESTDIR, a container) its link is removed by hand.
+	$(if $(DESTDIR),,[ ! -d /run/systemd/system ] || ! command -v systemctl >/dev/null || \
+		systemctl disable --now nss-iana-update.timer 2>/dev/null || :)
+	rm -f $(TIMER_LINK)
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.service $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.timer
-	rmdir $(DESTDIR)$(dir $(DB_PATH)) 2>/dev/null || :
+	@# The directories install made, where nothing else lives in them.
+	rmdir $(DESTDIR)$(dir $(DB_PATH)) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 2>/dev/null || :
 	$(if $(DESTDIR),,ldconfig)
 
 # Every build directory any target here makes, whatever BUILD says now.

@@ -16,7 +16,14 @@ DEB_PACKAGE  = $(DEB_OUT)/libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 # The registry is a prerequisite: the top Makefile downloads it into data/
 # when there is no shared copy, since the package build itself must not.
+# Missing build dependencies are named, with the command that installs
+# them all, before dpkg-buildpackage starts.
 deb: $(CSV)
+	@command -v dpkg-checkbuilddeps >/dev/null 2>&1 || { \
+		echo "make deb: dpkg-dev is not installed; as root: apt-get build-dep ./" >&2; exit 1; }
+	@dpkg-checkbuilddeps || { \
+		echo "make deb: install the build dependencies above first; as root, here: apt-get build-dep ./" >&2; \
+		exit 1; }
 	CSV="$(CSV)" dpkg-buildpackage -us -uc -b
 	mkdir -p $(DEB_OUT)
 	cd .. && mv -f libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).deb \

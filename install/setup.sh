@@ -8,6 +8,11 @@
 #   sh install/setup.sh check          test deps, then make check, check-asan,
 #                                      check-tsan, fuzz (30 s each), check-valgrind
 #
+# `check` runs every step even when one fails, then prints a summary: each
+# step with its result and duration; it exits 1 if any step failed.  Each
+# step's own closing line (tests/run.sh's "N passed, N failed, N skipped")
+# comes before the summary, as the step prints it.
+#
 # Packages come from apt-get, and only those dpkg-query does not report as
 # installed, after a single `apt-get update`; recommends are not pulled in,
 # so everything needed is listed here.  apt-get and `make install` run as
@@ -20,8 +25,12 @@ set -eu
 BUILD_DEPS="gcc make libc6-dev libexpat1-dev"
 # Needed by `make check`, on top of BUILD_DEPS (build-essential: the
 # package build in tests/system/test_deb.sh checks for it).  Add packages here.
+# What the tests call, by package: procps (pgrep), netbase (/etc/services,
+# which tests bind-mount over), systemd (systemd-analyze verify and
+# security), mount and util-linux (mount, unshare, setpriv, setsid).
 CHECK_DEPS="check pkg-config clang libclang-rt-14-dev valgrind libc6-dbg python3 libnss-db
-	mount util-linux build-essential dpkg-dev debhelper dh-nss lintian man-db groff-base curl openssl nscd"
+	mount util-linux procps netbase systemd build-essential dpkg-dev debhelper dh-nss lintian
+	man-db groff-base curl openssl nscd"
 # Of those, daemons the suite starts itself inside private namespaces: their
 # packages must not start or enable them for the whole machine.
 QUIET_DAEMONS="nscd"
@@ -68,7 +77,10 @@ install_missing() {
 	deny_service_starts
 	# shellcheck disable=SC2086 # one word per package
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -q -y \
-		--no-install-recommends $missing || { allow_service_starts; return 1; }
+		--no-install-recommends $missing || {
+		allow_service_starts
+		die "apt-get could not install:$missing"
+	}
 	allow_service_starts
 	for daemon in $QUIET_DAEMONS; do
 		case " $missing " in *" $daemon "*) keep_disabled "$daemon" ;; esac
@@ -97,14 +109,17 @@ keep_disabled() {
 	say "$1 installed for the tests, not started and not enabled"
 }
 
-# Runs a command (set -e stops at a failure) and says how long it took,
-# then and again on the last line.
-TIMES=
+# Runs one step of `check` and notes its result and duration; a failed step
+# does not stop the ones after it.
+SUMMARY=
+FAILED_STEPS=0
 timed() {
 	started=$(date +%s)
-	"$@"
-	TIMES="$TIMES $*: $(($(date +%s) - started)) s;"
-	say "$*: passed in $(($(date +%s) - started)) s"
+	if "$@"; then result=passed; else result="FAILED (exit $?)"; FAILED_STEPS=$((FAILED_STEPS + 1)); fi
+	seconds=$(($(date +%s) - started))
+	say "$*: $result in $seconds s"
+	SUMMARY="$SUMMARY$(printf '  %-40s %-16s %5s s' "$*" "$result" "$seconds")
+"
 }
 
 # Without the registry CSV beside the clone, the Makefile downloads it.
@@ -144,7 +159,13 @@ check)
 	timed make check-tsan
 	timed make fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 	timed make check-valgrind
-	say "all test suites passed:$TIMES"
+	say "summary of the steps:"
+	printf '%s' "$SUMMARY"
+	if [ "$FAILED_STEPS" -ne 0 ]; then
+		say "$FAILED_STEPS step(s) failed"
+		exit 1
+	fi
+	say "all steps passed"
 	;;
 *)
 	usage

@@ -1,5 +1,5 @@
 /*
- * snapshot_format.h - the nss-iana snapshot file, format version 1.1.
+ * snapshot_format.h - the nss-iana snapshot file, format version 1.2.
  *
  * This header is the specification of the file.  `nss-iana compile` writes
  * it (snapshot_write.c); libnss_iana.so.2 and the tool read it (snapshot.c).
@@ -109,8 +109,9 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define NSSIANA_MAGIC "NSS-IANA" /* 8 bytes, no NUL */
 #define NSSIANA_MAGIC_SIZE 8
 #define NSSIANA_VERSION_MAJOR 1
-/* Minor 1 added the optional sections CONTACTS and PREFERENCE. */
-#define NSSIANA_VERSION_MINOR 1
+/* Minor 1 added the optional sections CONTACTS and PREFERENCE; minor 2 the
+ * header's registry_updated (a 1.1 reader's last reserved field). */
+#define NSSIANA_VERSION_MINOR 2
 #define NSSIANA_SECTION_ALIGN 8
 #define NSSIANA_MAX_PROTOCOLS 256
 
@@ -162,14 +163,20 @@ struct nssiana_header {
 	 * bytes read as zero.  `nss-iana verify` checks it; the module does
 	 * not, because it would read every page of the file in every process. */
 	uint32_t checksum;
-	uint32_t registry_date; /* string offset: newest date in the registry */
+	/* String offset: the newest Registration or Modification Date of any
+	 * row ("" if none): a date of the records, not the registry's own. */
+	uint32_t registry_date;
 	/* What the compiler read, for `nss-iana stats` and the summary line. */
 	uint32_t rows_read;
 	uint32_t rows_no_name;  /* Reserved / Unassigned rows: not served */
 	uint32_t rows_no_port;  /* name-only rows: not served */
 	uint32_t rows_no_proto; /* name and port, no protocol: not served */
 	uint32_t rows_bad_name; /* names that cannot be a services(5) token */
-	uint32_t reserved[3];   /* zero */
+	uint32_t reserved[2];   /* zero */
+	/* String offset: the registry's own date, the <updated> of IANA's XML
+	 * (YYYY-MM-DD); "" when the input had none (a CSV: IANA's CSV export
+	 * carries no date).  Minor 2; zero, so "", in older files. */
+	uint32_t registry_updated;
 };
 static_assert(sizeof(struct nssiana_header) == 64, "header is 64 bytes");
 

@@ -1,7 +1,7 @@
 /*
  * text.h - the few rules about bytes that the readers, the registry rules
  * and the tool's commands must apply alike: UTF-8, ASCII case, the
- * byte-order mark, and what a services(5) name may hold.
+ * byte-order mark, what a services(5) name may hold, and IANA's dates.
  *
  * Header-only and allocation-free, so that any part (the module too) can
  * include it without linking anything.
@@ -139,6 +139,20 @@ static inline bool text_is_services_token(const char *s)
 			return false;
 		p += length;
 	}
+	return true;
+}
+
+/* True if text[0..length) is a date as IANA writes them: YYYY-MM-DD or
+ * YYYY-MM (digits where the shape has them). */
+static inline bool text_is_iana_date(const char *text, size_t length)
+{
+	static const char shape[] = "dddd-dd-dd";
+
+	if (length != 7 && length != 10)
+		return false;
+	for (size_t i = 0; i < length; i++)
+		if (shape[i] == 'd' ? text[i] < '0' || text[i] > '9' : text[i] != '-')
+			return false;
 	return true;
 }
 

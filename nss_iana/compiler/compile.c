@@ -239,8 +239,11 @@ int compile_data(const char *data, size_t size, const char *name,
 	}
 	struct record_reader records = xml ? xml_records(xml) : csv_records(csv);
 	int status = registry_read(&reg, &records, name, err, err_size);
-	if (status == 0 && xml)
+	if (status == 0 && xml) {
+		snprintf(reg.updated, sizeof reg.updated, "%s",
+			 xml_registry_updated(xml));
 		status = take_contacts(&reg, xml, name, err, err_size);
+	}
 	if (status == 0)
 		status = compile_registry(&reg, name, options, out, err, err_size);
 	xml_reader_free(xml);

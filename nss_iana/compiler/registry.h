@@ -94,6 +94,7 @@ struct registry {
 	size_t count;
 	struct registry_stats stats;
 	char date[11];     /* newest Registration/Modification Date, or "" */
+	char updated[11];  /* the registry's own date (XML <updated>), or "" */
 	/* Sorted by id, ids distinct; none for a CSV. */
 	struct registry_contact *contacts;
 	size_t contact_count;

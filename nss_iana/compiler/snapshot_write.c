@@ -55,6 +55,7 @@ struct builder {
 	uint32_t protocols[NSSIANA_MAX_PROTOCOLS];
 	uint32_t protocol_count;
 	uint32_t date;
+	uint32_t updated;         /* the registry's own date, as a pool offset */
 	uint32_t empty;           /* the offset of "": 0, the first item */
 	struct item *items;
 	size_t item_count;
@@ -147,15 +148,16 @@ static void add_meta(struct builder *b, const struct registry_row *r,
 	add_item(b, r->meta[0], (size_t)(last + strlen(last) + 1 - r->meta[0]), offset, row);
 }
 
-/* The optional sections' strings come after every other, so that the
- * registry read from the XML has the pool of the same registry read from
- * the CSV, plus the contacts' strings at its end.  They belong to no row
- * (row_bytes' last slot). */
+/* The registry's own date and the optional sections' strings come after
+ * every other, so that the registry read from the XML has the pool of the
+ * same registry read from the CSV, plus these strings at its end.  They
+ * belong to no row (row_bytes' last slot). */
 static void list_optional_items(struct builder *b)
 {
 	const struct registry *reg = b->reg;
 	size_t no_row = reg->count;
 
+	add_string(b, reg->updated, &b->updated, no_row);
 	for (size_t i = 0; i < reg->contact_count; i++) {
 		const struct registry_contact *c = &reg->contacts[i];
 		struct nssiana_contact *out = &b->contacts[i];
@@ -510,6 +512,7 @@ static void fill_header(const struct builder *b, struct nssiana_header *header,
 	header->header_size = sizeof *header;
 	header->file_size = (uint32_t)file_size;
 	header->registry_date = b->date;
+	header->registry_updated = b->updated;
 	header->rows_read = stats->rows_read;
 	header->rows_no_name = stats->no_name;
 	header->rows_no_port = stats->no_port;
@@ -631,9 +634,9 @@ static int build(struct builder *b, struct snapshot_image *image)
 	size_t contacts = b->reg->contact_count;
 	if (contacts >= UINT32_MAX / 8)
 		return fail(b, -1, "more contacts than a snapshot can hold");
-	/* Each row adds at most three items; "" and the date two, each
-	 * contact five, the preference one. */
-	b->items = calloc(3 * rows + 5 * contacts + 3, sizeof(*b->items));
+	/* Each row adds at most three items; "" and the two dates three,
+	 * each contact five, the preference one. */
+	b->items = calloc(3 * rows + 5 * contacts + 4, sizeof(*b->items));
 	b->row_bytes = calloc(rows + 1, sizeof(*b->row_bytes));
 	b->contacts = calloc(contacts + 1, sizeof(*b->contacts));
 	if (!b->entry_of_row || !b->row_of_entry || !b->entries || !b->aliases ||

@@ -35,6 +35,7 @@
 enum role {
 	ROLE_SKIP,     /* outside anything we read: ignored with its text */
 	ROLE_REGISTRY,
+	ROLE_UPDATED,  /* the registry's own date: <registry><updated> */
 	ROLE_RECORD,
 	ROLE_PEOPLE,
 	ROLE_PERSON,
@@ -111,6 +112,11 @@ struct xml_reader {
 	size_t xref_start;
 	struct buffer xref_data;
 	bool xref_is_rfc;
+
+	/* The text of the root <registry>'s <updated>, and whether it was
+	 * met; checked when it ends (xml_registry_updated). */
+	struct buffer updated;
+	bool updated_seen;
 
 	/* The record stream (xml_records). */
 	bool header_sent;
@@ -459,6 +465,37 @@ static enum role child_of_field(struct xml_reader *reader, const char *name,
 	return parent == ROLE_XREF ? ROLE_XREF : ROLE_FIELD;
 }
 
+/* ---- the registry's own date --------------------------------------------- */
+
+static enum role begin_updated(struct xml_reader *reader)
+{
+	if (reader->updated_seen) {
+		fail(reader, "a second <updated> in <registry>");
+		return ROLE_SKIP;
+	}
+	reader->updated_seen = true;
+	buffer_append(reader, &reader->updated, "", 0);
+	return ROLE_UPDATED;
+}
+
+/* Strips the text of white space at both ends and checks that it is a
+ * date: the snapshot stores it for `stats` and `show`. */
+static void end_updated(struct xml_reader *reader)
+{
+	struct buffer *b = &reader->updated;
+	size_t start = 0;
+	while (start < b->length && is_space(b->text[start]))
+		start++;
+	while (b->length > start && is_space(b->text[b->length - 1]))
+		b->length--;
+	memmove(b->text, b->text + start, b->length - start);
+	b->length -= start;
+	b->text[b->length] = '\0';
+	if (!text_is_iana_date(b->text, b->length))
+		fail(reader, "the registry's <updated> is not a date "
+		     "(YYYY-MM-DD or YYYY-MM): '%.20s'", b->text);
+}
+
 static enum role role_of(struct xml_reader *reader, const char *name,
 			 const char **attributes)
 {
@@ -476,6 +513,8 @@ static enum role role_of(struct xml_reader *reader, const char *name,
 	enum role parent = reader->roles[reader->depth - 1];
 	switch (parent) {
 	case ROLE_REGISTRY:
+		if (reader->depth == 1 && strcmp(name, "updated") == 0)
+			return begin_updated(reader);
 		if (strcmp(name, "record") == 0) {
 			begin_record(reader, XML_RECORD_SERVICE, attributes);
 			return ROLE_RECORD;
@@ -499,6 +538,7 @@ static enum role role_of(struct xml_reader *reader, const char *name,
 	case ROLE_XREF:
 		return child_of_field(reader, name, attributes, parent);
 	case ROLE_SKIP:
+	case ROLE_UPDATED:
 		break;
 	}
 	return ROLE_SKIP;
@@ -558,6 +598,9 @@ static void XMLCALL on_end(void *user, const XML_Char *name)
 	case ROLE_PERSON:
 		end_record(reader);
 		break;
+	case ROLE_UPDATED:
+		end_updated(reader);
+		break;
 	case ROLE_XREF:
 		if (parent != ROLE_XREF) {
 			end_xref(reader);
@@ -578,9 +621,15 @@ static void XMLCALL on_end(void *user, const XML_Char *name)
 static void XMLCALL on_text(void *user, const XML_Char *text, int length)
 {
 	struct xml_reader *reader = user;
-	if (reader->failed || reader->depth == 0 || reader->target < 0)
+	if (reader->failed || reader->depth == 0)
 		return;
 	enum role role = reader->roles[reader->depth - 1];
+	if (role == ROLE_UPDATED) {
+		buffer_append(reader, &reader->updated, text, (size_t)length);
+		return;
+	}
+	if (reader->target < 0)
+		return;
 	if (role == ROLE_FIELD || role == ROLE_XREF)
 		buffer_append(reader, &reader->fields[reader->target].raw, text,
 			      (size_t)length);
@@ -726,6 +775,7 @@ void xml_reader_free(struct xml_reader *reader)
 		buffer_free(&reader->fields[f].rendered);
 	}
 	buffer_free(&reader->xref_data);
+	buffer_free(&reader->updated);
 	size_t count;
 	struct record_person *people = xml_take_people(reader, &count);
 	for (size_t i = 0; i < count; i++)
@@ -928,4 +978,9 @@ struct record_person *xml_take_people(struct xml_reader *reader,
 	reader->people = NULL;
 	reader->people_count = reader->people_capacity = 0;
 	return people;
+}
+
+const char *xml_registry_updated(const struct xml_reader *reader)
+{
+	return reader->updated_seen && reader->updated.text ? reader->updated.text : "";
 }

@@ -23,6 +23,9 @@
  * inside <assignee>, or the Contact when the record has none.  The dates
  * are the `date` and `updated` attributes, verbatim.
  *
+ * The root <registry>'s <updated> is the registry's own date: kept, and
+ * refused unless it is YYYY-MM-DD or YYYY-MM (xml_registry_updated).
+ *
  * Elements this reader does not know are skipped, with their text,
  * outside a field, and read as text inside one, so that a new element
  * in IANA's schema loses nothing and breaks nothing.
@@ -131,5 +134,9 @@ struct record_reader xml_records(struct xml_reader *reader);
  * one allocation starting at `id`); the reader keeps none. */
 struct record_person *xml_take_people(struct xml_reader *reader,
 				      size_t *count);
+/* The root <registry>'s <updated> (YYYY-MM-DD or YYYY-MM), once the
+ * document has been read to its end; "" if it has none. */
+const char *xml_registry_updated(const struct xml_reader *reader);
+
 
 #endif

@@ -341,6 +341,20 @@ static void print_preference(const struct snapshot *snap)
 	printf(" (CRC-32 %08x).\n", (unsigned)pref.crc32);
 }
 
+/* The registry's own date and the newest record's, each named for what it
+ * is (a CSV carries only the second). */
+static void print_dates(const struct snapshot *snap)
+{
+	const char *updated = tool_registry_updated(snap);
+	const char *newest = tool_registry_date(snap);
+	fputs("\nRegistry updated ", stdout);
+	tool_print_string(stdout, *updated ? updated
+			  : "unknown (only IANA's XML carries it)");
+	fputs("; newest record dated ", stdout);
+	tool_print_string(stdout, *newest ? newest : "none");
+	fputs(".\n", stdout);
+}
+
 /* ---- JSON output ---- */
 
 static void print_json_meta(const char *const meta[NSSIANA_META_FIELDS],
@@ -418,6 +432,7 @@ static int show_matches(const struct snapshot *snap,
 		for (size_t i = 0; i < list->count; i++)
 			print_details(snap, &views[i]);
 		print_preference(snap);
+		print_dates(snap);
 	}
 	free(views);
 	return status;

@@ -76,8 +76,15 @@ static void print_stats(const char *path, const struct snapshot *snap)
 	putchar('\n');
 	printf("%-20s%zu bytes\n", "Size", snap->size);
 	printf("%-20s%u.%u\n", "Format", h->version_major, h->version_minor);
-	printf("%-20s", "Registry date");
-	tool_print_string(stdout, *date ? date : "unknown");
+	/* Two dates, each for what it is: IANA's CSV export carries no date of
+	 * its own, and its newest record is often older than the registry. */
+	const char *updated = tool_registry_updated(snap);
+	printf("%-20s", "Registry updated");
+	tool_print_string(stdout, *updated ? updated
+			  : "unknown (only IANA's XML carries it)");
+	putchar('\n');
+	printf("%-20s", "Newest record date");
+	tool_print_string(stdout, *date ? date : "none");
 	putchar('\n');
 	printf("%-20s%u\n", "Entries", snap->entry_count);
 	printf("%-20s%u\n", "Aliases", snap->alias_count);

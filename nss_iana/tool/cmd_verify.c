@@ -1,6 +1,6 @@
 /*
- * tool/cmd_verify.c - `nss-iana verify FILE`: is this a file the compiler
- * could have written?
+ * tool/cmd_verify.c - `nss-iana verify [FILE]`: is this a file the compiler
+ * could have written?  Without FILE, the snapshot show and stats read.
  *
  * tool_open_snapshot() has already bounded every record: the header and
  * section table (snapshot_parse), and each entry's offsets, protocol,
@@ -26,12 +26,13 @@
 #include "tool/tool.h"
 
 static const char verify_help[] =
-	"Usage: nss-iana verify FILE\n"
+	"Usage: nss-iana verify [FILE]\n"
 	"Check that a snapshot is one the compiler could have written: format\n"
 	"and version, its sections and nothing else, none overlapping, zero\n"
 	"reserved fields, checksum, header counts, every record, string and\n"
 	"metadata record, alias runs, the format's limits, every name one\n"
 	"services(5) token, and the name and port indexes.\n"
+	"Without FILE: $NSS_IANA_DB, else " NSS_IANA_DEFAULT_DB ".\n"
 	"\n"
 	"      --help  display this help and exit\n"
 	"\n"
@@ -405,6 +406,11 @@ static const char *check_header(const struct snapshot *snap, char *reason,
 			    h->checksum, computed);
 	if (!snapshot_string(snap, h->registry_date))
 		return FAIL("registry date outside the string pool");
+	const char *updated = snapshot_string(snap, h->registry_updated);
+	if (!updated)
+		return FAIL("the registry's own date outside the string pool");
+	if (*updated && !text_is_iana_date(updated, strlen(updated)))
+		return FAIL("the registry's own date is not a date");
 	uint64_t accounted = (uint64_t)snap->entry_count + snap->alias_count +
 			     h->rows_no_name + h->rows_no_port +
 			     h->rows_no_proto + h->rows_bad_name;
@@ -498,11 +504,14 @@ static int verify(const char *path)
 		status = TOOL_EXIT_FAILURE;
 	} else {
 		const char *date = tool_registry_date(&ts.snap);
+		const char *updated = tool_registry_updated(&ts.snap);
 		tool_print_string(stdout, path);
-		printf(": ok, %u entries, %u aliases, %u protocols, registry ",
-		       ts.snap.entry_count, ts.snap.alias_count,
+		printf(": ok, %u entries, %u aliases, %u protocols, registry "
+		       "updated ", ts.snap.entry_count, ts.snap.alias_count,
 		       ts.snap.protocol_count);
-		tool_print_string(stdout, *date ? date : "undated");
+		tool_print_string(stdout, *updated ? updated : "unknown");
+		fputs(", newest record ", stdout);
+		tool_print_string(stdout, *date ? date : "none");
 		printf(", format %u.%u, checksum %08x\n",
 		       ts.snap.header->version_major,
 		       ts.snap.header->version_minor, ts.snap.header->checksum);
@@ -516,8 +525,7 @@ int tool_cmd_verify(int argc, char **argv)
 	int status = tool_help_only_options("verify", verify_help, argc, argv);
 	if (status >= 0)
 		return status;
-	if (optind != argc - 1)
-		return tool_usage_error("verify", optind == argc
-					? "missing FILE" : "too many arguments");
-	return verify(argv[optind]);
+	if (argc - optind > 1)
+		return tool_usage_error("verify", "too many arguments");
+	return verify(tool_db_path(optind < argc ? argv[optind] : NULL));
 }

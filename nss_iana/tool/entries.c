@@ -81,3 +81,9 @@ const char *tool_registry_date(const struct snapshot *snap)
 	const char *date = snapshot_string(snap, snap->header->registry_date);
 	return date ? date : "";
 }
+
+const char *tool_registry_updated(const struct snapshot *snap)
+{
+	const char *date = snapshot_string(snap, snap->header->registry_updated);
+	return date ? date : "";
+}

@@ -123,8 +123,12 @@ extern const char *const tool_meta_labels[NSSIANA_META_FIELDS];
 /* "80", or "6000-6063". */
 void tool_format_ports(char *out, size_t size, uint16_t first, uint16_t last);
 
-/* The registry date stored in a snapshot, or "" if none. */
+/* The newest Registration or Modification Date of the snapshot's rows, or
+ * "" if none: the date of its records, not the registry's own. */
 const char *tool_registry_date(const struct snapshot *snap);
+/* The registry's own date (the XML's <updated>), or "" if the snapshot
+ * has none (compiled from a CSV, or older than format 1.2). */
+const char *tool_registry_updated(const struct snapshot *snap);
 
 /* ---- registry text for people and JSON (tool/messages.c) ---- */
 

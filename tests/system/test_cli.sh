@@ -28,7 +28,7 @@ done
 
 for args in "" "frobnicate" "--bogus" "show" "show --bogus 80" "show 1 2" \
 	"compile $SMALL" "compile" "compile $SMALL -o" "export --format json" \
-	"export extra" "verify" "verify a b" "stats extra" "diff one" \
+	"export extra" "verify a b" "stats extra" "diff one" \
 	"diff a b c" "update --url http://x --file y" "update extra"; do
 	# shellcheck disable=SC2086 # split the arguments on purpose
 	run $args
@@ -93,6 +93,19 @@ expect_status 1 "compile into a missing directory"
 run verify "$W/small.db"
 expect_status 0 "verify good snapshot"
 expect_out "$W/small.db: ok, 14 entries, 4 aliases" "verify summary"
+expect_out "registry updated unknown, newest record 2024-12-20, format" "verify names each date for what it is"
+# Without FILE, the snapshot show and stats read: $NSS_IANA_DB, else the
+# built-in path.
+NSS_IANA_DB="$W/small.db" "$TOOL" verify >"$W/out" 2>"$W/err"
+status=$?
+expect_status 0 "verify with NSS_IANA_DB"
+expect_out "$W/small.db: ok, 14 entries, 4 aliases" "verify without FILE checks \$NSS_IANA_DB"
+env -u NSS_IANA_DB "$TOOL" verify >"$W/out" 2>"$W/err"
+status=$?
+if [ -e /var/lib/nss-iana/services.db ]; then pass; else
+	expect_status 1 "verify without FILE or NSS_IANA_DB, nothing installed"
+	expect_err "/var/lib/nss-iana/services.db" "verify without FILE names the installed path"
+fi
 
 # One byte of a description changed: only the checksum can tell.
 offset=$(grep -abo 'Pearson HTTPS' "$W/small.db" | head -n 1 | cut -d: -f1)
@@ -269,7 +282,9 @@ expect_status 0 "stats"
 expect_out_re '^Entries +14$' "stats entries"
 expect_out_re '^Aliases +4$' "stats aliases"
 expect_out_re '^Ranges +1 \(4 ports\)$' "stats ranges"
-expect_out_re '^Registry date +2024-12-20$' "stats registry date"
+# A CSV has no date of its own: the newest record's is labelled as such.
+expect_out_re '^Registry updated +unknown \(only IANA.s XML carries it\)$' "stats: a CSV's registry date unknown"
+expect_out_re '^Newest record date +2024-12-20$' "stats newest record date"
 expect_out_re '^Rows read +23$' "stats rows read"
 expect_out_re "^Size +$(wc -c <"$W/small.db") bytes$" "stats size"
 expect_out_re '^  tcp +10 entries, 13 ports$' "stats tcp"

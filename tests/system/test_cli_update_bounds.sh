@@ -85,7 +85,9 @@ done
 
 # ---- signals in the middle of a download ----------------------------------
 # The update runs as a background job, which a non-interactive shell starts
-# with SIGINT ignored; python puts the default action back before exec.
+# with SIGINT ignored, and the suite itself may run under nohup (SIGHUP
+# ignored, which the tool rightly keeps); python puts the default actions
+# back before exec.
 # setsid gives it its own process group, so that "INT-group" can signal
 # the tool and curl at once, as Ctrl-C in a terminal does.
 for how in TERM INT HUP INT-group; do
@@ -94,6 +96,7 @@ for how in TERM INT HUP INT-group; do
 	cp "$W/v1.db" "$W/installed.db"
 	setsid python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
+signal.signal(signal.SIGHUP, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])' \
 		env PATH="$W/bin:$PATH" TMPDIR="$W/tmp" \
 		"$TOOL" update --db "$W/installed.db" --url "$URL/drip" >"$W/out" 2>"$W/err" &

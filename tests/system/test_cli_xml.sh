@@ -23,7 +23,42 @@ expect_status 0 "compile its CSV twin"
 expect_same "$W/csv.answers" "$W/xml.answers" "XML and CSV fixtures: every answer and field"
 run verify "$W/xml.db"
 expect_status 0 "the XML's snapshot verifies"
-expect_out "format 1.1" "format 1.1"
+expect_out "format 1.2" "format 1.2"
+expect_out "registry updated 2025-04-07, newest record 2024-12-20," "verify: the XML's <updated>, then the newest record"
+
+# ---- the registry's own date ---------------------------------------------------
+# The fixture's <updated> is 2025-04-07; its newest record, 2024-12-20.
+run stats --db "$W/xml.db"
+expect_out_re '^Registry updated +2025-04-07$' "stats: the XML's <updated>"
+expect_out_re '^Newest record date +2024-12-20$' "stats: the newest record's date, labelled so"
+run stats --db "$W/csv.db"
+expect_out_re '^Registry updated +unknown' "stats: a CSV has no registry date"
+expect_out_re '^Newest record date +2024-12-20$' "stats: a CSV's newest record date"
+run show --db "$W/xml.db" https
+expect_out "Registry updated 2025-04-07; newest record dated 2024-12-20." "show: both dates, labelled"
+run show --db "$W/csv.db" https
+expect_out "Registry updated unknown (only IANA's XML carries it); newest record dated 2024-12-20." \
+	"show: a CSV's registry date unknown"
+for bad in '<updated>April 2025</updated>' '<updated>2025-04-07</updated><updated>2025-04-08</updated>'; do
+	sed "s|<updated>2025-04-07</updated>|$bad|" "$XML" >"$W/bad-date.xml"
+	run compile "$W/bad-date.xml" -o "$W/bad-date.db"
+	expect_status 1 "a registry <updated> refused: $bad"
+	expect_err "<updated>" "the refusal names <updated>: $bad"
+done
+# verify: the registry's own date must be a date, like the compiler writes.
+python3 - "$W/xml.db" "$W/bad-updated.db" <<'PY'
+import struct, sys, zlib
+data = bytearray(open(sys.argv[1], 'rb').read())
+# registry_updated (header offset 60) pointed at the registry_date string's
+# neighbour: the empty string at offset 0 is allowed, a name is not.
+struct.pack_into('<I', data, 60, struct.unpack_from('<I', data, 28)[0] + 1)
+struct.pack_into('<I', data, 24, 0)
+struct.pack_into('<I', data, 24, zlib.crc32(bytes(data)) & 0xffffffff)
+open(sys.argv[2], 'wb').write(data)
+PY
+run verify "$W/bad-updated.db"
+expect_status 1 "verify: a registry date that is not a date"
+expect_err "the registry's own date is not a date" "verify names the registry's own date"
 
 # Content decides, not the name.
 cp "$XML" "$W/registry.csv"

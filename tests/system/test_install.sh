@@ -175,12 +175,63 @@ else
 	# shellcheck disable=SC2086
 	check_logged "make install PREFIX LIBDIR, no nsswitch.conf" "$tmp/install.log" mk $vars install
 	check "module in the given LIBDIR" [ -f "$dest/usr/lib/nss-test/libnss_iana.so.2" ]
+	check "CSV= given: the installed snapshot is the CSV's (no contact table)" \
+		sh -c '"$1" stats --db "$2" | grep -q "^Contact table *none"' sh "$tmp/build/nss-iana" \
+		"$dest/var/lib/nss-iana/services.db"
 	check "tool in the given PREFIX" [ -x "$dest/opt/nss-iana/bin/nss-iana" ]
 	check "no nsswitch.conf created in DESTDIR" [ ! -e "$dest/etc/nsswitch.conf" ]
 	check "skipping the nsswitch.conf is said" grep -q "nsswitch.conf" "$tmp/install.log"
 	# shellcheck disable=SC2086
 	check_logged "make uninstall PREFIX LIBDIR" "$tmp/uninstall.log" mk $vars uninstall
 	check "nothing left but directories" [ -z "$(find "$dest" ! -type d)" ]
+
+	# Into the directories a Debian system already has, with the timer
+	# enabled after install: uninstall leaves exactly what was there before
+	# (and the backup nss-iana-enable keeps of nsswitch.conf), including an
+	# unrelated timer's link and man page, and nothing of ours: no empty
+	# man1/man8, no dangling link to the timer.
+	dest=$tmp/dest3
+	wants=$dest/etc/systemd/system/timers.target.wants
+	mkdir -p "$dest$libdir" "$dest/usr/local/bin" "$dest/var/lib" "$dest/usr/local/share/man/man5" \
+		"$dest/lib/systemd/system" "$dest/etc/default" "$wants"
+	cp -- "$fixtures/nsswitch_debian.conf" "$dest/etc/nsswitch.conf"
+	printf '.TH OTHER 5\n' >"$dest/usr/local/share/man/man5/other.5"
+	ln -s /lib/systemd/system/other.timer "$wants/other.timer"
+	(cd "$dest" && find . | sort) >"$tmp/before"
+	check_logged "make install into a Debian-like DESTDIR" "$tmp/install.log" mk DESTDIR="$dest" install
+	check "man1 made by install" [ -d "$dest/usr/local/share/man/man1" ]
+	check "man8 made by install" [ -d "$dest/usr/local/share/man/man8" ]
+	if command -v systemctl >/dev/null 2>&1; then
+		systemctl --root="$dest" enable nss-iana-update.timer >"$tmp/enable.log" 2>&1
+	else
+		ln -s /lib/systemd/system/nss-iana-update.timer "$wants/nss-iana-update.timer"
+	fi
+	check "the timer enabled (its link in timers.target.wants)" [ -L "$wants/nss-iana-update.timer" ]
+	check_logged "make uninstall from a Debian-like DESTDIR" "$tmp/uninstall.log" mk DESTDIR="$dest" uninstall
+	(cd "$dest" && find . ! -path ./etc/nsswitch.conf.nss-iana.bak | sort) >"$tmp/after"
+	if same "$tmp/before" "$tmp/after"; then ok "uninstall leaves what was there, and only that"; else
+		diff "$tmp/before" "$tmp/after"; fail "uninstall leaves what was there, and only that"
+	fi
+
+	# Without CSV=, install compiles IANA's XML where it sits beside the
+	# clone: `show --contact` then names the people.
+	xml=$repo/../shared/iana/service-names-port-numbers.xml
+	dest=$tmp/dest4; mkdir -p "$dest"
+	if [ ! -f "$xml" ]; then
+		echo "SKIPPED (part): no $xml: the default XML install is not checked"
+	elif check_logged "make install without CSV=" "$tmp/install.log" \
+		env -u CSV make -C "$repo" -s BUILD="$tmp/build" SAN= DESTDIR="$dest" install; then
+		"$tmp/build/nss-iana" show --db "$dest/var/lib/nss-iana/services.db" --contact IETF_Chair \
+			>"$tmp/contact" 2>&1
+		check "show --contact IETF_Chair names the person" grep -q "Name  *IETF Chair" "$tmp/contact"
+	fi
+	# REGISTRY= names the file install compiles, CSV or XML.
+	dest=$tmp/dest5; mkdir -p "$dest"
+	check_logged "make install REGISTRY=an XML file" "$tmp/install.log" \
+		mk DESTDIR="$dest" REGISTRY="$fixtures/xml_small.xml" install
+	check "REGISTRY=: its contact table installed" \
+		sh -c '! "$1" stats --db "$2" | grep -q "^Contact table *none"' sh "$tmp/build/nss-iana" \
+		"$dest/var/lib/nss-iana/services.db"
 fi
 
 finish

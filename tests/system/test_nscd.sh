@@ -37,6 +37,11 @@ mkdir "$work/run"
 NSS_IANA_DB="$work/services.db" LD_LIBRARY_PATH="$MODULE_DIR" \
 unshare -m sh -eu -c '
 	work=$1 build=$2
+	# /run/nscd comes from systemd-tmpfiles at boot: a container or a fresh
+	# /run lacks it, so a private /run holds the one nscd gets here.
+	if [ ! -d /run/nscd ]; then
+		mount -t tmpfs -o size=64k,mode=755 tmpfs /run && mkdir /run/nscd
+	fi
 	mount --bind "$work/run" /run/nscd
 	mount --bind "$work/nsswitch.conf" /etc/nsswitch.conf
 	mount --bind "$work/nscd.conf" /etc/nscd.conf

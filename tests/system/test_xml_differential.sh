@@ -74,15 +74,23 @@ for sid, body in csv_sections.items():
 extra = set(xml_sections) - set(csv_sections) - {CONTACTS}
 if extra:
     problems.append('unexpected sections %s' % sorted(extra))
-# Header: all but file_size (16), section_count (20), checksum (24).
+# Header: all but file_size (16), section_count (20), checksum (24) and
+# registry_updated (60): the XML's <updated>, "" (offset 0) for the CSV.
 same = lambda a, b: csv_data[a:b] == xml_data[a:b]
-if not (same(0, 16) and same(28, 64)):
+if not (same(0, 16) and same(28, 60)):
     problems.append('header fields other than size, count, checksum differ')
+csv_updated = struct.unpack_from('<I', csv_data, 60)[0]
+xml_updated = struct.unpack_from('<I', xml_data, 60)[0]
+xml_pool = xml_sections[STRINGS]
+if csv_updated != 0:
+    problems.append('the CSV snapshot has a registry date of its own')
+if xml_pool[xml_updated:xml_pool.index(b'\0', xml_updated)] != b'2025-04-07':
+    problems.append("the XML snapshot's registry date is not its <updated>, 2025-04-07")
 if problems:
     print('FAIL: ' + '; '.join(problems), file=sys.stderr)
     sys.exit(1)
 print('sections: identical but for CONTACTS (%d people, %d bytes) and %d '
-      'bytes of contact strings after the CSV pool; header: file size, '
-      'section count and checksum' % (len(xml_sections[CONTACTS]) // 20,
+      'bytes of the registry date and contact strings after the CSV pool; '
+      'header: file size, section count, checksum, registry date' % (len(xml_sections[CONTACTS]) // 20,
       len(xml_sections[CONTACTS]), len(xml_sections[STRINGS]) - len(csv_sections[STRINGS])))
 PY
