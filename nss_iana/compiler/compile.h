@@ -31,7 +31,17 @@
  * is known), or the open, fstat or read error. */
 int read_whole_file(const char *path, char **data, size_t *size);
 
-/* The message for a read_whole_file error on `path`: "PATH: reason". */
+/* read_whole_file for a file that must be regular: anything else (a
+ * FIFO, a device, a socket: EINVAL; a directory: EISDIR) is refused
+ * before it is opened, so that reading never blocks. */
+int read_regular_file(const char *path, char **data, size_t *size);
+
+/* `path` made absolute against the working directory, symlinks kept;
+ * malloc'd, NULL if that failed. */
+char *absolute_path(const char *path);
+
+/* The message for a read_whole_file or read_regular_file error on `path`:
+ * "PATH: reason". */
 void read_error_message(char *err, size_t err_size, const char *path, int error);
 
 struct compiled {
@@ -49,8 +59,8 @@ int compile_file(const char *path, struct compiled *out,
 
 /* What a compile may be asked on top of the registry itself. */
 struct compile_options {
-	/* A services(5) file whose lines decide the registry's ties
-	 * (prefer.h), recorded in the snapshot; NULL: pure registry order. */
+	/* A services(5) file whose lines answer before the registry's
+	 * (prefer.h), recorded in the snapshot; NULL: the registry alone. */
 	const char *prefer;
 };
 

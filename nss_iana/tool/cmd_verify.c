@@ -241,12 +241,33 @@ static const char *check_names(const struct snapshot *snap, char *reason,
 	return NULL;
 }
 
-static const char *check_entry_reserved(const struct snapshot *snap,
-					char *reason, size_t reason_size)
+static const struct nssiana_section *find_section(const struct snapshot *snap,
+						 uint32_t id);
+
+/* Flags: only PREFERRED, only on the first entries, as many as the
+ * PREFERENCE section says (none without one). */
+static const char *check_entry_flags(const struct snapshot *snap,
+				     char *reason, size_t reason_size)
 {
-	for (uint32_t i = 0; i < snap->entry_count; i++)
-		if (snap->entries[i].reserved)
-			return FAIL("entry %u: reserved field is not zero", i);
+	uint32_t preferred = tool_preferred_entries(snap);
+	for (uint32_t i = 0; i < snap->entry_count; i++) {
+		if (snap->entries[i].flags & ~NSSIANA_ENTRY_PREFERRED)
+			return FAIL("entry %u: unknown flags 0x%02x", i,
+				    (unsigned)snap->entries[i].flags);
+		if (i >= preferred && snap->entries[i].flags)
+			return FAIL("entry %u: a line of the preference file after "
+				    "a registry entry", i);
+	}
+	const struct nssiana_section *section =
+		find_section(snap, NSSIANA_SECTION_PREFERENCE);
+	if (preferred && (!section ||
+			  section->size != sizeof(struct nssiana_preference)))
+		return FAIL("entries flagged as lines of a preference file, and "
+			    "no PREFERENCE section");
+	if (preferred && ((const struct nssiana_preference *)
+			  (snap->base + section->offset))->entries != preferred)
+		return FAIL("section PREFERENCE: its entry count is not the %u "
+			    "flagged entries", preferred);
 	return NULL;
 }
 
@@ -403,8 +424,13 @@ static const char *check_header(const struct snapshot *snap, char *reason,
 			    h->checksum, computed);
 	if (!snapshot_string(snap, h->registry_date))
 		return FAIL("registry date outside the string pool");
-	uint64_t accounted = (uint64_t)snap->entry_count + snap->alias_count +
-			     h->rows_no_name + h->rows_no_port +
+	/* The preference file's lines and their aliases are not rows of the
+	 * registry. */
+	uint64_t preferred = 0;
+	for (uint32_t i = 0; i < tool_preferred_entries(snap); i++)
+		preferred += 1 + (uint64_t)snap->entries[i].alias_count;
+	uint64_t accounted = (uint64_t)snap->entry_count + snap->alias_count -
+			     preferred + h->rows_no_name + h->rows_no_port +
 			     h->rows_no_proto + h->rows_bad_name;
 	if (accounted != h->rows_read)
 		return FAIL("counts disagree: %u rows read, but entries, aliases "
@@ -485,7 +511,7 @@ const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 			    NSSIANA_MAX_FILE_SIZE);
 	if ((result = check_layout(snap, reason, reason_size)) ||
 	    (result = check_header(snap, reason, reason_size)) ||
-	    (result = check_entry_reserved(snap, reason, reason_size)) ||
+	    (result = check_entry_flags(snap, reason, reason_size)) ||
 	    (result = check_entries(snap, reason, reason_size)) ||
 	    (result = check_alias_runs(snap, reason, reason_size)) ||
 	    (result = check_limits(snap, reason, reason_size)) ||

@@ -251,9 +251,13 @@ struct tool_preference {
 	const char *path;
 	uint32_t crc32;
 	uint32_t lines;
-	uint32_t moved;
+	uint32_t entries; /* the first `entries` entries are its lines */
 };
 bool tool_preference(const struct snapshot *snap, struct tool_preference *out);
+
+/* The entries flagged NSSIANA_ENTRY_PREFERRED that start the entry table:
+ * the preference file's lines (0 without one). */
+uint32_t tool_preferred_entries(const struct snapshot *snap);
 
 /* For "[A][B]": if `text` starts with a bracketed, non-empty group, sets
  * *id and *id_length to its inside and returns what follows it; else

@@ -46,7 +46,7 @@ unknown-section 1 9 sections, the compiler writes exactly 8|unknown section
 duplicate-section 1 sections|twice
 reserved-header 1 header reserved field 0 is not zero
 reserved-section 1 section PROTOCOLS: reserved field is not zero
-reserved-entry 1 entry 0: reserved field is not zero
+reserved-entry 1 entry 0: unknown flags 0x80
 checksum 1 checksum mismatch
 counts 1 counts disagree
 name-control 1 entry 4: name is not a services\(5\) token
