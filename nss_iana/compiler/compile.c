@@ -324,6 +324,20 @@ int compile_file(const char *path, struct compiled *out,
 	return compile_file_with(path, NULL, out, err, err_size);
 }
 
+int compile_services_file(const char *path, struct compiled *out,
+			  char *err, size_t err_size)
+{
+	struct registry reg;
+
+	memset(out, 0, sizeof(*out));
+	memset(&reg, 0, sizeof(reg));
+	if (apply_preference(&reg, path, err, err_size) != 0) {
+		registry_free(&reg);
+		return -1;
+	}
+	return compile_registry(&reg, path, NULL, out, err, err_size);
+}
+
 void compiled_free(struct compiled *compiled)
 {
 	snapshot_image_free(&compiled->image);

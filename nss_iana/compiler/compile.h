@@ -85,6 +85,12 @@ int compile_data_with(const char *data, size_t size, const char *name,
 int compile_records(const struct record_reader *records, const char *name,
 		    struct compiled *out, char *err, size_t err_size);
 
+/* A snapshot of the services(5) file at `path` alone, read as
+ * `--prefer` reads it (prefer.h): what nss_files answers over that file,
+ * for `verify --against`.  Returns 0, or -1 with err set. */
+int compile_services_file(const char *path, struct compiled *out,
+			  char *err, size_t err_size);
+
 void compiled_free(struct compiled *compiled);
 
 #endif

@@ -24,17 +24,26 @@
 #include "tool/tool.h"
 
 static const char verify_help[] =
-	"Usage: nss-iana verify FILE\n"
+	"Usage: nss-iana verify [--against SERVICES] FILE\n"
 	"Check that a snapshot is one the compiler could have written: format\n"
 	"and version, its sections and nothing else, none overlapping, zero\n"
 	"reserved fields, checksum, header counts, every record, string and\n"
 	"metadata record, alias runs, the format's limits, every name one\n"
 	"services(5) token, and the name and port indexes.\n"
 	"\n"
+	"      --against=SERVICES  then also ask the snapshot every query that\n"
+	"              nss_files answers from the services(5) file SERVICES\n"
+	"              (each name and alias with its protocol and with none,\n"
+	"              each port with its protocol and with none), compare each\n"
+	"              answer with the one nss_files gives over SERVICES, list\n"
+	"              those that differ and count those that do not:\n"
+	"              \"N of N answers of SERVICES unchanged, N registry\n"
+	"              entries beyond\".  With --against, FILE defaults to\n"
+	"              $NSS_IANA_DB, else " NSS_IANA_DEFAULT_DB ".\n"
 	"      --help  display this help and exit\n"
 	"\n"
-	"Exit status: 0 sound, 1 invalid (the reason on standard error),\n"
-	"2 usage.\n";
+	"Exit status: 0 sound (and every answer unchanged), 1 invalid (the\n"
+	"reason on standard error) or an answer that differs, 2 usage.\n";
 
 #define FAIL(...) (snprintf(reason, reason_size, __VA_ARGS__), reason)
 
@@ -523,7 +532,7 @@ const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 	return NULL;
 }
 
-static int verify(const char *path)
+static int verify(const char *path, const char *against)
 {
 	char err[512];
 	struct tool_snapshot ts;
@@ -546,6 +555,8 @@ static int verify(const char *path)
 		printf(", format %u.%u, checksum %08x\n",
 		       ts.snap.header->version_major,
 		       ts.snap.header->version_minor, ts.snap.header->checksum);
+		if (against && tool_check_against(&ts.snap, against, stdout) != 0)
+			status = TOOL_EXIT_FAILURE;
 	}
 	tool_snapshot_close(&ts);
 	return status;
@@ -553,11 +564,30 @@ static int verify(const char *path)
 
 int tool_cmd_verify(int argc, char **argv)
 {
-	int status = tool_help_only_options("verify", verify_help, argc, argv);
-	if (status >= 0)
-		return status;
+	static const struct option options[] = {
+		{"against", required_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *against = NULL;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			against = optarg;
+			break;
+		case 'h':
+			fputs(verify_help, stdout);
+			return TOOL_EXIT_OK;
+		default:
+			return tool_bad_option("verify", c, argv);
+		}
+	}
+	if (against && optind == argc)
+		return verify(tool_db_path(NULL), against);
 	if (optind != argc - 1)
 		return tool_usage_error("verify", optind == argc
 					? "missing FILE" : "too many arguments");
-	return verify(argv[optind]);
+	return verify(argv[optind], against);
 }

@@ -297,6 +297,15 @@ void tool_diff_print_counts(FILE *out, const struct tool_diff_counts *counts);
 const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 				 size_t reason_size);
 
+/* ---- verify --against (tool/against.c) ---- */
+
+/* Asks `snap` every query nss_files answers from the services(5) file
+ * `file`, and prints to `out` each answer that differs from nss_files'
+ * over `file`, then "N of N answers of FILE unchanged, N registry entries
+ * beyond".  Returns 0 if none differs, 1 if one does, -1 on an error
+ * (said on stderr). */
+int tool_check_against(const struct snapshot *snap, const char *file, FILE *out);
+
 /* ---- the subcommands: argv[0] is the subcommand's name ---- */
 int tool_cmd_compile(int argc, char **argv);
 int tool_cmd_show(int argc, char **argv);
