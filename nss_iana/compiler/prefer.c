@@ -87,32 +87,54 @@ static struct span token_at(struct services_reader *r, const char *p,
 	return (struct span){ p, (size_t)(q - p), (long)(p - r->line_start) + 1 };
 }
 
-/* strtoul(p, &end, 10) reduced as nss_files reduces it: clamped to 32
- * bits (glibc's strtou32), then to 16 by htons.  NULL if no digit. */
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/* strtoul(p, &end, 0) as nss_files calls it: a sign, then hexadecimal
+ * after "0x", octal after "0", else decimal.  Returns the end of the
+ * number, or NULL if there is none or its value (negated in its own type,
+ * as strtoul does; ULONG_MAX on overflow) does not fit in 32 bits: glibc
+ * 2.36 skips such a line.  The port is the low 16 bits (htons). */
 static const char *parse_port(const char *p, const char *end, uint16_t *port)
 {
+	static_assert(sizeof(unsigned long) == sizeof(unsigned long long),
+		      "strtoul's range is 64 bits here");
 	bool negative = false, overflow = false;
 	unsigned long long value = 0;
+	unsigned base = 10;
 
 	if (p < end && (*p == '+' || *p == '-'))
 		negative = *p++ == '-';
-	if (p == end || *p < '0' || *p > '9')
+	if (end - p >= 3 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+	    digit_value(p[2]) < 16) {
+		base = 16;
+		p += 2;
+	} else if (p < end && *p == '0') {
+		base = 8;
+	}
+	if (p == end || digit_value(*p) >= (int)base)
 		return NULL;
-	for (; p < end && *p >= '0' && *p <= '9'; p++) {
-		unsigned digit = (unsigned)(*p - '0');
-		if (value > (ULLONG_MAX - digit) / 10)
+	for (; p < end && digit_value(*p) < (int)base; p++) {
+		unsigned digit = (unsigned)digit_value(*p);
+		if (value > (ULLONG_MAX - digit) / base)
 			overflow = true;
 		else
-			value = value * 10 + digit;
+			value = value * base + digit;
 	}
-	static_assert(sizeof(unsigned long) == sizeof(unsigned long long),
-		      "strtoul's range is 64 bits here");
 	if (overflow)
 		value = ULLONG_MAX; /* strtoul's ERANGE result, whatever the sign */
 	else if (negative)
 		value = 0 - value;  /* strtoul negates in its own type */
 	if (value > 0xffffffffu)
-		value = 0xffffffffu;
+		return NULL;
 	*port = (uint16_t)value;
 	return p;
 }
@@ -148,7 +170,8 @@ static int parse_line(struct services_reader *r, const char *p, const char *end,
 	if (!after)
 		return 0;
 	if (after < end && *after == '/')
-		after++;
+		while (after < end && *after == '/')
+			after++; /* nss_files swallows every '/' */
 	else if (after < end)
 		return 0;
 	line->proto = token_at(r, after, end);

@@ -20,12 +20,14 @@
  *   - '#' anywhere cuts the line;
  *   - the name runs to the first white space (isspace in the C locale:
  *     space, \t, \n, \v, \f, \r), and the white space after it is skipped;
- *   - the port is strtoul(line, &end, 10): an optional sign, decimal
- *     digits; no digit skips the line; a value past 32 bits (or a negative
- *     one, which strtoul wraps) is clamped to 0xffffffff, and htons keeps
- *     its low 16 bits: "65616/tcp" serves port 80, "-1/tcp" port 65535;
- *   - after the digits one '/' is skipped, or the line must end there;
- *     anything else skips the line;
+ *   - the port is strtoul(line, &end, 0): an optional sign, then
+ *     hexadecimal after "0x", octal after "0", else decimal ("0x50" and
+ *     "0120" are 80, "080" skips the line); no digit skips the line, and
+ *     so does a value past 32 bits (a negative one, which strtoul wraps,
+ *     or an overflow); htons keeps the low 16 bits: "65616/tcp" serves
+ *     port 80;
+ *   - after the digits every '/' is skipped ("9//tcp" is 9/tcp), or the
+ *     line must end there; anything else skips the line;
  *   - the protocol is the next run of non-white-space bytes, any bytes
  *     ("ddp", "TCP"), and the aliases are the white-space separated
  *     tokens after it.
