@@ -297,6 +297,16 @@ void tool_diff_print_counts(FILE *out, const struct tool_diff_counts *counts);
 const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 				 size_t reason_size);
 
+/* ---- show's last paragraph (tool/explain.c) ---- */
+
+/* Prints which entry the module answers the query with, and why (a line
+ * of the preference file, or the registry's first entry): for `proto`,
+ * or when it is NULL, for any protocol and for each of `protos`.  `name`
+ * NULL asks by `port`. */
+void tool_explain_answers(const struct snapshot *snap, const char *name,
+			  uint16_t port, const char *proto,
+			  const char *const *protos, size_t proto_count);
+
 /* ---- verify --against (tool/against.c) ---- */
 
 /* Asks `snap` every query nss_files answers from the services(5) file
