@@ -174,9 +174,11 @@ int tool_write_output(const char *path, bool streams_ok, const void *data,
 /* ---- export (tool/cmd_export.c) ---- */
 
 /* The services(5) text of `snap` (`source` names it in the heading), in
- * *text, malloc'd.  Returns 0, or -1 with a message on stderr. */
+ * *text, malloc'd; with `last_match`, the section for readers that keep
+ * the last line of a name (cmd_export.c).  Returns 0, or -1 with a
+ * message on stderr. */
 int tool_export_services(const struct snapshot *snap, const char *source,
-			 char **text, size_t *size);
+			 bool last_match, char **text, size_t *size);
 
 /* ---- programs and downloads (tool/fetch.c) ---- */
 
