@@ -309,8 +309,8 @@ mkdir "$W/exp" "$W/exp-out"
 EXPORT=$W/exp-out/services
 update_with no --db "$W/exp/services.db" --file "$FIX/cli_small.csv" --export-services="$EXPORT"
 expect_status 0 "update --export-services"
-"$TOOL" export --db "$W/exp/services.db" >"$W/exp-expected"
-expect_same "$EXPORT" "$W/exp-expected" "the export is what nss-iana export writes"
+"$TOOL" export --last-match --db "$W/exp/services.db" >"$W/exp-expected"
+expect_same "$EXPORT" "$W/exp-expected" "the export is what nss-iana export --last-match writes"
 expect_out "wrote the services(5) export $EXPORT" "the export is reported"
 
 rm "$EXPORT"
@@ -325,7 +325,7 @@ expect_out "nothing was downloaded" "a 304 with --export-services"
 expect_same "$EXPORT.2" "$W/exp-expected" "an update answered 304 writes the export too"
 
 update_with no --db "$W/exp/services.db" --file "$FIX/cli_small_v2.csv" --export-services="$EXPORT"
-"$TOOL" export --db "$W/exp/services.db" >"$W/exp-expected"
+"$TOOL" export --last-match --db "$W/exp/services.db" >"$W/exp-expected"
 expect_same "$EXPORT" "$W/exp-expected" "a new registry replaces the export"
 
 rm "$EXPORT" "$EXPORT.2"
@@ -359,7 +359,7 @@ eval "set -- $exec_start"
 shift 2 # nss-iana update
 update_with no "$@" --db "$W/exp/services.db" --file "$FIX/cli_small.csv"
 expect_status 0 "the unit's command line"
-"$TOOL" export --db "$W/exp/services.db" >"$W/exp-expected"
+"$TOOL" export --last-match --db "$W/exp/services.db" >"$W/exp-expected"
 expect_same "$W/exp-out/from-unit" "$W/exp-expected" "the unit's setting writes the export"
 
 finish
