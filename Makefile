@@ -157,15 +157,22 @@ install: all
 	mv -f $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp $(DESTDIR)$(LIBDIR)/libnss_iana.so.2
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/nss-iana
 	$(TOOL) compile $(if $(PREFER),--prefer $(PREFER)) $(CSV) -o $(DESTDIR)$(DB_PATH)
+	@# The registry it was compiled from, for `nss-iana update --rebuild`
+	@# when the preference file changes.
+	install -m 0644 $(CSV) $(DESTDIR)$(DB_PATH).registry.tmp
+	mv -f $(DESTDIR)$(DB_PATH).registry.tmp $(DESTDIR)$(DB_PATH).registry
 	$(if $(wildcard man/*.[0-9]),install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8)
 	$(foreach m,$(wildcard man/*.1),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man1/;)
 	$(foreach m,$(wildcard man/*.8),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
-	install -m 0644 install/nss-iana-update.service install/nss-iana-update.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 0644 install/nss-iana-update.service install/nss-iana-update.timer \
+		install/nss-iana-rebuild.service install/nss-iana-rebuild.path $(DESTDIR)$(SYSTEMDUNITDIR)/
 	@# The unit's settings: an admin's own file is kept.
 	[ -e $(DESTDIR)$(SYSCONFDIR)/default/nss-iana ] || \
 		install -D -m 0644 install/nss-iana.default $(DESTDIR)$(SYSCONFDIR)/default/nss-iana
 	$(if $(DESTDIR),,ldconfig)
+	@# On a running systemd, the snapshot follows /etc/services edits.
+	$(if $(DESTDIR),,-[ -d /run/systemd/system ] && systemctl daemon-reload && systemctl enable --now nss-iana-rebuild.path)
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf ] || [ -z "$(DESTDIR)" ]; then \
 		sh install/nss-iana-enable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf; \
 	else echo "$(DESTDIR)$(SYSCONFDIR)/nsswitch.conf does not exist: not enabled"; fi
@@ -175,13 +182,15 @@ uninstall:
 		sh install/nss-iana-disable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf; \
 	else echo "$(DESTDIR)$(SYSCONFDIR)/nsswitch.conf does not exist: not disabled"; fi
 	rm -f $(DESTDIR)$(LIBDIR)/libnss_iana.so.2 $(DESTDIR)$(BINDIR)/nss-iana $(DESTDIR)$(DB_PATH) \
-		$(DESTDIR)$(DB_PATH).download
+		$(DESTDIR)$(DB_PATH).download $(DESTDIR)$(DB_PATH).registry
 	@# The unit's settings go only if nobody changed them.
 	! cmp -s install/nss-iana.default $(DESTDIR)$(SYSCONFDIR)/default/nss-iana || \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/default/nss-iana
 	rm -f $(foreach m,$(notdir $(wildcard man/*.1)),$(DESTDIR)$(MANDIR)/man1/$(m))
 	rm -f $(foreach m,$(notdir $(wildcard man/*.8)),$(DESTDIR)$(MANDIR)/man8/$(m))
-	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.service $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.timer
+	$(if $(DESTDIR),,-[ -d /run/systemd/system ] && systemctl disable --now nss-iana-rebuild.path 2>/dev/null)
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.service $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.timer \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-rebuild.service $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-rebuild.path
 	rmdir $(DESTDIR)$(dir $(DB_PATH)) 2>/dev/null || :
 	$(if $(DESTDIR),,ldconfig)
 
