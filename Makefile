@@ -140,10 +140,10 @@ check-tsan:
 # live system (no DESTDIR) a missing nsswitch.conf stops `install` with an
 # error; `uninstall` has nothing to disable then.
 #
-# The installed snapshot lets the system's services(5) file decide the
-# registry's ties (nss-iana compile --prefer): PREFER is that file when it
-# exists, so that 2049/tcp answers nfs as /etc/services says.  PREFER=
-# (empty) installs the pure registry order of $(SNAPSHOT).  A package
+# The installed snapshot answers first what the system's services(5) file
+# answers, then the registry (nss-iana compile --prefer): PREFER is that
+# file when it exists, so that every answer /etc/services gave stays.
+# PREFER= (empty) installs the registry alone, $(SNAPSHOT).  A package
 # build's staging DESTDIR has no etc/services: the package compiles on the
 # target instead.  The tool writes the snapshot itself (temporary file,
 # fsync, rename) rather than `install` copying it: the copy would leave the
