@@ -148,6 +148,11 @@ status=$?
 expect_status 0 "update --rebuild"
 expect_out "added    edited 61000/tcp" "the edit shows in the diff"
 expect_equal "$(answer "$W/rel.db" edited)" "edited 61000/tcp" "the edited FILE answers"
+{ printf 'first\t61001/tcp\n'; cat "$W/rel.services"; } >"$W/rel.new" && mv "$W/rel.new" "$W/rel.services"
+run update --db "$W/rel.db" --rebuild
+expect_status 0 "update --rebuild after a line went in at the top"
+expect_out "added    first 61001/tcp (preference file)" "the diff names the new line"
+expect_out "1 added, 0 removed, 0 changed" "the lines below it are not changed: their line numbers are no change"
 rm "$W/rel.db.registry"
 run update --db "$W/rel.db" --rebuild
 expect_status 1 "update --rebuild with no kept registry"
