@@ -336,7 +336,8 @@ static int join_rows(struct services_reader *r, struct registry *reg)
 
 	if (!rows)
 		return out_of_memory(r);
-	memcpy(rows, r->rows, r->count * sizeof(*rows));
+	if (r->count)
+		memcpy(rows, r->rows, r->count * sizeof(*rows));
 	for (size_t i = 0; i < reg->count; i++) {
 		rows[r->count + i] = reg->rows[i];
 		if (rows[r->count + i].alias_of >= 0)
