@@ -158,7 +158,7 @@ static int parse_line(struct services_reader *r, const char *p, const char *end,
 	if (p == end || *p == '#')
 		return 0;
 	const char *hash = memchr(p, '#', (size_t)(end - p));
-	line->comment = (struct span){ NULL, 0, 0 };
+	line->comment = (struct span){ "", 0, 0 };
 	if (hash) {
 		line->comment = (struct span){ hash + 1, (size_t)(end - hash - 1), 0 };
 		trim_comment(&line->comment);
