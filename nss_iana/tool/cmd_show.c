@@ -30,7 +30,9 @@ static const char show_help[] =
 	"\n"
 	"      --db=FILE  the snapshot to read (default: $NSS_IANA_DB, else\n"
 	"                 " NSS_IANA_DEFAULT_DB ")\n"
-	"      --json     print a JSON array of entries instead of a table\n"
+	"      --json     print a JSON array of entries instead of a table (an\n"
+	"                 entry from the preference file has \"preference_file\",\n"
+	"                 and its line in \"notes\")\n"
 	"      --contact  ID is a contact's ID, as in [IETF_Chair]\n"
 	"      --help     display this help and exit\n"
 	"\n"
@@ -406,6 +408,14 @@ static void print_json(const struct snapshot *snap,
 		tool_json_string(stdout, e->proto);
 		print_json_aliases(snap, e);
 		print_json_meta_people(snap, e->meta, "    ");
+		struct tool_preference pref;
+		if ((e->entry->flags & NSSIANA_ENTRY_PREFERRED) &&
+		    tool_preference(snap, &pref)) {
+			/* A line of the preference file: which file, which line
+			 * (its notes). */
+			fputs(",\n    \"preference_file\": ", stdout);
+			tool_json_string(stdout, pref.path);
+		}
 		fputs("\n  }", stdout);
 	}
 	fputs(count ? "\n]\n" : "]\n", stdout);

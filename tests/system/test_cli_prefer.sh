@@ -91,6 +91,12 @@ expect_out "2049/tcp            nfs 2049/tcp: line 3 of $PWD/$PREF, whose lines 
 expect_out "shilp" "show lists the registry's entry too"
 run show --db "$W/plain.db" 2049/tcp
 expect_out "2049/tcp            shilp 2049/tcp: the registry's first entry for it" "show: plain"
+run show --json --db "$W/pref.db" 2049/tcp
+expect_equal "$(python3 -c 'import json, sys
+for e in json.load(open(sys.argv[1])):
+    print(e["name"], e.get("preference_file", "registry"), e["notes"] if e.get("preference_file") else "")' "$W/out" | head -2)" \
+	"nfs $PWD/$PREF line 3
+shilp registry " "show --json: which entry comes from the preference file, and its line"
 
 # update keeps the installed snapshot's preference unless told otherwise.
 cp "$W/pref.db" "$W/installed.db"
