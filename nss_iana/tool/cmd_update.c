@@ -328,6 +328,8 @@ static int install(const struct update_options *opt,
 	       tool_registry_date(new_snap), new_snap->entry_count,
 	       new_snap->alias_count);
 	save_validators(opt, new_snap, fetched);
+	if (opt->rebuild && installed)
+		tool_fetch_state_carry(opt->db_target.path, &installed->snap, new_snap);
 	invalidate_nscd();
 	return export_services(opt, new_snap) == 0 ? TOOL_EXIT_OK
 						   : TOOL_EXIT_FAILURE;

@@ -226,6 +226,11 @@ enum fetch_result tool_fetch(const char *url,
 bool tool_fetch_state_load(const char *db, const char *url,
 			   const struct snapshot *installed,
 			   struct http_validators *v);
+/* The validators saved for `from`, saved again for `to`: the same
+ * download compiled again (update --rebuild, for an edited preference
+ * file) is still what the server would send. */
+void tool_fetch_state_carry(const char *db, const struct snapshot *from,
+			    const struct snapshot *to);
 /* Saves them, atomically; a failure is reported and otherwise ignored. */
 void tool_fetch_state_save(const char *db, const char *url,
 			   const struct snapshot *installed,

@@ -303,6 +303,14 @@ expect_equal "$(request_field 9 3-6)" "200 $(wc -c <"$FIX/cli_small.csv") - -" \
 	"an edited preference file makes the request unconditional"
 "$TOOL" compile "$FIX/cli_small.csv" --prefer "$W/prefer" -o "$W/prefer.db" >/dev/null
 expect_same "$W/cond/services.db" "$W/prefer.db" "the snapshot ordered by the edited file is installed"
+# An edit compiled in by update --rebuild (no request at all) keeps the
+# download's validators: the next update asks conditionally.
+printf 'edited\t61000/tcp\n' >>"$W/prefer"
+update_with no --db "$W/cond/services.db" --rebuild
+expect_status 0 "update --rebuild after the preference file changed"
+update_with no --db "$W/cond/services.db" --url "$URL/cond.csv"
+expect_equal "$(request_field 10 3-4)" "304 0" "after --rebuild the next request is conditional: 304"
+expect_out "is up to date" "and nothing is downloaded"
 
 # ---- the services(5) export -----------------------------------------------
 mkdir "$W/exp" "$W/exp-out"
