@@ -324,6 +324,14 @@ out=$(in_root getent -s services:iana services trigger-test) ||
 	fatal "after the trigger, the line added to /etc/services does not answer"
 set -- $out
 [ "$2" = 61234/tcp ] || fatal "after the trigger, trigger-test answered '$out'"
+# A line the snapshot cannot hold: the installed snapshot stays.
+cp "$root/var/lib/nss-iana/services.db" "$tmp/before-bad.db"
+printf 'bad\001name\t61236/tcp\n' >>"$root/etc/services"
+in_root dpkg-trigger --no-await /etc/services && in_root dpkg --triggers-only -a >/dev/null 2>&1 ||
+	fatal "dpkg --triggers-only failed on a services file the snapshot cannot hold"
+cmp -s "$root/var/lib/nss-iana/services.db" "$tmp/before-bad.db" ||
+	fatal "a services file the snapshot cannot hold replaced the installed snapshot"
+sed -i '$d' "$root/etc/services"
 # A snapshot nss-iana update installed: rebuilt from the kept registry.
 in_root nss-iana update --file /usr/share/nss-iana/service-names-port-numbers.csv >/dev/null ||
 	fatal "nss-iana update --file with /etc/services"
