@@ -146,18 +146,19 @@ check-tsan:
 # live system (no DESTDIR) a missing nsswitch.conf stops `install` with an
 # error; `uninstall` has nothing to disable then.
 #
-# The installed snapshot lets the system's services(5) file decide the
-# registry's ties (nss-iana compile --prefer): PREFER is that file when it
-# exists, so that 2049/tcp answers nfs as /etc/services says.  PREFER=
-# (empty) installs the pure registry order of $(SNAPSHOT).  A package
+# The installed snapshot answers first what the system's services(5) file
+# answers, then the registry (nss-iana compile --prefer): PREFER is that
+# file when it exists, so that every answer /etc/services gave stays.
+# PREFER= (empty) installs the registry alone, $(SNAPSHOT).  A package
 # build's staging DESTDIR has no etc/services: the package compiles on the
 # target instead.  The tool writes the snapshot itself (temporary file,
 # fsync, rename) rather than `install` copying it: the copy would leave the
 # file in the page cache in large folios, which the kernel maps whole into
 # every process that looks anything up.
 PREFER ?= $(wildcard $(DESTDIR)$(SYSCONFDIR)/services)
-# Where `systemctl enable nss-iana-update.timer` puts its link (WantedBy=).
+# Where `systemctl enable` puts the units' links (their WantedBy=).
 TIMER_LINK = $(DESTDIR)$(SYSCONFDIR)/systemd/system/timers.target.wants/nss-iana-update.timer
+PATH_LINK = $(DESTDIR)$(SYSCONFDIR)/systemd/system/paths.target.wants/nss-iana-rebuild.path
 
 install: all $(REGISTRY)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(dir $(DB_PATH))
@@ -165,15 +166,22 @@ install: all $(REGISTRY)
 	mv -f $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp $(DESTDIR)$(LIBDIR)/libnss_iana.so.2
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/nss-iana
 	$(TOOL) compile $(if $(PREFER),--prefer $(PREFER)) $(REGISTRY) -o $(DESTDIR)$(DB_PATH)
+	@# The registry it was compiled from, for `nss-iana update --rebuild`
+	@# when the preference file changes.
+	install -m 0644 $(REGISTRY) $(DESTDIR)$(DB_PATH).registry.tmp
+	mv -f $(DESTDIR)$(DB_PATH).registry.tmp $(DESTDIR)$(DB_PATH).registry
 	$(if $(wildcard man/*.[0-9]),install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8)
 	$(foreach m,$(wildcard man/*.1),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man1/;)
 	$(foreach m,$(wildcard man/*.8),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
-	install -m 0644 install/nss-iana-update.service install/nss-iana-update.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 0644 install/nss-iana-update.service install/nss-iana-update.timer \
+		install/nss-iana-rebuild.service install/nss-iana-rebuild.path $(DESTDIR)$(SYSTEMDUNITDIR)/
 	@# The unit's settings: an admin's own file is kept.
 	[ -e $(DESTDIR)$(SYSCONFDIR)/default/nss-iana ] || \
 		install -D -m 0644 install/nss-iana.default $(DESTDIR)$(SYSCONFDIR)/default/nss-iana
 	$(if $(DESTDIR),,ldconfig)
+	@# On a running systemd, the snapshot follows /etc/services edits.
+	$(if $(DESTDIR),,-[ -d /run/systemd/system ] && systemctl daemon-reload && systemctl enable --now nss-iana-rebuild.path)
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf ] || [ -z "$(DESTDIR)" ]; then \
 		sh install/nss-iana-enable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf; \
 	else echo "$(DESTDIR)$(SYSCONFDIR)/nsswitch.conf does not exist: not enabled"; fi
@@ -183,18 +191,19 @@ uninstall:
 		sh install/nss-iana-disable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf; \
 	else echo "$(DESTDIR)$(SYSCONFDIR)/nsswitch.conf does not exist: not disabled"; fi
 	rm -f $(DESTDIR)$(LIBDIR)/libnss_iana.so.2 $(DESTDIR)$(BINDIR)/nss-iana $(DESTDIR)$(DB_PATH) \
-		$(DESTDIR)$(DB_PATH).download
+		$(DESTDIR)$(DB_PATH).download $(DESTDIR)$(DB_PATH).registry
 	@# The unit's settings go only if nobody changed them.
 	! cmp -s install/nss-iana.default $(DESTDIR)$(SYSCONFDIR)/default/nss-iana || \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/default/nss-iana
 	rm -f $(foreach m,$(notdir $(wildcard man/*.1)),$(DESTDIR)$(MANDIR)/man1/$(m))
 	rm -f $(foreach m,$(notdir $(wildcard man/*.8)),$(DESTDIR)$(MANDIR)/man8/$(m))
-	@# An enabled timer: systemd stops and disables it where it runs;
+	@# An enabled timer or path unit: systemd stops and disables it where it runs;
 	@# otherwise (a DESTDIR, a container) its link is removed by hand.
 	$(if $(DESTDIR),,[ ! -d /run/systemd/system ] || ! command -v systemctl >/dev/null || \
-		systemctl disable --now nss-iana-update.timer 2>/dev/null || :)
-	rm -f $(TIMER_LINK)
-	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.service $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.timer
+		systemctl disable --now nss-iana-update.timer nss-iana-rebuild.path 2>/dev/null || :)
+	rm -f $(TIMER_LINK) $(PATH_LINK)
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.service $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-update.timer \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-rebuild.service $(DESTDIR)$(SYSTEMDUNITDIR)/nss-iana-rebuild.path
 	@# The directories install made, where nothing else lives in them.
 	rmdir $(DESTDIR)$(dir $(DB_PATH)) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 2>/dev/null || :
 	$(if $(DESTDIR),,ldconfig)

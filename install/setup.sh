@@ -30,7 +30,8 @@ BUILD_DEPS="gcc make libc6-dev libexpat1-dev"
 # security), mount and util-linux (mount, unshare, setpriv, setsid).
 CHECK_DEPS="check pkg-config clang libclang-rt-14-dev valgrind libc6-dbg python3 libnss-db
 	mount util-linux procps netbase systemd build-essential dpkg-dev debhelper dh-nss lintian
-	man-db groff-base curl openssl nscd"
+	man-db groff-base curl openssl nscd
+	musl-tools golang-go"
 # Of those, daemons the suite starts itself inside private namespaces: their
 # packages must not start or enable them for the whole machine.
 QUIET_DAEMONS="nscd"

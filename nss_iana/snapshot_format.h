@@ -43,9 +43,12 @@
  *   ENTRIES       struct nssiana_entry[]: what NSS serves, one per servable
  *                 registry row that is not an alias row, in registry order.
  *                 Registry order is the order of the CSV, and it decides
- *                 every tie, as the first matching line does in nss_files;
- *                 a PREFERENCE file may have moved some entries ahead of
- *                 those they tie with (see prefer.h).
+ *                 every tie, as the first matching line does in nss_files.
+ *                 With a PREFERENCE file, its lines come first, in file
+ *                 order, each an entry flagged NSSIANA_ENTRY_PREFERRED, and
+ *                 the registry's entries follow: lookups then answer as
+ *                 nss_files would over that file followed by the
+ *                 registry (compiler/prefer.h).
  *   ALIASES       struct nssiana_alias[]: the alias rows.  An entry's aliases
  *                 are the run [alias_first, alias_first + alias_count), in
  *                 registry order of the alias rows.
@@ -62,9 +65,10 @@
  *                 bytewise (strcmp), ids distinct and not empty, so that the
  *                 tool finds "[IETF_Chair]" by binary search.  Written when
  *                 the input has a contact table.
- *   PREFERENCE    one struct nssiana_preference: the services(5) file that
- *                 decided ties (`compile --prefer FILE`).  Written only
- *                 then: without it, ENTRIES are in pure registry order.
+ *   PREFERENCE    one struct nssiana_preference: the services(5) file whose
+ *                 lines answer before the registry's (`compile --prefer
+ *                 FILE`).  Written only then: without it, ENTRIES are the
+ *                 registry's alone and no entry is flagged.
  *
  * BUCKET INDEX (why a hash and not a sorted array)
  *   A lookup must not scan, and a sorted array costs about 13 string
@@ -215,9 +219,15 @@ struct nssiana_entry {
 	uint16_t port_last;   /* == port_first unless a range; never smaller */
 	uint16_t alias_count;
 	uint8_t proto;        /* index into PROTOCOLS */
-	uint8_t reserved;     /* zero */
+	uint8_t flags;        /* NSSIANA_ENTRY_*; zero in a 1.0 file */
 };
 static_assert(sizeof(struct nssiana_entry) == 20, "entry is 20 bytes");
+
+/* Entry flags (minor version 1; the module ignores them: they say where an
+ * entry comes from, not how it answers).  PREFERRED: a line of the
+ * PREFERENCE file; the flagged entries are the first ones, as many as the
+ * section's `entries` says.  Every other bit is zero. */
+#define NSSIANA_ENTRY_PREFERRED 0x01
 
 struct nssiana_alias {
 	uint32_t name; /* string offset */
@@ -237,10 +247,14 @@ static_assert(sizeof(struct nssiana_contact) == 20, "contact is 20 bytes");
 
 /* The preference file of `compile --prefer`. */
 struct nssiana_preference {
-	uint32_t path;    /* string offset: the file as named to the compiler */
+	uint32_t path;    /* string offset: the file's absolute path */
 	uint32_t crc32;   /* CRC-32 (zlib/IEEE) of the file's bytes */
 	uint32_t lines;   /* its lines that name a service on a port */
-	uint32_t moved;   /* entries it moved ahead of the first they tie with */
+	/* Its lines that became entries (== lines): the first `entries`
+	 * entries, flagged NSSIANA_ENTRY_PREFERRED.  A snapshot of an older
+	 * nss-iana, which only reordered the registry's ties, has no flagged
+	 * entry and here the number of entries it moved. */
+	uint32_t entries;
 };
 static_assert(sizeof(struct nssiana_preference) == 16, "preference is 16 bytes");
 

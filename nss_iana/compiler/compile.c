@@ -107,57 +107,103 @@ const char *input_encoding_problem(const char *data, size_t size)
 	return NULL;
 }
 
+/* `path` made absolute against the working directory (not resolved: a
+ * symlink stays a symlink, so that the file it names is what counts), so
+ * that a recorded preference means the same file from any directory.
+ * malloc'd; NULL if memory ran out or the directory is unknown. */
+char *absolute_path(const char *path)
+{
+	if (path[0] == '/')
+		return strdup(path);
+	char *cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return NULL;
+	while (path[0] == '.' && path[1] == '/')
+		for (path += 2; *path == '/'; path++)
+			;
+	size_t size = strlen(cwd) + 1 + strlen(path) + 1;
+	char *joined = malloc(size);
+	if (joined)
+		snprintf(joined, size, "%s%s%s", cwd,
+			 strcmp(cwd, "/") == 0 ? "" : "/", path);
+	free(cwd);
+	return joined;
+}
+
+int read_regular_file(const char *path, char **data, size_t *size)
+{
+	struct stat before, st;
+
+	if (stat(path, &before) != 0)
+		return errno;
+	if (S_ISDIR(before.st_mode))
+		return EISDIR;
+	if (!S_ISREG(before.st_mode))
+		return EINVAL;
+	if ((uint64_t)before.st_size > INPUT_MAX_FILE_SIZE)
+		return EFBIG;
+	/* O_NONBLOCK: a FIFO put there since the stat() cannot block the
+	 * open(), and the fstat() below refuses it. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), error;
+	if (fd < 0)
+		return errno;
+	if (fstat(fd, &st) != 0)
+		error = errno;
+	else if (!S_ISREG(st.st_mode) || st.st_dev != before.st_dev ||
+		 st.st_ino != before.st_ino)
+		error = EINVAL;
+	else if ((uint64_t)st.st_size > INPUT_MAX_FILE_SIZE)
+		error = EFBIG;
+	else
+		error = read_to_end(fd, (size_t)st.st_size, data, size);
+	close(fd);
+	return error;
+}
+
 void read_error_message(char *err, size_t err_size, const char *path, int error)
 {
 	if (error == EFBIG)
 		snprintf(err, err_size, "%s: file larger than %zu MiB, refusing to read it",
 			 path, INPUT_MAX_FILE_SIZE >> 20);
+	else if (error == EINVAL)
+		snprintf(err, err_size, "%s: not a regular file (a FIFO, a device "
+			 "or a socket), refusing to open it", path);
 	else
 		snprintf(err, err_size, "%s: %s", path, strerror(error));
 }
 
 /* ---- compiling ------------------------------------------------------------ */
 
-/* Reads the preference file and records it in reg->preference.  *pref is
- * the parsed file. */
-static int load_preference(struct registry *reg, const char *path,
-			   struct preference **pref, char *err, size_t err_size)
-{
-	char *data;
-	size_t size;
-	int error = read_whole_file(path, &data, &size);
-
-	if (error) {
-		read_error_message(err, err_size, path, error);
-		return -1;
-	}
-	*pref = preference_parse(data, size);
-	reg->preference = calloc(1, sizeof(*reg->preference));
-	if (reg->preference)
-		reg->preference->path = strdup(path);
-	if (*pref && reg->preference && reg->preference->path) {
-		reg->preference->crc32 = crc32_of(data, size);
-		reg->preference->lines = (uint32_t)preference_line_count(*pref);
-	}
-	free(data);
-	if (!*pref || !reg->preference || !reg->preference->path) {
-		snprintf(err, err_size, "%s: out of memory", path);
-		return -1;
-	}
-	return 0;
-}
-
-static int apply_preference(struct registry *reg, const char *path,
+/* Reads the preference file, puts its lines before the registry's
+ * (prefer.h) and records it in reg->preference, under its absolute path. */
+static int apply_preference(struct registry *reg, const char *given,
 			    char *err, size_t err_size)
 {
-	struct preference *pref = NULL;
-	int status = load_preference(reg, path, &pref, err, err_size);
+	char *data = NULL, *path = absolute_path(given);
+	size_t size;
+	uint32_t lines = 0;
+	int error = path ? read_regular_file(path, &data, &size) : errno;
 
-	if (status == 0 && registry_prefer(reg, pref, &reg->preference->moved) != 0) {
-		snprintf(err, err_size, "%s: out of memory", path);
-		status = -1;
+	if (error) {
+		read_error_message(err, err_size, path ? path : given, error);
+		free(path);
+		return -1;
 	}
-	preference_free(pref);
+	reg->preference = calloc(1, sizeof(*reg->preference));
+	int status = reg->preference ? 0 : -1;
+	if (status)
+		snprintf(err, err_size, "%s: out of memory", path);
+	else
+		status = registry_prepend_services(reg, data, size, path, &lines,
+						   err, err_size);
+	if (status == 0) {
+		reg->preference->path = path;
+		reg->preference->crc32 = crc32_of(data, size);
+		reg->preference->lines = lines;
+		path = NULL;
+	}
+	free(path);
+	free(data);
 	return status;
 }
 
@@ -177,7 +223,9 @@ static int compile_registry(struct registry *reg, const char *name,
 	}
 	if (snapshot_build(reg, &out->image, &error) != 0) {
 		if (error.row >= 0)
-			snprintf(err, err_size, "%s:%ld:%ld: %s", name,
+			snprintf(err, err_size, "%s:%ld:%ld: %s",
+				 reg->rows[error.row].preferred
+				 ? reg->preference->path : name,
 				 reg->rows[error.row].line, reg->rows[error.row].column,
 				 error.message);
 		else
@@ -266,6 +314,20 @@ int compile_file(const char *path, const struct compile_options *options,
 	int status = compile_data(data, size, path, options, out, err, err_size);
 	free(data);
 	return status;
+}
+
+int compile_services_file(const char *path, struct compiled *out,
+			  char *err, size_t err_size)
+{
+	struct registry reg;
+
+	memset(out, 0, sizeof(*out));
+	memset(&reg, 0, sizeof(reg));
+	if (apply_preference(&reg, path, err, err_size) != 0) {
+		registry_free(&reg);
+		return -1;
+	}
+	return compile_registry(&reg, path, NULL, out, err, err_size);
 }
 
 void compiled_free(struct compiled *compiled)

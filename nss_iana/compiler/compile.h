@@ -36,7 +36,17 @@ int read_whole_file(const char *path, char **data, size_t *size);
  * or UTF-16 (with or without a byte-order mark).  NULL if neither. */
 const char *input_encoding_problem(const char *data, size_t size);
 
-/* The message for a read_whole_file error on `path`: "PATH: reason". */
+/* read_whole_file for a file that must be regular: anything else (a
+ * FIFO, a device, a socket: EINVAL; a directory: EISDIR) is refused
+ * before it is opened, so that reading never blocks. */
+int read_regular_file(const char *path, char **data, size_t *size);
+
+/* `path` made absolute against the working directory, symlinks kept;
+ * malloc'd, NULL if that failed. */
+char *absolute_path(const char *path);
+
+/* The message for a read_whole_file or read_regular_file error on `path`:
+ * "PATH: reason". */
 void read_error_message(char *err, size_t err_size, const char *path, int error);
 
 struct compiled {
@@ -47,8 +57,8 @@ struct compiled {
 
 /* What a compile may be asked on top of the registry itself. */
 struct compile_options {
-	/* A services(5) file whose lines decide the registry's ties
-	 * (prefer.h), recorded in the snapshot; NULL: pure registry order. */
+	/* A services(5) file whose lines answer before the registry's
+	 * (prefer.h), recorded in the snapshot; NULL: the registry alone. */
 	const char *prefer;
 };
 
@@ -66,6 +76,12 @@ int compile_file(const char *path, const struct compile_options *options,
 int compile_data(const char *data, size_t size, const char *name,
 		 const struct compile_options *options,
 		 struct compiled *out, char *err, size_t err_size);
+
+/* A snapshot of the services(5) file at `path` alone, read as
+ * `--prefer` reads it (prefer.h): what nss_files answers over that file,
+ * for `verify --against`.  Returns 0, or -1 with err set. */
+int compile_services_file(const char *path, struct compiled *out,
+			  char *err, size_t err_size);
 
 void compiled_free(struct compiled *compiled);
 

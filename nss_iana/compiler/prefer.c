@@ -1,423 +1,375 @@
 /*
- * prefer.c - the preference file and the order it gives, declared in
- * prefer.h.
- *
- * Plain code: it runs once per compile, over a few hundred lines and
- * about 12,000 entries.  Lines are kept sorted by port, so finding the
- * lines of an entry is a binary search; each listed entry then looks for
- * the first entry it shares a key with by a scan, which costs
- * listed x entries comparisons (about 3 million for Debian's
- * /etc/services against IANA's registry).
+ * prefer.c - a services(5) file read as nss_files reads it, its lines put
+ * before the registry's (prefer.h).
  */
 #include "compiler/prefer.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
 
-struct pref_line {
-	size_t first_name; /* index into names */
-	size_t name_count;
-	const char *proto;
+/* A run of bytes of the file and the column (from 1) where it starts. */
+struct span {
+	const char *bytes;
+	size_t length;
+	long column;
+};
+
+/* One line as nss_files parses it. */
+struct services_line {
+	struct span name;
+	struct span proto;
 	uint16_t port;
-	long line;
+	struct span aliases[NSSIANA_MAX_ALIASES + 1];
+	size_t alias_count;   /* at most NSSIANA_MAX_ALIASES + 1: one too many is an error */
+	struct span comment;  /* after '#', trimmed; may be empty */
+	long number;
 };
 
-struct preference {
-	char *text;         /* the file's bytes, cut into tokens in place */
-	struct pref_line *lines; /* sorted by port, then line */
+struct services_reader {
+	const char *path;
+	const char *line_start; /* of the line being read, for columns */
+	struct registry_row *rows; /* FILE's rows, in file order */
 	size_t count;
-	const char **names; /* each line's service name, then its aliases */
-	size_t name_total;
+	size_t capacity;
+	unsigned long servents; /* ports served: the registry's and FILE's */
+	uint32_t lines;
+	char *err;
+	size_t err_size;
 };
 
-static bool grow(void **array, size_t *capacity, size_t needed, size_t size)
+__attribute__((format(printf, 4, 5)))
+static int fail(struct services_reader *r, long line, long column,
+		const char *format, ...)
 {
-	if (needed <= *capacity)
-		return true;
-	size_t more = *capacity ? *capacity * 2 : 64;
-	while (more < needed)
-		more *= 2;
-	void *bigger = realloc(*array, more * size);
-	if (!bigger)
-		return false;
-	*array = bigger;
-	*capacity = more;
-	return true;
+	va_list args;
+	int used = snprintf(r->err, r->err_size, "%s:%ld:%ld: ", r->path, line, column);
+
+	if (used < 0 || (size_t)used >= r->err_size)
+		return -1;
+	va_start(args, format);
+	vsnprintf(r->err + used, r->err_size - (size_t)used, format, args);
+	va_end(args);
+	return -1;
 }
 
-static bool is_blank(char c)
+static int out_of_memory(struct services_reader *r)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+	snprintf(r->err, r->err_size, "%s: out of memory", r->path);
+	return -1;
 }
 
-/* Cuts the next blank-separated token out of *cursor (up to `end`). */
-static char *next_token(char **cursor, char *end)
+/* isspace() in the C locale, as nss_files splits its lines. */
+static bool c_space(char c)
 {
-	char *p = *cursor;
-	while (p < end && is_blank(*p))
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static const char *skip_space(const char *p, const char *end)
+{
+	while (p < end && c_space(*p))
 		p++;
-	if (p == end)
+	return p;
+}
+
+static struct span token_at(struct services_reader *r, const char *p,
+			    const char *end)
+{
+	const char *q = p;
+
+	while (q < end && !c_space(*q))
+		q++;
+	return (struct span){ p, (size_t)(q - p), (long)(p - r->line_start) + 1 };
+}
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/* strtoul(p, &end, 0) as nss_files calls it: a sign, then hexadecimal
+ * after "0x", octal after "0", else decimal.  Returns the end of the
+ * number, or NULL if there is none or its value (negated in its own type,
+ * as strtoul does; ULONG_MAX on overflow) does not fit in 32 bits: glibc
+ * 2.36 skips such a line.  The port is the low 16 bits (htons). */
+static const char *parse_port(const char *p, const char *end, uint16_t *port)
+{
+	static_assert(sizeof(unsigned long) == sizeof(unsigned long long),
+		      "strtoul's range is 64 bits here");
+	bool negative = false, overflow = false;
+	unsigned long long value = 0;
+	unsigned base = 10;
+
+	if (p < end && (*p == '+' || *p == '-'))
+		negative = *p++ == '-';
+	if (end - p >= 3 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+	    digit_value(p[2]) < 16) {
+		base = 16;
+		p += 2;
+	} else if (p < end && *p == '0') {
+		base = 8;
+	}
+	if (p == end || digit_value(*p) >= (int)base)
 		return NULL;
-	char *token = p;
-	while (p < end && !is_blank(*p))
-		p++;
-	if (p < end)
-		*p++ = '\0';
-	*cursor = p;
-	return token;
-}
-
-/* "PORT/PROTO" with PORT 0..65535 and PROTO not empty. */
-static bool parse_port_proto(char *token, uint16_t *port, const char **proto)
-{
-	unsigned long value = 0;
-	size_t digits = 0;
-	while (token[digits] >= '0' && token[digits] <= '9' && digits < 6)
-		value = value * 10 + (unsigned long)(token[digits++] - '0');
-	if (digits == 0 || value > 65535 || token[digits] != '/' ||
-	    token[digits + 1] == '\0')
-		return false;
+	for (; p < end && digit_value(*p) < (int)base; p++) {
+		unsigned digit = (unsigned)digit_value(*p);
+		if (value > (ULLONG_MAX - digit) / base)
+			overflow = true;
+		else
+			value = value * base + digit;
+	}
+	if (overflow)
+		value = ULLONG_MAX; /* strtoul's ERANGE result, whatever the sign */
+	else if (negative)
+		value = 0 - value;  /* strtoul negates in its own type */
+	if (value > 0xffffffffu)
+		return NULL;
 	*port = (uint16_t)value;
-	*proto = token + digits + 1;
-	return true;
+	return p;
 }
 
-static int by_port_then_line(const void *a, const void *b)
+static void trim_comment(struct span *comment)
 {
-	const struct pref_line *x = a, *y = b;
-	if (x->port != y->port)
-		return x->port < y->port ? -1 : 1;
-	return (x->line > y->line) - (x->line < y->line);
+	while (comment->length && c_space(comment->bytes[0])) {
+		comment->bytes++;
+		comment->length--;
+	}
+	while (comment->length && c_space(comment->bytes[comment->length - 1]))
+		comment->length--;
 }
 
-/* Adds the line [start, end) if it names a service; false if memory ran
- * out. */
-static bool add_line(struct preference *pref, char *start, char *end,
-		     long number, size_t *line_capacity, size_t *name_capacity)
+/* Parses [p, end) (a line without its '\n', cut at a NUL).  Returns 1 for
+ * a line nss_files serves, 0 for one it skips. */
+static int parse_line(struct services_reader *r, const char *p, const char *end,
+		      struct services_line *line)
 {
-	char *hash = memchr(start, '#', (size_t)(end - start));
-	if (hash)
+	p = skip_space(p, end);
+	if (p == end || *p == '#')
+		return 0;
+	const char *hash = memchr(p, '#', (size_t)(end - p));
+	line->comment = (struct span){ "", 0, 0 };
+	if (hash) {
+		line->comment = (struct span){ hash + 1, (size_t)(end - hash - 1), 0 };
+		trim_comment(&line->comment);
 		end = hash;
-	*end = '\0';
-	char *cursor = start;
-	char *name = next_token(&cursor, end);
-	char *port_proto = name ? next_token(&cursor, end) : NULL;
-	struct pref_line line = { pref->name_total, 0, NULL, 0, number };
-	if (!port_proto || !parse_port_proto(port_proto, &line.port, &line.proto))
-		return true;
-	for (char *token = name; token; token = next_token(&cursor, end)) {
-		if (!grow((void **)&pref->names, name_capacity,
-			  pref->name_total + 1, sizeof(*pref->names)))
-			return false;
-		pref->names[pref->name_total++] = token;
-		line.name_count++;
 	}
-	if (!grow((void **)&pref->lines, line_capacity, pref->count + 1,
-		  sizeof(*pref->lines)))
-		return false;
-	pref->lines[pref->count++] = line;
-	return true;
+	line->name = token_at(r, p, end);
+	p = skip_space(line->name.bytes + line->name.length, end);
+	const char *after = parse_port(p, end, &line->port);
+	if (!after)
+		return 0;
+	if (after < end && *after == '/')
+		while (after < end && *after == '/')
+			after++; /* nss_files swallows every '/' */
+	else if (after < end)
+		return 0;
+	line->proto = token_at(r, after, end);
+	p = skip_space(after + line->proto.length, end);
+	line->alias_count = 0;
+	while (p < end && line->alias_count <= NSSIANA_MAX_ALIASES) {
+		line->aliases[line->alias_count++] = token_at(r, p, end);
+		p = skip_space(p + line->aliases[line->alias_count - 1].length, end);
+	}
+	return 1;
 }
 
-struct preference *preference_parse(const char *data, size_t size)
+/* ---- checks: what the snapshot can hold ---------------------------------- */
+
+static int check_token(struct services_reader *r, const struct services_line *line,
+		       const struct span *token, const char *what)
 {
-	struct preference *pref = calloc(1, sizeof(*pref));
-	if (!pref || !(pref->text = malloc(size + 1))) {
-		free(pref);
-		return NULL;
+	char copy[NSSIANA_MAX_ANSWER_BYTES + 1];
+
+	if (token->length == 0)
+		return fail(r, line->number, token->column,
+			    "no %s after the port: nss_files would serve the line "
+			    "with an empty %s, which a snapshot cannot hold", what, what);
+	if (token->length > NSSIANA_MAX_ANSWER_BYTES)
+		return fail(r, line->number, token->column,
+			    "the %s is longer than %d bytes", what,
+			    NSSIANA_MAX_ANSWER_BYTES);
+	memcpy(copy, token->bytes, token->length);
+	copy[token->length] = '\0';
+	if (!text_is_services_token(copy))
+		return fail(r, line->number, token->column,
+			    "the %s is not valid UTF-8 or holds a control character "
+			    "or an invisible one", what);
+	return 0;
+}
+
+static int check_line(struct services_reader *r, const struct services_line *line)
+{
+	if (check_token(r, line, &line->name, "service name") ||
+	    check_token(r, line, &line->proto, "protocol"))
+		return -1;
+	if (line->alias_count > NSSIANA_MAX_ALIASES)
+		return fail(r, line->number, line->aliases[NSSIANA_MAX_ALIASES].column,
+			    "more than %d aliases", NSSIANA_MAX_ALIASES);
+	size_t answer = registry_entry_answer_bytes(line->name.length, line->proto.length);
+	for (size_t i = 0; i < line->alias_count; i++) {
+		if (check_token(r, line, &line->aliases[i], "alias"))
+			return -1;
+		answer += registry_alias_answer_bytes(line->aliases[i].length);
 	}
-	memcpy(pref->text, data, size);
-	pref->text[size] = '\0';
-	size_t line_capacity = 0, name_capacity = 0;
-	char *end = pref->text + size;
-	long number = 1;
-	for (char *start = pref->text; start < end; number++) {
-		char *newline = memchr(start, '\n', (size_t)(end - start));
-		char *line_end = newline ? newline : end;
-		if (!add_line(pref, start, line_end, number, &line_capacity,
-			      &name_capacity)) {
-			preference_free(pref);
+	if (answer > NSSIANA_MAX_ANSWER_BYTES)
+		return fail(r, line->number, line->name.column,
+			    "the line would need more than %d bytes to answer "
+			    "(its name, protocol and aliases)", NSSIANA_MAX_ANSWER_BYTES);
+	if (++r->servents > NSSIANA_MAX_SERVENTS)
+		return fail(r, line->number, line->name.column,
+			    "more than %u ports served in all, with the registry's",
+			    NSSIANA_MAX_SERVENTS);
+	return 0;
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+static char *put(char **at, const char *bytes, size_t length)
+{
+	char *copy = *at;
+
+	memcpy(copy, bytes, length);
+	copy[length] = '\0';
+	*at += length + 1;
+	return copy;
+}
+
+static struct registry_row *new_row(struct services_reader *r)
+{
+	if (r->count == r->capacity) {
+		size_t capacity = r->capacity ? r->capacity * 2 : 256;
+		struct registry_row *rows = realloc(r->rows, capacity * sizeof(*rows));
+		if (!rows)
 			return NULL;
-		}
+		r->rows = rows;
+		r->capacity = capacity;
+	}
+	struct registry_row *row = &r->rows[r->count];
+	memset(row, 0, sizeof(*row));
+	return row;
+}
+
+/* A row of FILE: `name`, the line's protocol, and the metadata (see
+ * prefer.h) in one allocation, as registry.h lays rows out. */
+static int add_row(struct services_reader *r, const struct services_line *line,
+		   const struct span *name, const struct span *description,
+		   long alias_of)
+{
+	char note[32] = "";
+	if (alias_of < 0)
+		snprintf(note, sizeof(note), PREFER_LINE_NOTE, line->number);
+	size_t size = name->length + 1 + line->proto.length + 1 +
+		      description->length + 1 + strlen(note) + 1 +
+		      (NSSIANA_META_FIELDS - 2);
+	struct registry_row *row = new_row(r);
+	char *at = row ? malloc(size) : NULL;
+	if (!at)
+		return out_of_memory(r);
+	row->name = put(&at, name->bytes, name->length);
+	row->proto = put(&at, line->proto.bytes, line->proto.length);
+	for (int field = 0; field < NSSIANA_META_FIELDS; field++) {
+		if (field == NSSIANA_META_DESCRIPTION)
+			row->meta[field] = put(&at, description->bytes, description->length);
+		else if (field == NSSIANA_META_ASSIGNMENT_NOTES)
+			row->meta[field] = put(&at, note, strlen(note));
+		else
+			row->meta[field] = put(&at, "", 0);
+	}
+	row->port_first = row->port_last = line->port;
+	row->line = line->number;
+	row->column = name->column;
+	row->alias_of = alias_of;
+	row->preferred = true;
+	r->count++;
+	return 0;
+}
+
+static int add_line(struct services_reader *r, const struct services_line *line)
+{
+	static const struct span none = { "", 0, 0 };
+	long entry = (long)r->count;
+
+	if (check_line(r, line) || add_row(r, line, &line->name, &line->comment, -1))
+		return -1;
+	for (size_t i = 0; i < line->alias_count; i++)
+		if (add_row(r, line, &line->aliases[i], &none, entry))
+			return -1;
+	r->lines++;
+	return 0;
+}
+
+static int read_lines(struct services_reader *r, const char *data, size_t size)
+{
+	const char *end = data + size;
+	long number = 1;
+
+	for (const char *start = data; start < end; number++) {
+		const char *newline = memchr(start, '\n', (size_t)(end - start));
+		const char *line_end = newline ? newline : end;
+		const char *nul = memchr(start, '\0', (size_t)(line_end - start));
+		struct services_line line = { .number = number };
+		r->line_start = start;
+		if (parse_line(r, start, nul ? nul : line_end, &line) &&
+		    add_line(r, &line) != 0)
+			return -1;
 		start = line_end + 1;
 	}
-	if (pref->count)
-		qsort(pref->lines, pref->count, sizeof(*pref->lines),
-		      by_port_then_line);
-	return pref;
-}
-
-void preference_free(struct preference *pref)
-{
-	if (!pref)
-		return;
-	free(pref->text);
-	free(pref->lines);
-	free(pref->names);
-	free(pref);
-}
-
-size_t preference_line_count(const struct preference *pref)
-{
-	return pref->count;
-}
-
-/* ---- matching ------------------------------------------------------------ */
-
-static bool item_has_name(const struct prefer_item *item, const char *name)
-{
-	if (text_ascii_equal_fold(item->name, name))
-		return true;
-	for (size_t i = 0; i < item->alias_count; i++)
-		if (text_ascii_equal_fold(item->aliases[i], name))
-			return true;
-	return false;
-}
-
-static bool line_lists(const struct preference *pref,
-		       const struct pref_line *line,
-		       const struct prefer_item *item)
-{
-	if (!text_ascii_equal_fold(line->proto, item->proto))
-		return false;
-	for (size_t i = 0; i < line->name_count; i++)
-		if (item_has_name(item, pref->names[line->first_name + i]))
-			return true;
-	return false;
-}
-
-long preference_rank(const struct preference *pref,
-		     const struct prefer_item *item)
-{
-	size_t low = 0, high = pref->count;
-	while (low < high) { /* the first line with port >= port_first */
-		size_t middle = low + (high - low) / 2;
-		if (pref->lines[middle].port < item->port_first)
-			low = middle + 1;
-		else
-			high = middle;
-	}
-	long rank = 0;
-	for (size_t i = low; i < pref->count && pref->lines[i].port <= item->port_last; i++)
-		if ((rank == 0 || pref->lines[i].line < rank) &&
-		    line_lists(pref, &pref->lines[i], item))
-			rank = pref->lines[i].line;
-	return rank;
-}
-
-static bool share_a_key(const struct prefer_item *a, const struct prefer_item *b)
-{
-	if (!text_ascii_equal_fold(a->proto, b->proto))
-		return false;
-	if (a->port_first <= b->port_last && b->port_first <= a->port_last)
-		return true;
-	if (item_has_name(b, a->name))
-		return true;
-	for (size_t i = 0; i < a->alias_count; i++)
-		if (item_has_name(b, a->aliases[i]))
-			return true;
-	return false;
-}
-
-struct sort_key {
-	size_t anchor; /* the position it goes just before */
-	long rank;     /* its line in the file; LONG_MAX when not listed */
-	size_t index;
-};
-
-static int by_sort_key(const void *a, const void *b)
-{
-	const struct sort_key *x = a, *y = b;
-	if (x->anchor != y->anchor)
-		return x->anchor < y->anchor ? -1 : 1;
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	return (x->index > y->index) - (x->index < y->index);
-}
-
-/* Listed items that share a key go to the same place, the earliest of
- * their places, so that the file's order alone decides between them. */
-static int join_competing_listed(const struct prefer_item *items,
-				 struct sort_key *keys, size_t count)
-{
-	size_t listed = 0;
-	for (size_t i = 0; i < count; i++)
-		listed += keys[i].rank != LONG_MAX;
-	size_t *which = malloc((listed ? listed : 1) * sizeof(*which));
-	if (!which)
-		return -1;
-	listed = 0;
-	for (size_t i = 0; i < count; i++)
-		if (keys[i].rank != LONG_MAX)
-			which[listed++] = i;
-	/* A fixed point: anchors only decrease, so it ends. */
-	for (bool changed = true; changed;) {
-		changed = false;
-		for (size_t a = 0; a < listed; a++) {
-			for (size_t b = a + 1; b < listed; b++) {
-				struct sort_key *x = &keys[which[a]], *y = &keys[which[b]];
-				if (x->anchor == y->anchor ||
-				    !share_a_key(&items[which[a]], &items[which[b]]))
-					continue;
-				x->anchor = y->anchor = x->anchor < y->anchor
-							? x->anchor : y->anchor;
-				changed = true;
-			}
-		}
-	}
-	free(which);
 	return 0;
 }
 
-int preference_order(const struct preference *pref,
-		     const struct prefer_item *items, size_t count,
-		     size_t *order, size_t *moved)
+/* reg's rows after FILE's: their alias targets move with them. */
+static int join_rows(struct services_reader *r, struct registry *reg)
 {
-	struct sort_key *keys = malloc((count ? count : 1) * sizeof(*keys));
-	if (!keys)
-		return -1;
-	for (size_t i = 0; i < count; i++) {
-		long rank = preference_rank(pref, &items[i]);
-		keys[i] = (struct sort_key){ i, rank ? rank : LONG_MAX, i };
-		if (!rank)
-			continue;
-		for (size_t j = 0; j < i; j++) {
-			if (share_a_key(&items[i], &items[j])) {
-				keys[i].anchor = j;
-				break;
-			}
-		}
-	}
-	if (join_competing_listed(items, keys, count) != 0) {
-		free(keys);
-		return -1;
-	}
-	qsort(keys, count, sizeof(*keys), by_sort_key);
-	for (size_t i = 0; i < count; i++)
-		order[i] = keys[i].index;
-	/* An item moved ahead if one that came before it now comes after
-	 * it: its index is above the smallest index after it. */
-	*moved = 0;
-	size_t smallest_after = SIZE_MAX;
-	for (size_t i = count; i-- > 0;) {
-		*moved += order[i] > smallest_after;
-		if (order[i] < smallest_after)
-			smallest_after = order[i];
-	}
-	free(keys);
-	return 0;
-}
+	size_t total = r->count + reg->count;
+	struct registry_row *rows = malloc((total + 1) * sizeof(*rows));
 
-/* ---- the registry's rows in the preferred order -------------------------- */
-
-/* Per entry (row not an alias): its alias rows' names, for the items. */
-struct alias_names {
-	const char **names; /* grouped by entry, in row order */
-	size_t *rows;       /* the same alias rows' indexes */
-	size_t *start;      /* per row: where its entry's names start */
-	size_t *count;      /* per row: how many */
-};
-
-static int collect_alias_names(const struct registry *reg, struct alias_names *a)
-{
-	a->names = malloc((reg->count + 1) * sizeof(*a->names));
-	a->rows = malloc((reg->count + 1) * sizeof(*a->rows));
-	a->start = calloc(reg->count + 1, sizeof(*a->start));
-	a->count = calloc(reg->count + 1, sizeof(*a->count));
-	if (!a->names || !a->rows || !a->start || !a->count)
-		return -1;
-	for (size_t r = 0; r < reg->count; r++)
-		if (reg->rows[r].alias_of >= 0)
-			a->count[reg->rows[r].alias_of]++;
-	for (size_t r = 1; r <= reg->count; r++)
-		a->start[r] = a->start[r - 1] + a->count[r - 1];
-	size_t *filled = calloc(reg->count + 1, sizeof(*filled));
-	if (!filled)
-		return -1;
-	for (size_t r = 0; r < reg->count; r++) {
-		long target = reg->rows[r].alias_of;
-		if (target >= 0) {
-			size_t at = a->start[target] + filled[target]++;
-			a->names[at] = reg->rows[r].name;
-			a->rows[at] = r;
-		}
+	if (!rows)
+		return out_of_memory(r);
+	if (r->count)
+		memcpy(rows, r->rows, r->count * sizeof(*rows));
+	for (size_t i = 0; i < reg->count; i++) {
+		rows[r->count + i] = reg->rows[i];
+		if (rows[r->count + i].alias_of >= 0)
+			rows[r->count + i].alias_of += (long)r->count;
 	}
-	free(filled);
-	return 0;
-}
-
-static void free_alias_names(struct alias_names *a)
-{
-	free(a->names);
-	free(a->rows);
-	free(a->start);
-	free(a->count);
-}
-
-/* Rewrites reg->rows: the entries in `order` (indexes into `entry_rows`),
- * each followed by its alias rows in their registry order. */
-static int reorder_rows(struct registry *reg, const struct alias_names *a,
-			const size_t *entry_rows, const size_t *order,
-			size_t entries)
-{
-	struct registry_row *rows = malloc((reg->count + 1) * sizeof(*rows));
-	size_t *new_index = malloc((reg->count + 1) * sizeof(*new_index));
-	if (!rows || !new_index) {
-		free(rows);
-		free(new_index);
-		return -1;
-	}
-	size_t next = 0;
-	for (size_t k = 0; k < entries; k++) {
-		size_t row = entry_rows[order[k]];
-		new_index[row] = next;
-		rows[next++] = reg->rows[row];
-		for (size_t i = 0; i < a->count[row]; i++)
-			rows[next++] = reg->rows[a->rows[a->start[row] + i]];
-	}
-	for (size_t r = 0; r < next; r++)
-		if (rows[r].alias_of >= 0)
-			rows[r].alias_of = (long)new_index[rows[r].alias_of];
 	free(reg->rows);
+	free(r->rows);
 	reg->rows = rows;
-	free(new_index);
+	reg->count = total;
+	r->rows = NULL;
+	r->count = 0;
 	return 0;
 }
 
-int registry_prefer(struct registry *reg, const struct preference *pref,
-		    uint32_t *moved)
+int registry_prepend_services(struct registry *reg, const char *data,
+			      size_t size, const char *path, uint32_t *lines,
+			      char *err, size_t err_size)
 {
-	struct alias_names a = { 0 };
-	size_t *entry_rows = malloc((reg->count + 1) * sizeof(*entry_rows));
-	struct prefer_item *items = malloc((reg->count + 1) * sizeof(*items));
-	size_t *order = malloc((reg->count + 1) * sizeof(*order));
-	size_t entries = 0, moved_count = 0;
-	int status = -1;
+	struct services_reader r = { .path = path, .err = err, .err_size = err_size };
+	int status;
 
-	if (!entry_rows || !items || !order || collect_alias_names(reg, &a) != 0)
-		goto out;
-	for (size_t r = 0; r < reg->count; r++) {
-		const struct registry_row *row = &reg->rows[r];
-		if (row->alias_of >= 0)
-			continue;
-		entry_rows[entries] = r;
-		items[entries++] = (struct prefer_item){
-			row->name, a.names + a.start[r], a.count[r], row->proto,
-			row->port_first, row->port_last,
-		};
-	}
-	if (preference_order(pref, items, entries, order, &moved_count) != 0)
-		goto out;
-	*moved = (uint32_t)moved_count;
-	status = moved_count ? reorder_rows(reg, &a, entry_rows, order, entries) : 0;
-out:
-	free_alias_names(&a);
-	free(entry_rows);
-	free(items);
-	free(order);
+	for (size_t i = 0; i < reg->count; i++)
+		if (reg->rows[i].alias_of < 0)
+			r.servents += (unsigned long)reg->rows[i].port_last -
+				      reg->rows[i].port_first + 1;
+	status = read_lines(&r, data, size);
+	if (status == 0)
+		status = join_rows(&r, reg);
+	if (status == 0)
+		*lines = r.lines;
+	for (size_t i = 0; i < r.count; i++)
+		free(r.rows[i].name);
+	free(r.rows);
 	return status;
 }

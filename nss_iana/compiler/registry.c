@@ -330,6 +330,7 @@ static int add_serving_row(struct loader *loader, uint16_t first, uint16_t last)
 	row->line = name->line;
 	row->column = name->column;
 	row->alias_of = -1;
+	row->preferred = false;
 	if (first != last)
 		reg->stats.ranges++;
 	reg->count++;
@@ -491,15 +492,15 @@ static int resolve_aliases(struct loader *loader)
  * MAX_ANSWER_BYTES): the worst alignment, the alias pointer array with its
  * NULL, and the strings with their NULs.  An entry starts at the first
  * amount, each alias adds the second. */
-static size_t entry_answer_bytes(const struct registry_row *row)
+size_t registry_entry_answer_bytes(size_t name_length, size_t proto_length)
 {
-	return sizeof(char *) - 1 + sizeof(char *) + strlen(row->name) + 1 +
-	       strlen(row->proto) + 1;
+	return sizeof(char *) - 1 + sizeof(char *) + name_length + 1 +
+	       proto_length + 1;
 }
 
-static size_t alias_answer_bytes(const struct registry_row *row)
+size_t registry_alias_answer_bytes(size_t name_length)
 {
-	return sizeof(char *) + strlen(row->name) + 1;
+	return sizeof(char *) + name_length + 1;
 }
 
 /* Counts, in registry order, what each row adds to its entry and to the
@@ -518,10 +519,11 @@ static int check_limits(struct loader *loader)
 		const struct registry_row *row = &reg->rows[i];
 		size_t entry = row->alias_of < 0 ? i : (size_t)row->alias_of;
 		if (row->alias_of < 0) {
-			answer[entry] += entry_answer_bytes(row);
+			answer[entry] += registry_entry_answer_bytes(strlen(row->name),
+								     strlen(row->proto));
 			servents += (unsigned long)row->port_last - row->port_first + 1;
 		} else {
-			answer[entry] += alias_answer_bytes(row);
+			answer[entry] += registry_alias_answer_bytes(strlen(row->name));
 			aliases[entry]++;
 		}
 		if (aliases[entry] > NSSIANA_MAX_ALIASES)

@@ -36,6 +36,7 @@
 #ifndef NSS_IANA_REGISTRY_H
 #define NSS_IANA_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,7 @@ struct registry_row {
 	long line;     /* where the row's name starts in the input */
 	long column;
 	long alias_of; /* -1, or the index in rows of the row it aliases */
+	bool preferred; /* a line of the preference file (prefer.h) */
 };
 
 struct registry_stats {
@@ -80,13 +82,12 @@ struct registry_contact {
 	long column;
 };
 
-/* The services(5) file that decided ties (prefer.h), as the snapshot
- * records it. */
+/* The services(5) file whose lines answer before the registry's
+ * (prefer.h), as the snapshot records it. */
 struct registry_preference {
-	char *path;    /* as named on the command line */
+	char *path;    /* absolute, as the compiler resolved it */
 	uint32_t crc32; /* of the file's bytes */
-	uint32_t lines; /* lines naming a service on a port */
-	uint32_t moved; /* entries moved ahead of the first they tie with */
+	uint32_t lines; /* lines that became entries */
 };
 
 struct registry {
@@ -115,5 +116,11 @@ int registry_take_contacts(struct registry *reg, struct record_person *people,
 			   size_t count);
 
 void registry_free(struct registry *reg);
+
+/* What an answer takes in the caller's buffer, at most (snapshot_format.h,
+ * MAX_ANSWER_BYTES): an entry with a name and protocol of these lengths,
+ * and what each alias adds. */
+size_t registry_entry_answer_bytes(size_t name_length, size_t proto_length);
+size_t registry_alias_answer_bytes(size_t name_length);
 
 #endif

@@ -121,6 +121,7 @@ static void fill_entries(struct builder *b)
 		b->entries[e].alias_first = alias_first;
 		b->entries[e].port_first = row->port_first;
 		b->entries[e].port_last = row->port_last;
+		b->entries[e].flags = row->preferred ? NSSIANA_ENTRY_PREFERRED : 0;
 		alias_first += b->entries[e].alias_count;
 	}
 }
@@ -171,7 +172,7 @@ static void list_optional_items(struct builder *b)
 		add_string(b, reg->preference->path, &b->preference.path, no_row);
 		b->preference.crc32 = reg->preference->crc32;
 		b->preference.lines = reg->preference->lines;
-		b->preference.moved = reg->preference->moved;
+		b->preference.entries = reg->preference->lines;
 	}
 }
 

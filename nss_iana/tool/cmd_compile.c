@@ -57,7 +57,7 @@ static void print_summary(FILE *out, const char *output,
 	if (tool_preference(snap, &pref)) {
 		fputs("; ", out);
 		tool_print_string(out, pref.path);
-		fprintf(out, " moved %u entries ahead", (unsigned)pref.moved);
+		fprintf(out, " first: %u lines", (unsigned)pref.entries);
 	}
 	putc('\n', out);
 }

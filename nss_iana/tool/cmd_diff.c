@@ -49,6 +49,12 @@ static int compare_keys(const void *pa, const void *pb)
 		c = a->entry->port_first < b->entry->port_first ? -1 : 1;
 	if (c == 0 && a->entry->port_last != b->entry->port_last)
 		c = a->entry->port_last < b->entry->port_last ? -1 : 1;
+	/* A preference file's line pairs with its like, a registry entry
+	 * with the registry's. */
+	unsigned fa = a->entry->flags & NSSIANA_ENTRY_PREFERRED;
+	unsigned fb = b->entry->flags & NSSIANA_ENTRY_PREFERRED;
+	if (c == 0 && fa != fb)
+		c = fa < fb ? -1 : 1;
 	if (c == 0 && a->index != b->index) /* duplicates pair in order */
 		c = a->index < b->index ? -1 : 1;
 	return c;
@@ -149,6 +155,8 @@ static void print_key(FILE *out, const char *verb, const struct diff_key *k)
 	tool_format_ports(ports, sizeof(ports), k->entry->port_first,
 			  k->entry->port_last);
 	fprintf(out, "%-8s %s %s/%s", verb, k->name, ports, k->proto);
+	if (k->entry->flags & NSSIANA_ENTRY_PREFERRED)
+		fputs(" (preference file)", out);
 }
 
 /* Bits 0..8 are metadata fields; this one is the alias list. */
@@ -176,6 +184,10 @@ static unsigned differing_fields(const struct snapshot *sa,
 {
 	unsigned fields = 0;
 	same_meta(sa, a->meta, sb, b->meta, exact, &fields);
+	/* A preference file's line keeps its answer when lines above it
+	 * come or go: its line number (the notes) is not a change. */
+	if (a->flags & b->flags & NSSIANA_ENTRY_PREFERRED)
+		fields &= ~(1u << NSSIANA_META_ASSIGNMENT_NOTES);
 	if (!same_aliases(sa, a, sb, b, exact))
 		fields |= ALIASES_CHANGED;
 	return fields;

@@ -30,7 +30,9 @@ static const char show_help[] =
 	"\n"
 	"      --db=FILE  the snapshot to read (default: $NSS_IANA_DB, else\n"
 	"                 " NSS_IANA_DEFAULT_DB ")\n"
-	"      --json     print a JSON array of entries instead of a table\n"
+	"      --json     print a JSON array of entries instead of a table (an\n"
+	"                 entry from the preference file has \"preference_file\",\n"
+	"                 and its line in \"notes\")\n"
 	"      --contact  ID is a contact's ID, as in [IETF_Chair]\n"
 	"      --help     display this help and exit\n"
 	"\n"
@@ -320,25 +322,44 @@ static void print_details(const struct snapshot *snap,
 		print_aliases_inline(e);
 		putchar('\n');
 	}
+	struct tool_preference pref;
+	bool preferred = (e->entry->flags & NSSIANA_ENTRY_PREFERRED) &&
+			 tool_preference(snap, &pref);
 	for (int f = 0; f < NSSIANA_META_FIELDS; f++) {
 		if (!e->meta[f][0])
 			continue;
+		if (preferred && f == NSSIANA_META_ASSIGNMENT_NOTES) {
+			/* A line of the preference file: its notes say which. */
+			printf("  %-*s", LABEL_WIDTH, "From");
+			tool_print_string(stdout, pref.path);
+			fputs(", ", stdout);
+			tool_print_string(stdout, e->meta[f]);
+			putchar('\n');
+			continue;
+		}
 		printf("  %-*s", LABEL_WIDTH, tool_meta_labels[f]);
 		if (!is_people_field(f) || !print_people(snap, e->meta[f]))
 			print_value_lines(e->meta[f], LABEL_WIDTH + 2);
 	}
 }
 
-/* Entries are listed in snapshot order: say when that is not pure
- * registry order. */
-static void print_preference(const struct snapshot *snap)
+/* The answers of the query, for each protocol of the entries listed,
+ * and why: the preference file's line or the registry's entry. */
+static void print_answers(const struct snapshot *snap,
+			  const struct show_query *query,
+			  const struct tool_entry_view *views, size_t count)
 {
-	struct tool_preference pref;
-	if (!tool_preference(snap, &pref))
-		return;
-	fputs("\nTies ordered by the preference file ", stdout);
-	tool_print_string(stdout, pref.path);
-	printf(" (CRC-32 %08x).\n", (unsigned)pref.crc32);
+	const char *protos[NSSIANA_MAX_PROTOCOLS];
+	size_t proto_count = 0;
+	for (size_t i = 0; i < count; i++) {
+		size_t p = 0;
+		while (p < proto_count && strcmp(protos[p], views[i].proto))
+			p++;
+		if (p == proto_count && proto_count < NSSIANA_MAX_PROTOCOLS)
+			protos[proto_count++] = views[i].proto;
+	}
+	tool_explain_answers(snap, query->by_port ? NULL : query->name,
+			     query->port, query->proto, protos, proto_count);
 }
 
 /* The registry's own date and the newest record's, each named for what it
@@ -401,6 +422,14 @@ static void print_json(const struct snapshot *snap,
 		tool_json_string(stdout, e->proto);
 		print_json_aliases(snap, e);
 		print_json_meta_people(snap, e->meta, "    ");
+		struct tool_preference pref;
+		if ((e->entry->flags & NSSIANA_ENTRY_PREFERRED) &&
+		    tool_preference(snap, &pref)) {
+			/* A line of the preference file: which file, which line
+			 * (its notes). */
+			fputs(",\n    \"preference_file\": ", stdout);
+			tool_json_string(stdout, pref.path);
+		}
 		fputs("\n  }", stdout);
 	}
 	fputs(count ? "\n]\n" : "]\n", stdout);
@@ -409,6 +438,7 @@ static void print_json(const struct snapshot *snap,
 /* Every entry is checked (tool_entry_view) before anything is printed,
  * so a corrupt snapshot gives an error and no half output. */
 static int show_matches(const struct snapshot *snap,
+			const struct show_query *query,
 			const struct show_match_list *list, bool json,
 			const char *db)
 {
@@ -431,7 +461,7 @@ static int show_matches(const struct snapshot *snap,
 		print_table(views, list->count);
 		for (size_t i = 0; i < list->count; i++)
 			print_details(snap, &views[i]);
-		print_preference(snap);
+		print_answers(snap, query, views, list->count);
 		print_dates(snap);
 	}
 	free(views);
@@ -640,7 +670,7 @@ static int show(const char *db, const char *arg, bool json)
 	if (list.count == 0)
 		tool_error("%s: no entry for %s", db, arg);
 	else
-		status = show_matches(&ts.snap, &list, json, db);
+		status = show_matches(&ts.snap, &query, &list, json, db);
 out:
 	free(name_copy);
 	free(list.indexes);

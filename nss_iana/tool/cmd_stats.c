@@ -48,11 +48,10 @@ static void print_optional_sections(const struct snapshot *snap)
 	if (tool_preference(snap, &pref)) {
 		printf("%-20s", "Preference file");
 		tool_print_string(stdout, pref.path);
-		printf(" (CRC-32 %08x, %u lines, %u entries moved ahead)\n",
-		       (unsigned)pref.crc32, (unsigned)pref.lines,
-		       (unsigned)pref.moved);
+		printf(" (CRC-32 %08x, %u lines, answering before the registry)\n",
+		       (unsigned)pref.crc32, (unsigned)pref.entries);
 	} else
-		printf("%-20s%s\n", "Preference file", "none (registry order)");
+		printf("%-20s%s\n", "Preference file", "none (the registry alone)");
 }
 
 static void print_stats(const char *path, const struct snapshot *snap)

@@ -23,7 +23,8 @@
 #include "tool/tool.h"
 
 static const char update_help[] =
-	"Usage: nss-iana update [--db FILE] [--url URL | --file FILE] [--force]\n"
+	"Usage: nss-iana update [--db FILE] [--url URL | --file FILE | --rebuild]\n"
+	"                       [--force]\n"
 	"                       [--export-services=PATH]\n"
 	"                       [--prefer FILE | --no-prefer]\n"
 	"Fetch IANA's registry, check and compile it, print what changed\n"
@@ -37,15 +38,21 @@ static const char update_help[] =
 	"                    the only one with contacts:\n"
 	"                    " TOOL_IANA_URL ")\n"
 	"      --file=FILE   use a registry file (XML or CSV) already on disk\n"
+	"      --rebuild     compile again the registry the installed snapshot\n"
+	"                    was built from, kept beside it in FILE.registry,\n"
+	"                    with no download: for a preference file that\n"
+	"                    changed (the package's dpkg trigger and\n"
+	"                    nss-iana-rebuild.path run this)\n"
 	"      --export-services=PATH  after every successful update, also\n"
 	"                    write a services(5) file to PATH, atomically, for\n"
 	"                    programs that read it instead of asking NSS; an\n"
 	"                    empty PATH writes none\n"
-	"      --prefer=FILE a services(5) file deciding the registry's ties, as\n"
-	"                    for compile (default: the one the installed\n"
-	"                    snapshot was compiled with, if it still exists;\n"
-	"                    make install and the package use /etc/services)\n"
-	"      --no-prefer   pure registry order\n"
+	"      --prefer=FILE a services(5) file whose lines answer before the\n"
+	"                    registry's, as for compile (default: the one the\n"
+	"                    installed snapshot records; make install and the\n"
+	"                    package use /etc/services).  If it cannot be read,\n"
+	"                    the installed snapshot is kept and update fails\n"
+	"      --no-prefer   the registry alone\n"
 	"      --force       install even if the new registry has under 90% or\n"
 	"                    over twice the installed entries, or on a first\n"
 	"                    install fewer than 10,000 ($NSS_IANA_UPDATE_MIN_ENTRIES);\n"
@@ -61,6 +68,7 @@ static const char update_help[] =
 	"A failed download, an HTML page, a truncated file, a registry that\n"
 	"does not compile or an entry count far from the installed one leaves\n"
 	"the installed snapshot untouched.\n"
+	"Every update that compiles a registry keeps it in FILE.registry.\n"
 	"Exit status: 0 installed or already up to date, 1 failure, 2 usage.\n";
 
 struct update_options {
@@ -70,6 +78,8 @@ struct update_options {
 	struct tool_output db_target; /* db resolved: a symlink's target */
 	const char *url;
 	const char *file;
+	bool rebuild; /* --rebuild: the kept registry, no download */
+	char *prefer_absolute; /* --prefer made absolute, malloc'd */
 	const char *export_services; /* NULL or "": none */
 	struct tool_output export_target;
 	bool force;
@@ -309,7 +319,8 @@ static int export_services(const struct update_options *opt,
 		return 0;
 	char err[512], *text;
 	size_t size;
-	if (tool_export_services(snap, opt->db, &text, &size) != 0)
+	/* Its readers bypass NSS: Go keeps the last line of a name. */
+	if (tool_export_services(snap, opt->db, true, &text, &size) != 0)
 		return -1;
 	int rc = tool_output_write(&opt->export_target, text, size, err,
 				   sizeof(err));
@@ -374,6 +385,8 @@ static int install(const struct update_options *opt,
 	       date_or_undated(new_snap), new_snap->entry_count,
 	       new_snap->alias_count);
 	save_validators(opt, new_snap, fetched);
+	if (opt->rebuild && installed)
+		tool_fetch_state_carry(opt->db_target.path, &installed->snap, new_snap);
 	invalidate_nscd();
 	return export_services(opt, new_snap) == 0 ? TOOL_EXIT_OK
 						   : TOOL_EXIT_FAILURE;
@@ -434,6 +447,28 @@ static int check_distinct_targets(const struct update_options *opt)
 	return 0;
 }
 
+/* The registry the installed snapshot is compiled from, kept beside it
+ * for --rebuild: DB.registry. */
+static void kept_registry_path(const struct update_options *opt, char *path,
+			       size_t size)
+{
+	snprintf(path, size, "%s.registry", opt->db_target.path);
+}
+
+/* Keeps `data` as the installed snapshot's registry; a failure is said
+ * and otherwise ignored: the snapshot is installed, only a later
+ * --rebuild would miss it. */
+static void keep_registry(const struct update_options *opt, const char *data,
+			  size_t size)
+{
+	char path[4200];
+	kept_registry_path(opt, path, sizeof(path));
+	int error = tool_write_file_atomic(path, data, size);
+	if (error)
+		tool_error("update: cannot keep the registry in %s for a later "
+			   "--rebuild: %s", path, strerror(error));
+}
+
 /* Compiles `data` and installs it; `fetched` is NULL for --file. */
 static int compile_and_install(const struct update_options *opt,
 			       const char *data, size_t size,
@@ -454,22 +489,34 @@ static int compile_and_install(const struct update_options *opt,
 	}
 	int status = install(opt, &fresh, installed, fetched);
 	tool_snapshot_close(&fresh);
+	if (status == TOOL_EXIT_OK && !opt->rebuild)
+		keep_registry(opt, data, size);
 	return status;
 }
 
 static int update_from_file(const struct update_options *opt,
 			    const struct tool_snapshot *installed)
 {
-	char *data = NULL;
+	char *data = NULL, kept[4200];
 	size_t size = 0;
-	int rc = read_whole_file(opt->file, &data, &size);
+	const char *path = opt->file;
+	if (opt->rebuild) {
+		kept_registry_path(opt, kept, sizeof(kept));
+		path = kept;
+	}
+	int rc = read_whole_file(path, &data, &size);
 	if (rc != 0) {
 		char err[512];
-		read_error_message(err, sizeof(err), opt->file, rc);
-		tool_error("update: %s", err);
+		read_error_message(err, sizeof(err), path, rc);
+		if (opt->rebuild && rc == ENOENT)
+			tool_error("update: no registry kept beside %s (%s): "
+				   "nothing to rebuild from; a plain 'nss-iana "
+				   "update' downloads one", opt->db, path);
+		else
+			tool_error("update: %s", err);
 		return TOOL_EXIT_FAILURE;
 	}
-	int status = compile_and_install(opt, data, size, opt->file, installed,
+	int status = compile_and_install(opt, data, size, path, installed,
 					 NULL);
 	free(data);
 	return status;
@@ -489,7 +536,7 @@ static bool same_preference(const char *prefer,
 	char *data;
 	size_t size;
 	if (strcmp(prefer, pref.path) != 0 ||
-	    read_whole_file(prefer, &data, &size) != 0)
+	    read_regular_file(prefer, &data, &size) != 0)
 		return false;
 	bool same = crc32_of(data, size) == pref.crc32;
 	free(data);
@@ -528,25 +575,35 @@ static int update_from_url(const struct update_options *opt,
 	return status;
 }
 
-/* Without --prefer or --no-prefer, the ties stay decided as in the
- * installed snapshot: by the preference file it records (make install and
- * the package compile with /etc/services), if that file is still there.
+/* Without --prefer or --no-prefer, the preference file stays the one the
+ * installed snapshot records (make install and the package compile with
+ * /etc/services).  If it cannot be read now (gone for a moment during an
+ * upgrade, a FIFO, a typo), compiling without it would silently change
+ * answers: the update fails instead and the installed snapshot stays.
  * The path lives in the installed snapshot, which stays mapped until the
  * update is done. */
-static void keep_preference(struct update_options *opt,
-			    const struct snapshot *installed)
+static int keep_preference(struct update_options *opt,
+			   const struct snapshot *installed)
 {
 	struct tool_preference pref;
 	if (!tool_preference(installed, &pref))
-		return;
-	if (access(pref.path, R_OK) == 0) {
-		opt->prefer = pref.path;
-		tool_say("ties decided by %s, as in the installed snapshot\n",
-		       pref.path);
-	} else {
-		tool_say("%s, which decided the installed snapshot's ties, is gone: "
-		       "registry order\n", pref.path);
+		return 0;
+	char *data;
+	size_t size;
+	int error = read_regular_file(pref.path, &data, &size);
+	if (error) {
+		char err[512];
+		read_error_message(err, sizeof(err), pref.path, error);
+		tool_error("update: the installed snapshot answers from %s first, "
+			   "and it cannot be read (%s); %s is left untouched "
+			   "(--no-prefer drops the preference, --prefer FILE names "
+			   "another)", pref.path, err, opt->db);
+		return -1;
 	}
+	free(data);
+	opt->prefer = pref.path;
+	tool_say("%s answers first, as in the installed snapshot\n", pref.path);
+	return 0;
 }
 
 static int update(struct update_options *opt)
@@ -567,11 +624,15 @@ static int update(struct update_options *opt)
 	struct tool_snapshot installed;
 	bool have_installed = open_installed(opt->db, &installed) == 1;
 	const struct tool_snapshot *current = have_installed ? &installed : NULL;
-	if (!opt->prefer_given && current)
-		keep_preference(opt, &current->snap);
-	int status = check_distinct_targets(opt) != 0 ? TOOL_EXIT_FAILURE
-		     : opt->file ? update_from_file(opt, current)
-				 : update_from_url(opt, current);
+	int status;
+	if (!opt->prefer_given && current &&
+	    keep_preference(opt, &current->snap) != 0)
+		status = TOOL_EXIT_FAILURE;
+	else if (check_distinct_targets(opt) != 0)
+		status = TOOL_EXIT_FAILURE;
+	else
+		status = opt->file || opt->rebuild ? update_from_file(opt, current)
+						   : update_from_url(opt, current);
 	if (have_installed)
 		tool_snapshot_close(&installed);
 	return status;
@@ -583,6 +644,7 @@ int tool_cmd_update(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},
 		{"url", required_argument, NULL, 'u'},
 		{"file", required_argument, NULL, 'f'},
+		{"rebuild", no_argument, NULL, 'r'},
 		{"export-services", required_argument, NULL, 'e'},
 		{"force", no_argument, NULL, 'F'},
 		{"prefer", required_argument, NULL, 'p'},
@@ -599,6 +661,7 @@ int tool_cmd_update(int argc, char **argv)
 		case 'd': opt.db = optarg; break;
 		case 'u': opt.url = optarg; break;
 		case 'f': opt.file = optarg; break;
+		case 'r': opt.rebuild = true; break;
 		case 'e': opt.export_services = optarg; break;
 		case 'F': opt.force = true; break;
 		case 'p': opt.prefer = optarg; opt.prefer_given = true; break;
@@ -613,10 +676,19 @@ int tool_cmd_update(int argc, char **argv)
 	if (optind != argc)
 		return tool_usage_error("update", "unexpected argument '%s'",
 					argv[optind]);
-	if (opt.url && opt.file)
-		return tool_usage_error("update", "--url and --file exclude each other");
+	if (!!opt.url + !!opt.file + opt.rebuild > 1)
+		return tool_usage_error("update", "--url, --file and --rebuild "
+					"exclude each other");
 	opt.db = tool_db_path(opt.db);
-	if (!opt.file && !opt.url)
+	if (!opt.file && !opt.url && !opt.rebuild)
 		opt.url = TOOL_IANA_URL;
-	return update(&opt);
+	/* Recorded as given, a relative path would mean another file, or
+	 * none, when the next update runs elsewhere. */
+	if (opt.prefer && !(opt.prefer = opt.prefer_absolute = absolute_path(opt.prefer))) {
+		tool_error("update: %s", strerror(errno));
+		return TOOL_EXIT_FAILURE;
+	}
+	int status = update(&opt);
+	free(opt.prefer_absolute);
+	return status;
 }

@@ -26,7 +26,7 @@
 #include "tool/tool.h"
 
 static const char verify_help[] =
-	"Usage: nss-iana verify [FILE]\n"
+	"Usage: nss-iana verify [--against SERVICES] [FILE]\n"
 	"Check that a snapshot is one the compiler could have written: format\n"
 	"and version, its sections and nothing else, none overlapping, zero\n"
 	"reserved fields, checksum, header counts, every record, string and\n"
@@ -34,10 +34,18 @@ static const char verify_help[] =
 	"services(5) token, and the name and port indexes.\n"
 	"Without FILE: $NSS_IANA_DB, else " NSS_IANA_DEFAULT_DB ".\n"
 	"\n"
+	"      --against=SERVICES  then also ask the snapshot every query that\n"
+	"              nss_files answers from the services(5) file SERVICES\n"
+	"              (each name and alias with its protocol and with none,\n"
+	"              each port with its protocol and with none), compare each\n"
+	"              answer with the one nss_files gives over SERVICES, list\n"
+	"              those that differ and count those that do not:\n"
+	"              \"N of N answers of SERVICES unchanged, N registry\n"
+	"              entries beyond\".\n"
 	"      --help  display this help and exit\n"
 	"\n"
-	"Exit status: 0 sound, 1 invalid (the reason on standard error),\n"
-	"2 usage.\n";
+	"Exit status: 0 sound (and every answer unchanged), 1 invalid (the\n"
+	"reason on standard error) or an answer that differs, 2 usage.\n";
 
 #define FAIL(...) (snprintf(reason, reason_size, __VA_ARGS__), reason)
 
@@ -244,12 +252,29 @@ static const char *check_names(const struct snapshot *snap, char *reason,
 	return NULL;
 }
 
-static const char *check_entry_reserved(const struct snapshot *snap,
-					char *reason, size_t reason_size)
+/* Flags: only PREFERRED, only on the first entries, as many as the
+ * PREFERENCE section says (none without one). */
+static const char *check_entry_flags(const struct snapshot *snap,
+				     char *reason, size_t reason_size)
 {
-	for (uint32_t i = 0; i < snap->entry_count; i++)
-		if (snap->entries[i].reserved)
-			return FAIL("entry %u: reserved field is not zero", i);
+	uint32_t preferred = tool_preferred_entries(snap);
+	for (uint32_t i = 0; i < snap->entry_count; i++) {
+		if (snap->entries[i].flags & ~NSSIANA_ENTRY_PREFERRED)
+			return FAIL("entry %u: unknown flags 0x%02x", i,
+				    (unsigned)snap->entries[i].flags);
+		if (i >= preferred && snap->entries[i].flags)
+			return FAIL("entry %u: a line of the preference file after "
+				    "a registry entry", i);
+	}
+	const struct section_view *section = &snap->preference;
+	if (preferred && (!section->present ||
+			  section->size != sizeof(struct nssiana_preference)))
+		return FAIL("entries flagged as lines of a preference file, and "
+			    "no PREFERENCE section");
+	if (preferred && ((const struct nssiana_preference *)
+			  section->data)->entries != preferred)
+		return FAIL("section PREFERENCE: its entry count is not the %u "
+			    "flagged entries", preferred);
 	return NULL;
 }
 
@@ -411,8 +436,13 @@ static const char *check_header(const struct snapshot *snap, char *reason,
 		return FAIL("the registry's own date outside the string pool");
 	if (*updated && !text_is_iana_date(updated, strlen(updated)))
 		return FAIL("the registry's own date is not a date");
-	uint64_t accounted = (uint64_t)snap->entry_count + snap->alias_count +
-			     h->rows_no_name + h->rows_no_port +
+	/* The preference file's lines and their aliases are not rows of the
+	 * registry. */
+	uint64_t preferred = 0;
+	for (uint32_t i = 0; i < tool_preferred_entries(snap); i++)
+		preferred += 1 + (uint64_t)snap->entries[i].alias_count;
+	uint64_t accounted = (uint64_t)snap->entry_count + snap->alias_count -
+			     preferred + h->rows_no_name + h->rows_no_port +
 			     h->rows_no_proto + h->rows_bad_name;
 	if (accounted != h->rows_read)
 		return FAIL("counts disagree: %u rows read, but entries, aliases "
@@ -477,7 +507,7 @@ const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 			    NSSIANA_MAX_FILE_SIZE);
 	if ((result = check_layout(snap, reason, reason_size)) ||
 	    (result = check_header(snap, reason, reason_size)) ||
-	    (result = check_entry_reserved(snap, reason, reason_size)) ||
+	    (result = check_entry_flags(snap, reason, reason_size)) ||
 	    (result = check_entries(snap, reason, reason_size)) ||
 	    (result = check_alias_runs(snap, reason, reason_size)) ||
 	    (result = check_limits(snap, reason, reason_size)) ||
@@ -489,7 +519,7 @@ const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 	return NULL;
 }
 
-static int verify(const char *path)
+static int verify(const char *path, const char *against)
 {
 	char err[512];
 	struct tool_snapshot ts;
@@ -515,6 +545,8 @@ static int verify(const char *path)
 		printf(", format %u.%u, checksum %08x\n",
 		       ts.snap.header->version_major,
 		       ts.snap.header->version_minor, ts.snap.header->checksum);
+		if (against && tool_check_against(&ts.snap, against, stdout) != 0)
+			status = TOOL_EXIT_FAILURE;
 	}
 	tool_snapshot_close(&ts);
 	return status;
@@ -522,10 +554,27 @@ static int verify(const char *path)
 
 int tool_cmd_verify(int argc, char **argv)
 {
-	int status = tool_help_only_options("verify", verify_help, argc, argv);
-	if (status >= 0)
-		return status;
+	static const struct option options[] = {
+		{"against", required_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *against = NULL;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			against = optarg;
+			break;
+		case 'h':
+			fputs(verify_help, stdout);
+			return TOOL_EXIT_OK;
+		default:
+			return tool_bad_option("verify", c, argv);
+		}
+	}
 	if (argc - optind > 1)
 		return tool_usage_error("verify", "too many arguments");
-	return verify(tool_db_path(optind < argc ? argv[optind] : NULL));
+	return verify(tool_db_path(optind < argc ? argv[optind] : NULL), against);
 }

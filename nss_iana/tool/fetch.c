@@ -514,6 +514,28 @@ bool tool_fetch_state_load(const char *db, const char *url,
 	return v->etag[0] || v->last_modified[0];
 }
 
+void tool_fetch_state_carry(const char *db, const struct snapshot *from,
+			    const struct snapshot *to)
+{
+	char path[4200], url[4096], checksum[32], expected[32];
+	struct http_validators v;
+	char *text;
+	size_t size;
+	memset(&v, 0, sizeof(v));
+	state_path(path, sizeof(path), db);
+	if (read_whole_file(path, &text, &size) != 0)
+		return;
+	state_value(text, size, "url", url, sizeof(url));
+	state_value(text, size, "snapshot-checksum", checksum, sizeof(checksum));
+	state_value(text, size, "etag", v.etag, sizeof(v.etag));
+	state_value(text, size, "last-modified", v.last_modified,
+		    sizeof(v.last_modified));
+	free(text);
+	snprintf(expected, sizeof(expected), "%08" PRIx32, from->header->checksum);
+	if (url[0] && strcmp(checksum, expected) == 0)
+		tool_fetch_state_save(db, url, to, &v);
+}
+
 void tool_fetch_state_save(const char *db, const char *url,
 			   const struct snapshot *installed,
 			   const struct http_validators *v)

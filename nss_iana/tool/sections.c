@@ -87,8 +87,17 @@ bool tool_preference(const struct snapshot *snap, struct tool_preference *out)
 	out->path = snapshot_string(snap, pref->path);
 	out->crc32 = pref->crc32;
 	out->lines = pref->lines;
-	out->moved = pref->moved;
+	out->entries = tool_preferred_entries(snap);
 	return out->path != NULL;
+}
+
+uint32_t tool_preferred_entries(const struct snapshot *snap)
+{
+	uint32_t count = 0;
+	while (count < snap->entry_count &&
+	       (snap->entries[count].flags & NSSIANA_ENTRY_PREFERRED))
+		count++;
+	return count;
 }
 
 const char *tool_next_bracketed(const char *text, const char **id,

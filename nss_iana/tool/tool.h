@@ -201,9 +201,11 @@ int tool_write_output(const char *path, bool streams_ok, const void *data,
 /* ---- export (tool/cmd_export.c) ---- */
 
 /* The services(5) text of `snap` (`source` names it in the heading), in
- * *text, malloc'd.  Returns 0, or -1 with a message on stderr. */
+ * *text, malloc'd; with `last_match`, the section for readers that keep
+ * the last line of a name (cmd_export.c).  Returns 0, or -1 with a
+ * message on stderr. */
 int tool_export_services(const struct snapshot *snap, const char *source,
-			 char **text, size_t *size);
+			 bool last_match, char **text, size_t *size);
 
 /* ---- programs and downloads (tool/fetch.c) ---- */
 
@@ -269,6 +271,11 @@ enum fetch_result tool_fetch(const char *url,
 bool tool_fetch_state_load(const char *db, const char *url,
 			   const struct snapshot *installed,
 			   struct http_validators *v);
+/* The validators saved for `from`, saved again for `to`: the same
+ * download compiled again (update --rebuild, for an edited preference
+ * file) is still what the server would send. */
+void tool_fetch_state_carry(const char *db, const struct snapshot *from,
+			    const struct snapshot *to);
 /* Saves them, atomically; a failure is reported and otherwise ignored. */
 void tool_fetch_state_save(const char *db, const char *url,
 			   const struct snapshot *installed,
@@ -296,9 +303,13 @@ struct tool_preference {
 	const char *path;
 	uint32_t crc32;
 	uint32_t lines;
-	uint32_t moved;
+	uint32_t entries; /* the first `entries` entries are its lines */
 };
 bool tool_preference(const struct snapshot *snap, struct tool_preference *out);
+
+/* The entries flagged NSSIANA_ENTRY_PREFERRED that start the entry table:
+ * the preference file's lines (0 without one). */
+uint32_t tool_preferred_entries(const struct snapshot *snap);
 
 /* For "[A][B]": if `text` starts with a bracketed, non-empty group, sets
  * *id and *id_length to its inside and returns what follows it; else
@@ -337,6 +348,25 @@ void tool_diff_print_counts(FILE *out, const struct tool_diff_counts *counts);
  * the reason (in `reason`). */
 const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 				 size_t reason_size);
+
+/* ---- show's last paragraph (tool/explain.c) ---- */
+
+/* Prints which entry the module answers the query with, and why (a line
+ * of the preference file, or the registry's first entry): for `proto`,
+ * or when it is NULL, for any protocol and for each of `protos`.  `name`
+ * NULL asks by `port`. */
+void tool_explain_answers(const struct snapshot *snap, const char *name,
+			  uint16_t port, const char *proto,
+			  const char *const *protos, size_t proto_count);
+
+/* ---- verify --against (tool/against.c) ---- */
+
+/* Asks `snap` every query nss_files answers from the services(5) file
+ * `file`, and prints to `out` each answer that differs from nss_files'
+ * over `file`, then "N of N answers of FILE unchanged, N registry entries
+ * beyond".  Returns 0 if none differs, 1 if one does, -1 on an error
+ * (said on stderr). */
+int tool_check_against(const struct snapshot *snap, const char *file, FILE *out);
 
 /* ---- the subcommands: argv[0] is the subcommand's name ---- */
 int tool_cmd_compile(int argc, char **argv);

@@ -29,6 +29,10 @@ FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/compiler/xml.c nss_iana/compiler
 	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c \
 	nss_iana/reader/checksum.c
 
+FUZZ_PREFER_SRCS := tests/fuzz/fuzz_prefer.c nss_iana/compiler/prefer.c nss_iana/compiler/csv.c \
+	nss_iana/compiler/registry.c nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c \
+	nss_iana/reader/snapshot_check.c nss_iana/reader/checksum.c
+
 $(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) $(wildcard nss_iana/module/*.c) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SNAPSHOT_SRCS) -lpthread
@@ -41,7 +45,12 @@ $(FUZZ_BUILD)/fuzz_xml: $(FUZZ_XML_SRCS) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XML_SRCS) -lexpat
 
-fuzz-build: $(FUZZ_BUILD)/fuzz_snapshot $(FUZZ_BUILD)/fuzz_csv $(FUZZ_BUILD)/fuzz_xml
+$(FUZZ_BUILD)/fuzz_prefer: $(FUZZ_PREFER_SRCS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_PREFER_SRCS)
+
+fuzz-build: $(FUZZ_BUILD)/fuzz_snapshot $(FUZZ_BUILD)/fuzz_csv $(FUZZ_BUILD)/fuzz_xml \
+	$(FUZZ_BUILD)/fuzz_prefer
 
 # One fuzzer: $(1) its name, $(2) extra flags.  A fuzzer with no
 # regression input yet has no regressions folder (git keeps no empty one).  The summary line is what
@@ -62,5 +71,6 @@ fuzz: fuzz-build
 	$(call fuzz_one,snapshot,)
 	$(call fuzz_one,csv,-dict=../tests/fuzz/csv.dict)
 	$(call fuzz_one,xml,-dict=../tests/fuzz/xml.dict)
+	$(call fuzz_one,prefer,)
 
 .PHONY: fuzz fuzz-build

@@ -703,7 +703,7 @@ static void case_reserved_entry(struct image *im, struct layout_options *opt)
 {
 	(void)opt;
 	small_registry(im);
-	im->entries[0].reserved = 1;
+	im->entries[0].flags = 0x80; /* no such flag */
 }
 
 static void case_checksum(struct image *im, struct layout_options *opt)

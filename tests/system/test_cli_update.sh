@@ -303,14 +303,22 @@ expect_equal "$(request_field 9 3-6)" "200 $(wc -c <"$FIX/cli_small.csv") - -" \
 	"an edited preference file makes the request unconditional"
 "$TOOL" compile "$FIX/cli_small.csv" --prefer "$W/prefer" -o "$W/prefer.db" >/dev/null
 expect_same "$W/cond/services.db" "$W/prefer.db" "the snapshot ordered by the edited file is installed"
+# An edit compiled in by update --rebuild (no request at all) keeps the
+# download's validators: the next update asks conditionally.
+printf 'edited\t61000/tcp\n' >>"$W/prefer"
+update_with no --db "$W/cond/services.db" --rebuild
+expect_status 0 "update --rebuild after the preference file changed"
+update_with no --db "$W/cond/services.db" --url "$URL/cond.csv"
+expect_equal "$(request_field 10 3-4)" "304 0" "after --rebuild the next request is conditional: 304"
+expect_out "is up to date" "and nothing is downloaded"
 
 # ---- the services(5) export -----------------------------------------------
 mkdir "$W/exp" "$W/exp-out"
 EXPORT=$W/exp-out/services
 update_with no --db "$W/exp/services.db" --file "$FIX/cli_small.csv" --export-services="$EXPORT"
 expect_status 0 "update --export-services"
-"$TOOL" export --db "$W/exp/services.db" >"$W/exp-expected"
-expect_same "$EXPORT" "$W/exp-expected" "the export is what nss-iana export writes"
+"$TOOL" export --last-match --db "$W/exp/services.db" >"$W/exp-expected"
+expect_same "$EXPORT" "$W/exp-expected" "the export is what nss-iana export --last-match writes"
 expect_out "wrote the services(5) export $EXPORT" "the export is reported"
 
 rm "$EXPORT"
@@ -325,7 +333,7 @@ expect_out "nothing was downloaded" "a 304 with --export-services"
 expect_same "$EXPORT.2" "$W/exp-expected" "an update answered 304 writes the export too"
 
 update_with no --db "$W/exp/services.db" --file "$FIX/cli_small_v2.csv" --export-services="$EXPORT"
-"$TOOL" export --db "$W/exp/services.db" >"$W/exp-expected"
+"$TOOL" export --last-match --db "$W/exp/services.db" >"$W/exp-expected"
 expect_same "$EXPORT" "$W/exp-expected" "a new registry replaces the export"
 
 rm "$EXPORT" "$EXPORT.2"
@@ -359,7 +367,7 @@ eval "set -- $exec_start"
 shift 2 # nss-iana update
 update_with no "$@" --db "$W/exp/services.db" --file "$FIX/cli_small.csv"
 expect_status 0 "the unit's command line"
-"$TOOL" export --db "$W/exp/services.db" >"$W/exp-expected"
+"$TOOL" export --last-match --db "$W/exp/services.db" >"$W/exp-expected"
 expect_same "$W/exp-out/from-unit" "$W/exp-expected" "the unit's setting writes the export"
 
 finish

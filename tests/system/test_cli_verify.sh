@@ -48,7 +48,7 @@ section-flood 1 not a valid snapshot: more sections than the format's limit of 6
 sections-at 1 64 sections, the compiler writes 8 to 10
 reserved-header 1 header reserved field 0 is not zero
 reserved-section 1 section PROTOCOLS: reserved field is not zero
-reserved-entry 1 entry 0: reserved field is not zero
+reserved-entry 1 entry 0: unknown flags 0x80
 checksum 1 checksum mismatch
 counts 1 counts disagree
 name-control 1 entry 4: name is not a services\(5\) token

@@ -313,6 +313,39 @@ in_root nss-iana stats | grep -q '/etc/services' ||
 	fatal "nss-iana stats does not name /etc/services as the preference file"
 in_root nss-iana verify /var/lib/nss-iana/services.db >/dev/null ||
 	fatal "nss-iana verify rejects the snapshot compiled by postinst"
+
+echo "== /etc/services changes (as a netbase upgrade changes it): the dpkg trigger compiles again"
+[ -f "$root/var/lib/nss-iana/services.db.registry" ] ||
+	fatal "postinst kept no registry beside the snapshot for the trigger"
+printf 'trigger-test\t61234/tcp\n' >>"$root/etc/services"
+in_root dpkg-trigger --no-await /etc/services && in_root dpkg --triggers-only -a >/dev/null ||
+	fatal "dpkg --triggers-only after /etc/services changed"
+out=$(in_root getent -s services:iana services trigger-test) ||
+	fatal "after the trigger, the line added to /etc/services does not answer"
+set -- $out
+[ "$2" = 61234/tcp ] || fatal "after the trigger, trigger-test answered '$out'"
+# A line the snapshot cannot hold: the installed snapshot stays.
+cp "$root/var/lib/nss-iana/services.db" "$tmp/before-bad.db"
+printf 'bad\001name\t61236/tcp\n' >>"$root/etc/services"
+in_root dpkg-trigger --no-await /etc/services && in_root dpkg --triggers-only -a >/dev/null 2>&1 ||
+	fatal "dpkg --triggers-only failed on a services file the snapshot cannot hold"
+cmp -s "$root/var/lib/nss-iana/services.db" "$tmp/before-bad.db" ||
+	fatal "a services file the snapshot cannot hold replaced the installed snapshot"
+sed -i '$d' "$root/etc/services"
+# A snapshot nss-iana update installed: rebuilt from the kept registry.
+in_root nss-iana update --file /usr/share/nss-iana/service-names-port-numbers.csv >/dev/null ||
+	fatal "nss-iana update --file with /etc/services"
+printf 'trigger-two\t61235/tcp\n' >>"$root/etc/services"
+in_root dpkg-trigger --no-await /etc/services && in_root dpkg --triggers-only -a >/dev/null ||
+	fatal "dpkg --triggers-only after a second change"
+out=$(in_root getent -s services:iana services trigger-two) ||
+	fatal "after the trigger, an updated snapshot does not follow /etc/services"
+if [ -x "$root/bin/systemctl" ]; then
+	state=$(in_root systemctl is-enabled nss-iana-rebuild.path 2>&1)
+	[ "$state" = enabled ] || fatal "systemctl is-enabled nss-iana-rebuild.path: '$state'"
+	in_root systemd-analyze verify /lib/systemd/system/nss-iana-rebuild.path \
+		/lib/systemd/system/nss-iana-rebuild.service || fatal "systemd-analyze verify rejects the rebuild units"
+fi
 : >"$root/etc/services"
 printf 'not a snapshot\n' >"$root/var/lib/nss-iana/services.db"
 in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i without /etc/services"

@@ -1,6 +1,8 @@
 /*
- * check_prefer.c - the preference file: which lines it reads, which
- * registry entries they list, and the order that gives.
+ * check_prefer.c - the preference file read as nss_files reads
+ * services(5), its lines put before the registry's rows.  The expected
+ * values follow glibc's files-parse.c by hand; the system test
+ * test_prefer_files.sh asks glibc itself.
  */
 #include <check.h>
 #include <stdio.h>
@@ -9,164 +11,172 @@
 
 #include "check_main.h"
 #include "compiler/prefer.h"
+#include "compiler/registry.h"
+#include "registry_load.h"
 
-#define LIT(s) (s), (sizeof(s) - 1)
+static const char registry_csv[] =
+	"Service Name,Port Number,Transport Protocol,Description,Assignee,"
+	"Contact,Registration Date,Modification Date,Reference,Service Code,"
+	"Unauthorized Use Reported,Assignment Notes\n"
+	"nicname,43,tcp,Who Is,,,,,,,,\n"
+	"http,80,tcp,World Wide Web HTTP,,,,,,,,\n"
+	"www,80,tcp,World Wide Web HTTP,,,,,,,,\"This entry is an alias to \"\"http\"\".\"\n";
 
-static const char *const no_aliases[1] = { NULL };
-static const char *const kerberos_aliases[] = { "kerberos4" };
-
-#define ITEM(n, proto, first, last) { n, no_aliases, 0, proto, first, last }
-
-static struct preference *parse(const char *text)
+static void load(struct registry *reg)
 {
-	struct preference *pref = preference_parse(text, strlen(text));
-	ck_assert_ptr_nonnull(pref);
-	return pref;
+	char err[256];
+	ck_assert_int_eq(registry_load(reg, registry_csv, sizeof(registry_csv) - 1,
+				       "r.csv", err, sizeof(err)), 0);
 }
 
-START_TEST(reads_services_lines)
+static int prepend(struct registry *reg, const char *text, uint32_t *lines,
+		   char *err, size_t err_size)
 {
-	struct preference *pref = parse(
-		"# comment\n"
+	return registry_prepend_services(reg, text, strlen(text), "/p", lines,
+					 err, err_size);
+}
+
+/* The entry rows (not aliases) as "name port/proto a1 a2|...". */
+static void entries_of(const struct registry *reg, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < reg->count; i++) {
+		const struct registry_row *row = &reg->rows[i];
+		if (row->alias_of >= 0)
+			continue;
+		size_t used = strlen(out);
+		snprintf(out + used, size - used, "%s%s %u/%s", used ? "|" : "",
+			 row->name, (unsigned)row->port_first, row->proto);
+		for (size_t j = 0; j < reg->count; j++)
+			if (reg->rows[j].alias_of == (long)i) {
+				used = strlen(out);
+				snprintf(out + used, size - used, " %s", reg->rows[j].name);
+			}
+	}
+}
+
+START_TEST(lines_come_first_in_file_order)
+{
+	struct registry reg;
+	char err[256], got[1024];
+	uint32_t lines = 0;
+	load(&reg);
+	ck_assert_int_eq(prepend(&reg, "whois 43/tcp nicname\n"
+				 "http 80/tcp www # World Wide Web\n", &lines,
+				 err, sizeof(err)), 0);
+	ck_assert_uint_eq(lines, 2);
+	entries_of(&reg, got, sizeof(got));
+	ck_assert_str_eq(got, "whois 43/tcp nicname|http 80/tcp www|"
+			      "nicname 43/tcp|http 80/tcp www");
+	ck_assert(reg.rows[0].preferred && reg.rows[1].preferred);
+	ck_assert(!reg.rows[reg.count - 1].preferred);
+	/* The registry's alias row still names its own entry. */
+	ck_assert_int_eq(reg.rows[reg.count - 1].alias_of, (long)reg.count - 2);
+	ck_assert_str_eq(reg.rows[2].meta[NSSIANA_META_DESCRIPTION], "World Wide Web");
+	ck_assert_str_eq(reg.rows[2].meta[NSSIANA_META_ASSIGNMENT_NOTES], "line 2");
+	registry_free(&reg);
+}
+END_TEST
+
+/* nss_files' parse (glibc 2.36, as test_prefer_files.sh saw it): strtoul
+ * base 0, a value past 32 bits skips the line, htons cuts it to 16 bits,
+ * every '/' swallowed, any protocol, '#' anywhere, C-locale white space. */
+START_TEST(lines_parse_as_nss_files_parses_them)
+{
+	static const char text[] =
+		"# comment 1/tcp\n"
+		"   \t# indented comment\n"
 		"\n"
-		"nfs\t\t2049/tcp\t\t\t# Network File System\r\n"
-		"kerberos4\t750/udp\t\tkerberos-iv kdc\t# Kerberos (server)\n"
-		"broken 99999/tcp\n"
-		"noproto 12/\n"
-		"noport\n"
-		"   # indented comment 1/tcp\n"
-		"x 12tcp\n"
-		"last 7/udp");
-	ck_assert_uint_eq(preference_line_count(pref), 3);
-	struct prefer_item nfs = ITEM("nfs", "tcp", 2049, 2049);
-	struct prefer_item kdc = ITEM("kdc", "UDP", 750, 750);
-	struct prefer_item last = ITEM("last", "udp", 7, 7);
-	struct prefer_item broken = ITEM("broken", "tcp", 0, 65535);
-	ck_assert_int_eq(preference_rank(pref, &nfs), 3);
-	ck_assert_int_eq(preference_rank(pref, &kdc), 4);
-	ck_assert_int_eq(preference_rank(pref, &last), 10);
-	ck_assert_int_eq(preference_rank(pref, &broken), 0);
-	preference_free(pref);
+		"  lead 1/tcp\r\n"
+		"wrap 65616/tcp\n"
+		"neg -1/tcp\n"
+		"plus +7/udp\n"
+		"octal 0120/tcp\n"
+		"badoctal 080/tcp\n"
+		"big 4294967295/tcp\n"
+		"bigger 4294967296/tcp\n"
+		"wrapneg -18446744073709551615/tcp\n"
+		"huge 99999999999999999999999/tcp\n"
+		"ddp1 2/ddp a\vb\fc\n"
+		"slash 9//tcp\n"
+		"hash#x 3/tcp\n"
+		"cut 4/tc#p x y\n"
+		"nul 5/tcp\0after 6/tcp\n"
+		"noport /tcp\n"
+		"hex 0x50/tcp\n"
+		"space 80 /tcp\n"
+		"alone\n"
+		"last 7/udp";
+	struct registry reg = { 0 };
+	char err[256], got[2048];
+	uint32_t lines = 0;
+	ck_assert_int_eq(registry_prepend_services(&reg, text, sizeof(text) - 1,
+						   "/p", &lines, err, sizeof(err)), 0);
+	entries_of(&reg, got, sizeof(got));
+	ck_assert_str_eq(got, "lead 1/tcp|wrap 80/tcp|plus 7/udp|octal 80/tcp|"
+			      "big 65535/tcp|wrapneg 1/tcp|ddp1 2/ddp a b c|"
+			      "slash 9/tcp|cut 4/tc|nul 5/tcp|hex 80/tcp|last 7/udp");
+	ck_assert_uint_eq(lines, 12);
+	registry_free(&reg);
 }
 END_TEST
 
-START_TEST(what_a_line_lists)
+START_TEST(lines_a_snapshot_cannot_hold_are_refused)
 {
-	struct preference *pref = parse("kerberos4 750/udp kerberos-iv kdc\n"
-					"x11 6001/tcp\n"
-					"NFS 2049/TCP\n");
-	/* Port, protocol and one name in common, names and protocols
-	 * ignoring ASCII case, the port anywhere in a range. */
-	struct prefer_item items[] = {
-		ITEM("kerberos-iv", "udp", 750, 750),
-		ITEM("kerberos-iv", "tcp", 750, 750),
-		ITEM("loadav", "udp", 750, 750),
-		ITEM("kerberos-iv", "udp", 751, 751),
-		ITEM("x11", "tcp", 6000, 6063),
-		ITEM("x11", "tcp", 6002, 6063),
-		ITEM("nfs", "tcp", 2049, 2049),
-		{ "kerberos", kerberos_aliases, 1, "udp", 750, 750 },
+	static const struct {
+		const char *text;
+		const char *message;
+	} cases[] = {
+		{ "ok 1/tcp\nnoproto 80\n", "/p:2:11: no protocol after the port" },
+		{ "slashonly 80/\n", "/p:1:14: no protocol after the port" },
+		{ "ctl\001 1/tcp\n", "/p:1:1: the service name is not valid UTF-8" },
+		{ "x 1/tcp \xff\n", "/p:1:9: the alias is not valid UTF-8" },
+		{ "x 1/tcp a b c d e f g h i j k l m n o p q r s t u v w x y z "
+		  "A B C D E F G\n", "/p:1:" /* the 33rd alias */ },
 	};
-	long expected[] = { 1, 0, 0, 0, 2, 0, 3, 1 };
-	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
-		ck_assert_msg(preference_rank(pref, &items[i]) == expected[i],
-			      "item %zu", i);
-	preference_free(pref);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct registry reg;
+		char err[256] = "";
+		uint32_t lines = 0;
+		load(&reg);
+		size_t before = reg.count;
+		ck_assert_int_eq(prepend(&reg, cases[i].text, &lines, err, sizeof(err)), -1);
+		ck_assert_msg(strncmp(err, cases[i].message, strlen(cases[i].message)) == 0,
+			      "case %zu: %s", i, err);
+		ck_assert_uint_eq(reg.count, before); /* unchanged */
+		registry_free(&reg);
+	}
 }
 END_TEST
 
-static void expect_order(const char *file, const struct prefer_item *items,
-			 size_t count, const size_t *expected,
-			 size_t expected_moved)
+START_TEST(too_many_lines_are_refused_early)
 {
-	struct preference *pref = parse(file);
-	size_t order[16], moved = 99;
-	ck_assert_uint_le(count, 16);
-	ck_assert_int_eq(preference_order(pref, items, count, order, &moved), 0);
+	size_t count = NSSIANA_MAX_SERVENTS + 1, size = count * 8 + 1;
+	char *text = malloc(size), *at = text;
+	ck_assert_ptr_nonnull(text);
 	for (size_t i = 0; i < count; i++)
-		ck_assert_msg(order[i] == expected[i], "position %zu: %zu, not %zu",
-			      i, order[i], expected[i]);
-	ck_assert_uint_eq(moved, expected_moved);
-	preference_free(pref);
-}
-
-START_TEST(ties_by_port)
-{
-	struct prefer_item items[] = {
-		ITEM("shilp", "tcp", 2049, 2049),
-		ITEM("shilp", "udp", 2049, 2049),
-		ITEM("other", "tcp", 2050, 2050),
-		ITEM("nfs", "tcp", 2049, 2049),
-		ITEM("nfs", "udp", 2049, 2049),
-	};
-	/* nfs/tcp goes just before shilp/tcp, nfs/udp before shilp/udp;
-	 * "other" shares no key and only makes room. */
-	size_t expected[] = { 3, 0, 4, 1, 2 };
-	expect_order("nfs 2049/tcp\nnfs 2049/udp\n", items, 5, expected, 2);
-}
-END_TEST
-
-START_TEST(ties_by_name)
-{
-	struct prefer_item items[] = {
-		ITEM("http-alt", "tcp", 591, 591),
-		ITEM("http-alt", "udp", 591, 591),
-		ITEM("http-alt", "tcp", 8008, 8008),
-		ITEM("http-alt", "tcp", 8080, 8080),
-	};
-	size_t expected[] = { 3, 0, 1, 2 };
-	expect_order("http-alt 8080/tcp webcache\n", items, 4, expected, 1);
-}
-END_TEST
-
-START_TEST(plain_order_without_ties_or_lines)
-{
-	struct prefer_item items[] = {
-		ITEM("a", "tcp", 1, 1),
-		ITEM("b", "tcp", 2, 2),
-		ITEM("c", "udp", 1, 1),
-	};
-	size_t same[] = { 0, 1, 2 };
-	/* c is listed but shares no key with anything before it. */
-	expect_order("c 1/udp\nzzz 9/tcp\n", items, 3, same, 0);
-	expect_order("", items, 3, same, 0);
-	/* Already first: nothing moves. */
-	expect_order("a 1/tcp\n", items, 3, same, 0);
-}
-END_TEST
-
-START_TEST(competing_listed_entries_follow_the_file)
-{
-	struct prefer_item items[] = {
-		ITEM("x", "tcp", 10, 10),
-		ITEM("y", "tcp", 10, 10),
-		ITEM("z", "tcp", 10, 10),
-	};
-	size_t expected[] = { 2, 1, 0 };
-	expect_order("z 10/tcp\ny 10/tcp\n", items, 3, expected, 2);
-	/* Across keys: b competes with a on port 5, and c with b on the
-	 * name "b" (alias of c), so the file decides between b and c. */
-	static const char *const c_aliases[] = { "b" };
-	struct prefer_item chain[] = {
-		ITEM("a", "tcp", 5, 5),
-		ITEM("b", "tcp", 5, 5),
-		{ "c", c_aliases, 1, "tcp", 6, 6 },
-	};
-	size_t chain_expected[] = { 2, 1, 0 };
-	expect_order("c 6/tcp b\nb 5/tcp\n", chain, 3, chain_expected, 2);
+		at += sprintf(at, "s %u/t\n", (unsigned)(i % 10));
+	struct registry reg;
+	char err[256];
+	uint32_t lines = 0;
+	load(&reg); /* its 2 entries count too */
+	ck_assert_int_eq(registry_prepend_services(&reg, text, (size_t)(at - text),
+						   "/p", &lines, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "more than 262144 ports served in all") != NULL, "%s", err);
+	ck_assert_msg(strncmp(err, "/p:262143:1:", 12) == 0, "%s", err);
+	free(text);
+	registry_free(&reg);
 }
 END_TEST
 
 static Suite *prefer_suite(void)
 {
 	Suite *suite = suite_create("prefer");
-	TCase *tc = tcase_create("prefer");
-	tcase_add_test(tc, reads_services_lines);
-	tcase_add_test(tc, what_a_line_lists);
-	tcase_add_test(tc, ties_by_port);
-	tcase_add_test(tc, ties_by_name);
-	tcase_add_test(tc, plain_order_without_ties_or_lines);
-	tcase_add_test(tc, competing_listed_entries_follow_the_file);
+	TCase *tc = tcase_create("services");
+	tcase_add_test(tc, lines_come_first_in_file_order);
+	tcase_add_test(tc, lines_parse_as_nss_files_parses_them);
+	tcase_add_test(tc, lines_a_snapshot_cannot_hold_are_refused);
+	tcase_add_test(tc, too_many_lines_are_refused_early);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
