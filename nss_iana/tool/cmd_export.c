@@ -60,14 +60,19 @@ static void write_entry_lines(FILE *out, const struct tool_entry_view *e)
 static int write_services(FILE *out, const struct snapshot *snap,
 			  const char *db)
 {
-	const char *date = tool_registry_date(snap);
-	/* The path and the date are escaped: a newline in either would
-	 * start a services(5) line of its own. */
+	const char *updated = tool_registry_updated(snap);
+	const char *newest = tool_registry_date(snap);
+	/* The path and the dates are escaped: a newline in any would start
+	 * a services(5) line of its own.  The registry's own date where the
+	 * input carried it (XML), else the newest record's, named as such. */
 	fputs("# services(5) from the IANA Service Name and Port Number "
 	      "registry", out);
-	if (*date) {
+	if (*updated) {
 		fputs(" of ", out);
-		tool_print_line_text(out, date);
+		tool_print_line_text(out, updated);
+	} else if (*newest) {
+		fputs(", newest record dated ", out);
+		tool_print_line_text(out, newest);
 	}
 	fputs(".\n# Written by nss-iana export from ", out);
 	tool_print_line_text(out, db);
