@@ -8,7 +8,8 @@
 #   make check-asan | check-tsan | check-valgrind | fuzz | bench | deb
 #
 # The registry CSV: CSV=path, else ../shared/iana/ if present, else IANA's
-# published file, downloaded once into data/.
+# published file, downloaded once into data/; the protocol numbers registry
+# likewise (PROTOCOLS_CSV=path).
 
 CC        ?= gcc
 BUILD     ?= build
@@ -27,6 +28,10 @@ VERSION   := 1.0.0
 IANA_URL  := https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv
 SHARED_CSV := ../shared/iana/service-names-port-numbers.csv
 CSV       ?= $(if $(wildcard $(SHARED_CSV)),$(SHARED_CSV),data/service-names-port-numbers.csv)
+# The protocol numbers registry, for the protocols database: the same rule.
+PROTOCOLS_URL := https://www.iana.org/assignments/protocol-numbers/protocol-numbers-1.csv
+SHARED_PROTOCOLS_CSV := ../shared/iana/protocol-numbers-1.csv
+PROTOCOLS_CSV ?= $(if $(wildcard $(SHARED_PROTOCOLS_CSV)),$(SHARED_PROTOCOLS_CSV),data/protocol-numbers-1.csv)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 SAN_asan  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -42,7 +47,7 @@ ALL_LDFLAGS := $(LDFLAGS) $(SAN_$(SAN))
 # module and the tool), compiler/ (input readers, registry rules, writer)
 # and tool/ (the nss-iana commands).  The module links only module/ and
 # reader/.
-MODULE_SRCS := $(wildcard nss_iana/module/*.c) nss_iana/reader/snapshot.c
+MODULE_SRCS := $(wildcard nss_iana/module/*.c) nss_iana/reader/snapshot.c nss_iana/reader/protocols.c
 # Everything the tool needs but its main(); tests link this archive too.
 TOOL_SRCS   := $(filter-out nss_iana/tool/main.c,$(wildcard nss_iana/reader/*.c nss_iana/compiler/*.c nss_iana/tool/*.c))
 # The XML reader's parser: the tool's alone, never the module's.
@@ -79,11 +84,14 @@ $(TOOLLIB): $(call objs,$(TOOL_SRCS))
 $(TOOL): $(call objs,nss_iana/tool/main.c) $(TOOLLIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TOOL_LIBS)
 
-$(SNAPSHOT): $(TOOL) $(CSV)
-	$(TOOL) compile $(CSV) -o $@
+$(SNAPSHOT): $(TOOL) $(CSV) $(PROTOCOLS_CSV)
+	$(TOOL) compile --protocols $(PROTOCOLS_CSV) $(CSV) -o $@
 
 data/service-names-port-numbers.csv:
 	curl -fsSL --retry 3 -o $@.tmp $(IANA_URL) && mv $@.tmp $@
+
+data/protocol-numbers-1.csv:
+	curl -fsSL --retry 3 -o $@.tmp $(PROTOCOLS_URL) && mv $@.tmp $@
 
 # ---- tests -----------------------------------------------------------------
 # tests/unit    Check suites of the tool's code: no root, no namespaces, no
@@ -120,12 +128,12 @@ $(BUILD)/tests/%: tests/lib/%.c $(TOOLLIB) $(headers_unless_deps)
 tests-build: all $(TEST_BINS) $(TEST_PROGS)
 
 check: tests-build
-	BUILD=$(BUILD) SAN=$(SAN) CSV=$(CSV) sh tests/run.sh
+	BUILD=$(BUILD) SAN=$(SAN) CSV=$(CSV) PROTOCOLS_CSV=$(PROTOCOLS_CSV) sh tests/run.sh
 
 # The unit suites alone, as any user: they need neither the module, nor the
 # snapshot, nor root.
-check-unit: $(UNIT_BINS) $(CSV)
-	BUILD=$(BUILD) SAN=$(SAN) CSV=$(CSV) sh tests/run.sh unit
+check-unit: $(UNIT_BINS) $(CSV) $(PROTOCOLS_CSV)
+	BUILD=$(BUILD) SAN=$(SAN) CSV=$(CSV) PROTOCOLS_CSV=$(PROTOCOLS_CSV) sh tests/run.sh unit
 
 check-asan:
 	$(MAKE) BUILD=build-asan SAN=asan CC=clang check
@@ -150,13 +158,17 @@ check-tsan:
 # file in the page cache in large folios, which the kernel maps whole into
 # every process that looks anything up.
 PREFER ?= $(wildcard $(DESTDIR)$(SYSCONFDIR)/services)
+# The same for protocols: /etc/protocols' lines answer before the
+# registry's, so that `protocols: iana` answers as `files` does over it.
+PREFER_PROTOCOLS ?= $(wildcard $(DESTDIR)$(SYSCONFDIR)/protocols)
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(dir $(DB_PATH))
 	install -m 0644 $(MODULE) $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp
 	mv -f $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp $(DESTDIR)$(LIBDIR)/libnss_iana.so.2
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/nss-iana
-	$(TOOL) compile $(if $(PREFER),--prefer $(PREFER)) $(CSV) -o $(DESTDIR)$(DB_PATH)
+	$(TOOL) compile $(if $(PREFER),--prefer $(PREFER)) --protocols $(PROTOCOLS_CSV) \
+		$(if $(PREFER_PROTOCOLS),--prefer-protocols $(PREFER_PROTOCOLS)) $(CSV) -o $(DESTDIR)$(DB_PATH)
 	$(if $(wildcard man/*.[0-9]),install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8)
 	$(foreach m,$(wildcard man/*.1),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man1/;)
 	$(foreach m,$(wildcard man/*.8),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man8/;)

@@ -85,6 +85,34 @@ enum snapshot_status snapshot_find_port(const struct snapshot *snap,
 					uint16_t port, const char *proto,
 					uint32_t *index);
 
+/* The pieces the lookups are made of, for the protocols database
+ * (reader/protocols.h), which has its own pool and indexes. */
+
+/* Compares `key` with the string at `offset` of a pool of `pool_size`
+ * bytes (exactly, or ignoring ASCII case), never reading past the pool,
+ * even if the file was rewritten in place since it was validated:
+ * SNAPSHOT_CORRUPT if the offset is outside or no NUL ends the string. */
+enum snapshot_status snapshot_pool_equals(const char *pool, uint32_t pool_size,
+					  uint32_t offset, const char *key,
+					  bool fold_case);
+
+/* The refs [*first, *end) of the bucket of `key`, clamped to the refs;
+ * SNAPSHOT_CORRUPT if it lists more than NSSIANA_MAX_BUCKET_ENTRIES. */
+enum snapshot_status snapshot_bucket_span(const struct snapshot_index *index,
+					  uint32_t key, uint32_t *first,
+					  uint32_t *end);
+
+/* Fills *index from a BUCKETS and a REFS section, checking their sizes
+ * only (see snapshot_check_index).  NULL, or a short English reason. */
+const char *snapshot_index_parse(struct snapshot_index *index,
+				 const void *buckets, uint32_t buckets_size,
+				 const void *refs, uint32_t refs_size);
+
+/* The O(n) check of an index: buckets covering the refs, never
+ * decreasing, every ref below entry_count (snapshot_check.c). */
+const char *snapshot_check_index(const struct snapshot_index *index,
+				 uint32_t entry_count);
+
 /* How often, at most, the module re-examines the snapshot's path: a file
  * replaced by rename is in use in every process within this time. */
 #define SNAPSHOT_RECHECK_MS 20

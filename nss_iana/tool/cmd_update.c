@@ -122,7 +122,7 @@ static int compile_new(const struct update_options *opt, const char *data,
 {
 	char err[512];
 	struct compiled compiled;
-	struct compile_options options = { opt->prefer };
+	struct compile_options options = { .prefer = opt->prefer };
 
 	memset(ts, 0, sizeof(*ts));
 	if (compile_data_with(data, size, display, &options, &compiled, err,

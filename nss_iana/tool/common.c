@@ -114,6 +114,8 @@ int tool_open_snapshot(struct tool_snapshot *ts, const char *path,
 	/* The tool walks every record: check them all, once. */
 	if (reason == NULL)
 		reason = snapshot_check_records(&ts->snap);
+	if (reason == NULL)
+		reason = compile_protocols_check(&ts->snap);
 	if (reason) {
 		snprintf(err, err_size, "%s: not a valid snapshot: %s", path,
 			 reason);

@@ -1,0 +1,59 @@
+/*
+ * tool/protocols.c - the protocols database's shared output, declared in
+ * tool/protocols.h.
+ */
+#include "tool/protocols.h"
+
+#include "text.h"
+#include "tool/tool.h"
+
+void tool_print_proto_summary(FILE *out, const struct proto_stats *stats)
+{
+	fprintf(out, "; protocols: %lu rows read, %lu entries served",
+		stats->rows_read, stats->registry_entries);
+	if (stats->file_lines)
+		fprintf(out, " after %lu from the preference file", stats->file_entries);
+	fprintf(out, "; skipped %lu ranges, %lu no keyword, %lu bad name",
+		stats->rows_range, stats->rows_no_keyword, stats->rows_bad_name);
+}
+
+bool tool_protocols(const struct snapshot *snap, struct proto_snapshot *out)
+{
+	return proto_snapshot_parse(out, snap) == NULL && out->summary != NULL;
+}
+
+bool tool_protoent_printable(const struct proto_snapshot *p,
+			     const struct nssiana_protoent *e)
+{
+	if (!text_is_services_token(proto_string(p, e->name)))
+		return false;
+	for (uint32_t a = 0; a < e->alias_count; a++)
+		if (!text_is_services_token(proto_string(p, p->aliases[e->alias_first + a])))
+			return false;
+	return true;
+}
+
+/* A description on one line, as a comment can hold it. */
+static void write_comment(FILE *out, const char *text)
+{
+	for (const char *c = text; *c; c++)
+		putc(*c == '\n' || *c == '\r' || *c == '\t' ? ' ' : *c, out);
+}
+
+void tool_write_protoent(FILE *out, const struct proto_snapshot *p,
+			 const struct nssiana_protoent *e)
+{
+	const char *description = proto_string(p, e->meta);
+
+	tool_print_string(out, proto_string(p, e->name));
+	fprintf(out, "\t%d", (int)e->number);
+	for (uint32_t a = 0; a < e->alias_count; a++) {
+		putc(a ? ' ' : '\t', out);
+		tool_print_string(out, proto_string(p, p->aliases[e->alias_first + a]));
+	}
+	if (description && *description) {
+		fputs("\t# ", out);
+		write_comment(out, description);
+	}
+	putc('\n', out);
+}
