@@ -28,7 +28,7 @@ FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/compiler/xml.c nss_iana/compiler
 	nss_iana/compiler/csv.c nss_iana/compiler/registry.c nss_iana/compiler/prefer.c \
 	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c
 
-$(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) nss_iana/module/nss_services.c $(HEADERS)
+$(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) $(wildcard nss_iana/module/*.c) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SNAPSHOT_SRCS) -lpthread
 

@@ -15,8 +15,8 @@
  * nothing may read outside the bytes (ASan watches).  Either way an entry
  * past the format's limits must be UNAVAIL, never ERANGE.
  *
- * How the entry points see the bytes: this file includes nss_services.c and
- * installs the parsed snapshot in the module's state, with the next look at
+ * How the entry points see the bytes: this file includes the module's
+ * sources (mapping.c, nss_services.c) and installs the parsed snapshot in the module's state, with the next look at
  * the path put off forever.  Writing each input to a file for NSS_IANA_DB
  * would add nothing that looks at the bytes (mapping does not), would cost
  * a file per input, and the module re-examines the path at most once per
@@ -33,7 +33,8 @@
  * FUZZ_NO_MAIN by tests/unit/check_fuzz_regressions.c, which replays the seeds
  * and every past crash in `make check`.
  */
-#include "module/nss_services.c" /* the module itself: see above */
+#include "module/mapping.c"      /* the module itself: see above */
+#include "module/nss_services.c"
 
 #include <limits.h>
 #include <stdio.h>

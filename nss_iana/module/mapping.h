@@ -1,0 +1,69 @@
+/*
+ * mapping.h - the one mapped snapshot every database of the module answers
+ * from, and how a call or a walk holds on to it.
+ *
+ * A call takes a lease (the mapping to answer from, with a reference),
+ * reads through lease.snap only, and returns the lease before it returns.
+ * A walk (setXXent/getXXent/endXXent) is a struct mapping_walk per
+ * database, with its own lock, its own reference to the mapping the walk
+ * started on, and a cursor that only that database interprets.
+ * mapping.c owns every walk, so that fork() and dlclose can reach them.
+ */
+#ifndef NSS_IANA_MAPPING_H
+#define NSS_IANA_MAPPING_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "reader/snapshot.h"
+
+struct mapping; /* one mapped snapshot file, reference counted */
+
+/* A mapping this thread holds a reference to for one call.  snap is NULL
+ * when there is no usable snapshot: the call answers UNAVAIL. */
+struct lease {
+	const struct snapshot *snap;
+	struct mapping *mapping;
+	bool borrowed; /* a reference for this call only */
+};
+
+struct lease mapping_take_lease(void);
+void mapping_return_lease(struct lease lease);
+
+/* The walks, one per database. */
+enum mapping_walk_id {
+	MAPPING_WALK_SERVICES,
+	MAPPING_WALK_PROTOCOLS,
+	MAPPING_WALKS
+};
+
+struct mapping_walk {
+	pthread_mutex_t lock;
+	/* Under lock: */
+	struct mapping *mapping;   /* the walk's own reference; NULL: none open */
+	const struct snapshot *snap; /* &mapping's snapshot, or NULL */
+	bool ended;                /* walked to the end: NOTFOUND until reset */
+	uint32_t returned;         /* entries so far, for the database's cap */
+	uint32_t cursor[2];        /* the database's position; zero at start */
+	struct mapping *finished;  /* a finished walk's reference, dropped
+				    * by unlock once the lock is released */
+};
+
+struct mapping_walk *mapping_walk(enum mapping_walk_id id);
+
+/* setXXent: (re)opens the walk on the current mapping, cursor at zero.
+ * Returns whether there is a snapshot to walk.  Takes the walk's lock. */
+bool mapping_walk_start(struct mapping_walk *walk);
+/* endXXent: closes the walk.  Takes the walk's lock. */
+void mapping_walk_close(struct mapping_walk *walk);
+
+/* getXXent: locks the walk, opening it first if no walk was started or
+ * ended (getXXent without setXXent).  Between lock and unlock the database
+ * reads walk->snap, moves walk->cursor, and calls mapping_walk_finish at
+ * the end; unlock drops the reference of a finished walk. */
+void mapping_walk_lock(struct mapping_walk *walk);
+void mapping_walk_finish(struct mapping_walk *walk);
+void mapping_walk_unlock(struct mapping_walk *walk);
+
+#endif
