@@ -21,7 +21,8 @@ BUILD_DEPS="gcc make libc6-dev libexpat1-dev"
 # Needed by `make check`, on top of BUILD_DEPS (build-essential: the
 # package build in tests/system/test_deb.sh checks for it).  Add packages here.
 CHECK_DEPS="check pkg-config clang libclang-rt-14-dev valgrind libc6-dbg python3 libnss-db
-	mount util-linux build-essential dpkg-dev debhelper dh-nss lintian man-db groff-base curl openssl nscd"
+	mount util-linux build-essential dpkg-dev debhelper dh-nss lintian man-db groff-base curl openssl nscd
+	iptables"
 # Of those, daemons the suite starts itself inside private namespaces: their
 # packages must not start or enable them for the whole machine.
 QUIET_DAEMONS="nscd"

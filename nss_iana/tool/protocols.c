@@ -46,7 +46,7 @@ void tool_write_protoent(FILE *out, const struct proto_snapshot *p,
 	const char *description = proto_string(p, e->meta);
 
 	tool_print_string(out, proto_string(p, e->name));
-	fprintf(out, "\t%d", (int)e->number);
+	fprintf(out, "\t%u", (unsigned)e->number);
 	for (uint32_t a = 0; a < e->alias_count; a++) {
 		putc(a ? ' ' : '\t', out);
 		tool_print_string(out, proto_string(p, p->aliases[e->alias_first + a]));
@@ -56,4 +56,28 @@ void tool_write_protoent(FILE *out, const struct proto_snapshot *p,
 		write_comment(out, description);
 	}
 	putc('\n', out);
+}
+
+int tool_export_protocols(FILE *out, const struct snapshot *snap, const char *db)
+{
+	struct proto_snapshot p;
+
+	if (!tool_protocols(snap, &p)) {
+		tool_error("%s: the snapshot has no protocols database "
+			   "(compile it with --protocols)", db);
+		return -1;
+	}
+	fputs("# protocols(5) from IANA's Assigned Internet Protocol Numbers registry.\n"
+	      "# Written by nss-iana export from ", out);
+	tool_print_string(out, db);
+	fputs(": the preference file's lines first, then the registry's.\n", out);
+	for (uint32_t i = 0; i < p.entry_count; i++) {
+		if (!tool_protoent_printable(&p, &p.entries[i])) {
+			tool_error("%s: protocol entry %u cannot be written as a "
+				   "protocols(5) line", db, i);
+			return -1;
+		}
+		tool_write_protoent(out, &p, &p.entries[i]);
+	}
+	return 0;
 }

@@ -25,9 +25,15 @@ bool tool_protoent_printable(const struct proto_snapshot *p,
 			     const struct nssiana_protoent *e);
 
 /* Writes "NAME\tNUMBER\tALIAS...", and "\t# DESCRIPTION" when the entry
- * has a description, then a newline.  The number as glibc gives p_proto:
- * a signed int. */
+ * has a description, then a newline.  The number is written unsigned,
+ * which nss_files' strtoul reads back to the same 32 bits of p_proto. */
 void tool_write_protoent(FILE *out, const struct proto_snapshot *p,
 			 const struct nssiana_protoent *e);
+
+/* `export --format protocols`: every entry in answer order, as a
+ * protocols(5) file that nss_files answers from exactly as the module
+ * answers from the snapshot.  Returns 0, or -1 (said why). */
+int tool_export_protocols(FILE *out, const struct snapshot *snap,
+			  const char *db);
 
 #endif
