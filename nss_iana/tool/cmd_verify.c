@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "tool/protocols.h"
 #include "tool/tool.h"
 
 static const char verify_help[] =
@@ -29,7 +30,8 @@ static const char verify_help[] =
 	"and version, its sections and nothing else, none overlapping, zero\n"
 	"reserved fields, checksum, header counts, every record, string and\n"
 	"metadata record, alias runs, the format's limits, every name one\n"
-	"services(5) token, and the name and port indexes.\n"
+	"services(5) token, and the name and port indexes; the same for the\n"
+	"protocols database when the snapshot has one.\n"
 	"\n"
 	"      --help  display this help and exit\n"
 	"\n"
@@ -58,7 +60,10 @@ static const char *section_name(uint32_t id)
 		"?", "section STRINGS", "section PROTOCOLS", "section ENTRIES",
 		"section ALIASES", "section NAME_BUCKETS", "section NAME_REFS",
 		"section PORT_BUCKETS", "section PORT_REFS", "section CONTACTS",
-		"section PREFERENCE",
+		"section PREFERENCE", "section PROTO_SUMMARY", "section PROTO_STRINGS",
+		"section PROTO_ENTRIES", "section PROTO_ALIASES",
+		"section PROTO_NAME_BUCKETS", "section PROTO_NAME_REFS",
+		"section PROTO_NUMBER_BUCKETS", "section PROTO_NUMBER_REFS",
 	};
 	return id <= NSSIANA_SECTION_MAX_OPTIONAL ? names[id] : "?";
 }
@@ -492,7 +497,8 @@ const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 	    (result = check_names(snap, reason, reason_size)) ||
 	    (result = check_indexes(snap, reason, reason_size)) ||
 	    (result = check_contacts(snap, reason, reason_size)) ||
-	    (result = check_preference(snap, reason, reason_size)))
+	    (result = check_preference(snap, reason, reason_size)) ||
+	    (result = tool_verify_protocols(snap, reason, reason_size)))
 		return result;
 	return NULL;
 }
@@ -517,9 +523,13 @@ static int verify(const char *path)
 		       ts.snap.entry_count, ts.snap.alias_count,
 		       ts.snap.protocol_count);
 		tool_print_string(stdout, *date ? date : "undated");
-		printf(", format %u.%u, checksum %08x\n",
+		printf(", format %u.%u, checksum %08x",
 		       ts.snap.header->version_major,
 		       ts.snap.header->version_minor, ts.snap.header->checksum);
+		struct proto_snapshot protocols;
+		if (tool_protocols(&ts.snap, &protocols))
+			printf(", protocols database of %u entries", protocols.entry_count);
+		putchar('\n');
 	}
 	tool_snapshot_close(&ts);
 	return status;

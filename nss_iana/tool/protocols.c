@@ -81,3 +81,28 @@ int tool_export_protocols(FILE *out, const struct snapshot *snap, const char *db
 	}
 	return 0;
 }
+
+void tool_print_proto_stats(const struct snapshot *snap)
+{
+	struct proto_snapshot p;
+
+	if (!tool_protocols(snap, &p)) {
+		printf("%-20s%s\n", "Protocols database", "none (protocols answer UNAVAIL)");
+		return;
+	}
+	const struct nssiana_proto_summary *s = p.summary;
+	printf("%-20s%u entries, %u aliases\n", "Protocols database",
+	       p.entry_count, p.alias_count);
+	printf("%-20s%u\n", "Protocol rows read", s->rows_read);
+	printf("%-20s%u: %u ranges, %u no keyword, %u bad name\n", "Protocols skipped",
+	       s->rows_range + s->rows_no_keyword + s->rows_bad_name, s->rows_range,
+	       s->rows_no_keyword, s->rows_bad_name);
+	printf("%-20s%u\n", "Protocols served", s->registry_entries);
+	if (s->file_path) {
+		printf("%-20s", "Protocols file");
+		tool_print_string(stdout, proto_string(&p, s->file_path));
+		printf(" (CRC-32 %08x, %u entries answered first)\n",
+		       (unsigned)s->file_crc32, (unsigned)s->file_entries);
+	} else
+		printf("%-20s%s\n", "Protocols file", "none (the registry alone)");
+}

@@ -36,4 +36,24 @@ void tool_write_protoent(FILE *out, const struct proto_snapshot *p,
 int tool_export_protocols(FILE *out, const struct snapshot *snap,
 			  const char *db);
 
+/* `show --protocol KEY` (tool/cmd_show_protocols.c). */
+int tool_show_protocols(const char *db, const char *key, bool json);
+
+/* verify's checks of the PROTO_* sections (tool/verify_protocols.c):
+ * NULL when sound or absent, else the reason, written to `reason`. */
+const char *tool_verify_protocols(const struct snapshot *snap, char *reason,
+				  size_t reason_size);
+
+/* stats' lines about the protocols database. */
+void tool_print_proto_stats(const struct snapshot *snap);
+
+struct tool_diff_counts;
+
+/* The protocols databases of two snapshots compared, one line per entry
+ * added, removed or changed (tool/diff_protocols.c).  Returns 0 when
+ * neither has one (nothing printed), 1 when compared, -1 on error. */
+int tool_diff_protocols(const struct snapshot *old_snap, const struct snapshot *new_snap,
+			FILE *out, struct tool_diff_counts *counts);
+void tool_diff_protocols_print_counts(FILE *out, const struct tool_diff_counts *counts);
+
 #endif
