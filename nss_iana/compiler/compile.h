@@ -61,6 +61,10 @@ struct compile_options {
 	/* IANA's protocol numbers registry (CSV), compiled into the PROTO_*
 	 * sections; NULL: a snapshot without the protocols database. */
 	const char *protocols;
+	/* The protocols registry's bytes when already in memory (a download):
+	 * then `protocols` only names it in messages. */
+	const char *protocols_data;
+	size_t protocols_size;
 	/* A protocols(5) file whose entries answer before the registry's
 	 * (compiler/protocols.h); only with `protocols`. */
 	const char *prefer_protocols;

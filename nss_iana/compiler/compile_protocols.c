@@ -44,13 +44,17 @@ int compile_protocols_load(const struct compile_options *options,
 		}
 		return 0;
 	}
-	if ((error = read_whole_file(options->protocols, &data, &size))) {
+	if (options->protocols_data) {
+		data = (char *)options->protocols_data;
+		size = options->protocols_size;
+	} else if ((error = read_whole_file(options->protocols, &data, &size))) {
 		read_error_message(err, err_size, options->protocols, error);
 		return -1;
 	}
 	int status = proto_table_load(table, data, size, options->protocols,
 				      err, err_size);
-	free(data);
+	if (!options->protocols_data)
+		free(data);
 	if (status == 0 && options->prefer_protocols &&
 	    prefer_protocols(table, options->prefer_protocols, err, err_size) != 0) {
 		proto_table_free(table);
