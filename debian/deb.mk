@@ -16,8 +16,8 @@ DEB_PACKAGE  = $(DEB_OUT)/libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 # The registry is a prerequisite: the top Makefile downloads it into data/
 # when there is no shared copy, since the package build itself must not.
-deb: $(CSV)
-	CSV="$(CSV)" dpkg-buildpackage -us -uc -b
+deb: $(CSV) $(PROTOCOLS_CSV)
+	CSV="$(CSV)" PROTOCOLS_CSV="$(PROTOCOLS_CSV)" dpkg-buildpackage -us -uc -b
 	mkdir -p $(DEB_OUT)
 	cd .. && mv -f libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).deb \
 		libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).buildinfo \
@@ -31,6 +31,6 @@ deb-lintian: deb
 	lintian --info --display-info $(DEB_OUT)/libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).changes
 
 deb-check: deb
-	DEB=$(DEB_PACKAGE) CSV="$(CSV)" sh tests/system/test_deb.sh
+	DEB=$(DEB_PACKAGE) CSV="$(CSV)" PROTOCOLS_CSV="$(PROTOCOLS_CSV)" sh tests/system/test_deb.sh
 
 .PHONY: deb deb-lintian deb-check
