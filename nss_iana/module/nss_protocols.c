@@ -29,7 +29,7 @@ enum proto_fill { PFILL_OK, PFILL_NO_ROOM, PFILL_CORRUPT, PFILL_TOO_BIG };
 
 /* Adds the bytes of the pool string at `offset`, NUL included, to *need,
  * reading no further than NSSIANA_MAX_ANSWER_BYTES into it. */
-static enum proto_fill measure(const struct proto_snapshot *p, uint32_t offset,
+static enum proto_fill proto_measure(const struct proto_snapshot *p, uint32_t offset,
 			       size_t *need)
 {
 	if (offset >= p->strings_size)
@@ -45,7 +45,7 @@ static enum proto_fill measure(const struct proto_snapshot *p, uint32_t offset,
 
 /* Copies the pool string at `offset` to *next, bounded by the pool and by
  * `end`: a file changed in place gives at worst a wrong string. */
-static enum proto_fill put(const struct proto_snapshot *p, uint32_t offset,
+static enum proto_fill proto_put(const struct proto_snapshot *p, uint32_t offset,
 			   char **next, char *end, char **where)
 {
 	if (offset >= p->strings_size)
@@ -61,7 +61,7 @@ static enum proto_fill put(const struct proto_snapshot *p, uint32_t offset,
 	return PFILL_OK;
 }
 
-static enum proto_fill fill_buffer(const struct proto_snapshot *p,
+static enum proto_fill proto_fill_buffer(const struct proto_snapshot *p,
 				   const struct nssiana_protoent *e,
 				   struct protoent *result, char *buffer,
 				   size_t buflen)
@@ -74,19 +74,19 @@ static enum proto_fill fill_buffer(const struct proto_snapshot *p,
 	if (e->alias_count > NSSIANA_MAX_ALIASES ||
 	    (uint64_t)e->alias_first + e->alias_count > p->alias_count)
 		return PFILL_CORRUPT;
-	if ((status = measure(p, e->name, &need)))
+	if ((status = proto_measure(p, e->name, &need)))
 		return status;
 	for (uint32_t i = 0; i < e->alias_count; i++)
-		if ((status = measure(p, p->aliases[e->alias_first + i], &need)))
+		if ((status = proto_measure(p, p->aliases[e->alias_first + i], &need)))
 			return status;
 	if (buflen < need)
 		return PFILL_NO_ROOM;
 	char **aliases = (char **)(buffer + pad);
 	char *next = buffer + pad + pointers, *end = buffer + buflen;
-	if ((status = put(p, e->name, &next, end, &result->p_name)))
+	if ((status = proto_put(p, e->name, &next, end, &result->p_name)))
 		return status;
 	for (uint32_t i = 0; i < e->alias_count; i++)
-		if ((status = put(p, p->aliases[e->alias_first + i], &next, end,
+		if ((status = proto_put(p, p->aliases[e->alias_first + i], &next, end,
 				  &aliases[i])))
 			return status;
 	aliases[e->alias_count] = NULL;
@@ -96,7 +96,7 @@ static enum proto_fill fill_buffer(const struct proto_snapshot *p,
 
 /* As fill_servent: past NSSIANA_MAX_ANSWER_BYTES an answer is UNAVAIL,
  * never ERANGE, so that glibc's doubling callers stop. */
-static enum nss_status fill_protoent(const struct proto_snapshot *p,
+static enum nss_status proto_fill_protoent(const struct proto_snapshot *p,
 				     const struct nssiana_protoent *entry,
 				     struct protoent *result, char *buffer,
 				     size_t buflen, int *error)
@@ -106,7 +106,7 @@ static enum nss_status fill_protoent(const struct proto_snapshot *p,
 	size_t room = buflen < NSSIANA_MAX_ANSWER_BYTES ? buflen
 						       : NSSIANA_MAX_ANSWER_BYTES;
 
-	switch (fill_buffer(p, &copy, result, buffer, room)) {
+	switch (proto_fill_buffer(p, &copy, result, buffer, room)) {
 	case PFILL_OK:
 		result->p_proto = (int)copy.number;
 		return NSS_STATUS_SUCCESS;
@@ -124,7 +124,7 @@ static enum nss_status fill_protoent(const struct proto_snapshot *p,
 
 /* ---- entry points ------------------------------------------------------- */
 
-static enum nss_status finish(enum nss_status status, int error,
+static enum nss_status proto_finish(enum nss_status status, int error,
 			      int saved_errno, int *errnop)
 {
 	errno = saved_errno;
@@ -134,12 +134,12 @@ static enum nss_status finish(enum nss_status status, int error,
 }
 
 /* The protocols of a leased snapshot; false: none (UNAVAIL). */
-static bool protocols_of(const struct snapshot *snap, struct proto_snapshot *p)
+static bool proto_lease_protocols(const struct snapshot *snap, struct proto_snapshot *p)
 {
 	return snap && proto_snapshot_parse(p, snap) == NULL && p->summary;
 }
 
-static enum nss_status answer(const struct proto_snapshot *p,
+static enum nss_status proto_answer(const struct proto_snapshot *p,
 			      enum snapshot_status found, uint32_t index,
 			      struct protoent *result, char *buffer,
 			      size_t buflen, int *error)
@@ -148,7 +148,7 @@ static enum nss_status answer(const struct proto_snapshot *p,
 		return NSS_STATUS_NOTFOUND;
 	if (found != SNAPSHOT_FOUND)
 		return NSS_STATUS_UNAVAIL;
-	return fill_protoent(p, &p->entries[index], result, buffer, buflen, error);
+	return proto_fill_protoent(p, &p->entries[index], result, buffer, buflen, error);
 }
 
 EXPORT enum nss_status _nss_iana_getprotobyname_r(const char *name,
@@ -162,12 +162,12 @@ EXPORT enum nss_status _nss_iana_getprotobyname_r(const char *name,
 	struct proto_snapshot p;
 	uint32_t index = 0;
 
-	if (protocols_of(lease.snap, &p)) {
+	if (proto_lease_protocols(lease.snap, &p)) {
 		enum snapshot_status found = proto_find_name(&p, name, &index);
-		status = answer(&p, found, index, result, buffer, buflen, &error);
+		status = proto_answer(&p, found, index, result, buffer, buflen, &error);
 	}
 	mapping_return_lease(lease);
-	return finish(status, error, saved_errno, errnop);
+	return proto_finish(status, error, saved_errno, errnop);
 }
 
 EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
@@ -182,13 +182,13 @@ EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
 	uint32_t index = 0;
 
 	/* nss_files compares p_proto, an int, with ==: the same 32 bits. */
-	if (protocols_of(lease.snap, &p)) {
+	if (proto_lease_protocols(lease.snap, &p)) {
 		enum snapshot_status found =
 			proto_find_number(&p, (uint32_t)number, &index);
-		status = answer(&p, found, index, result, buffer, buflen, &error);
+		status = proto_answer(&p, found, index, result, buffer, buflen, &error);
 	}
 	mapping_return_lease(lease);
-	return finish(status, error, saved_errno, errnop);
+	return proto_finish(status, error, saved_errno, errnop);
 }
 
 /* ---- the getprotoent walk --------------------------------------------------
@@ -219,7 +219,7 @@ EXPORT enum nss_status _nss_iana_endprotoent(void)
 }
 
 /* The next protoent of the open walk.  Call with the walk locked. */
-static enum nss_status walk_step(struct mapping_walk *walk,
+static enum nss_status proto_walk_step(struct mapping_walk *walk,
 				 struct protoent *result, char *buffer,
 				 size_t buflen, int *error)
 {
@@ -227,13 +227,13 @@ static enum nss_status walk_step(struct mapping_walk *walk,
 
 	if (walk->snap == NULL)
 		return walk->ended ? NSS_STATUS_NOTFOUND : NSS_STATUS_UNAVAIL;
-	if (!protocols_of(walk->snap, &p) || walk->returned >= NSSIANA_MAX_PROTOENTS)
+	if (!proto_lease_protocols(walk->snap, &p) || walk->returned >= NSSIANA_MAX_PROTOENTS)
 		return NSS_STATUS_UNAVAIL;
 	if (walk->cursor[0] >= p.entry_count) {
 		mapping_walk_finish(walk);
 		return NSS_STATUS_NOTFOUND;
 	}
-	enum nss_status status = fill_protoent(&p, &p.entries[walk->cursor[0]],
+	enum nss_status status = proto_fill_protoent(&p, &p.entries[walk->cursor[0]],
 					       result, buffer, buflen, error);
 	/* On ERANGE glibc retries with a larger buffer: the cursor stays. */
 	if (status == NSS_STATUS_SUCCESS) {
@@ -251,7 +251,7 @@ EXPORT enum nss_status _nss_iana_getprotoent_r(struct protoent *result,
 	struct mapping_walk *walk = protocols_walk();
 
 	mapping_walk_lock(walk);
-	enum nss_status status = walk_step(walk, result, buffer, buflen, &error);
+	enum nss_status status = proto_walk_step(walk, result, buffer, buflen, &error);
 	mapping_walk_unlock(walk);
-	return finish(status, error, saved_errno, errnop);
+	return proto_finish(status, error, saved_errno, errnop);
 }

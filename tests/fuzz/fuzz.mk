@@ -21,7 +21,8 @@ FUZZ_CFLAGS  := -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -Inss_iana -Itests \
 FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	-print_final_stats=1
 
-FUZZ_SNAPSHOT_SRCS := tests/fuzz/fuzz_snapshot.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c
+FUZZ_SNAPSHOT_SRCS := tests/fuzz/fuzz_snapshot.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c \
+	nss_iana/reader/protocols.c nss_iana/reader/protocols_check.c
 FUZZ_CSV_SRCS := tests/fuzz/fuzz_csv.c nss_iana/compiler/csv.c nss_iana/compiler/registry.c \
 	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c
 FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/compiler/xml.c nss_iana/compiler/compile.c \
