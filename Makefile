@@ -187,7 +187,7 @@ uninstall:
 		sh install/nss-iana-disable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf; \
 	else echo "$(DESTDIR)$(SYSCONFDIR)/nsswitch.conf does not exist: not disabled"; fi
 	rm -f $(DESTDIR)$(LIBDIR)/libnss_iana.so.2 $(DESTDIR)$(BINDIR)/nss-iana $(DESTDIR)$(DB_PATH) \
-		$(DESTDIR)$(DB_PATH).download
+		$(DESTDIR)$(DB_PATH).download $(DESTDIR)$(DB_PATH).protocols.download
 	@# The unit's settings go only if nobody changed them.
 	! cmp -s install/nss-iana.default $(DESTDIR)$(SYSCONFDIR)/default/nss-iana || \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/default/nss-iana
