@@ -15,26 +15,21 @@ struct proto_view {
 	bool present;
 };
 
-/* snapshot_parse() has checked that every section of the table lies in
- * the file and is aligned; here which of ours are there. */
+/* snapshot_parse() has recorded the optional sections (inside the file,
+ * aligned): which of ours are there. */
 static const char *collect(const struct snapshot *snap, struct proto_view *views,
 			   unsigned *found)
 {
-	const struct nssiana_header *header = snap->header;
-	const struct nssiana_section *table =
-		(const void *)(snap->base + header->header_size);
-
 	*found = 0;
-	for (uint32_t i = 0; i < header->section_count; i++) {
-		uint32_t id = table[i].id;
-		if (id < NSSIANA_SECTION_PROTO_FIRST || id > NSSIANA_SECTION_MAX_OPTIONAL)
-			continue;
-		struct proto_view *view = &views[id - NSSIANA_SECTION_PROTO_FIRST];
-		if (view->present)
+	for (int i = 0; i < PROTO_SECTIONS; i++) {
+		const struct snapshot_optional *o = &snap->optional[
+			NSSIANA_SECTION_PROTO_FIRST - NSSIANA_SECTION_MAX_KNOWN - 1 + i];
+		if (o->count > 1)
 			return "a protocols section appears twice";
-		*view = (struct proto_view){ snap->base + table[i].offset,
-					     table[i].size, true };
-		++*found;
+		if (o->count == 1) {
+			views[i] = (struct proto_view){ o->data, o->size, true };
+			++*found;
+		}
 	}
 	if (*found != 0 && *found != PROTO_SECTIONS)
 		return "some protocols sections are missing";

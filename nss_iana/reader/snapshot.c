@@ -40,7 +40,8 @@ static const char *check_header(const struct nssiana_header *header,
 }
 
 static const char *collect_sections(const unsigned char *base, size_t size,
-				    struct section_view *views)
+				    struct section_view *views,
+				    struct snapshot_optional *optional)
 {
 	const struct nssiana_header *header = (const void *)base;
 	const struct nssiana_section *table =
@@ -55,8 +56,16 @@ static const char *collect_sections(const unsigned char *base, size_t size,
 			return "a section runs past the end of the file";
 		if (offset % NSSIANA_SECTION_ALIGN)
 			return "a section is not 8-byte aligned";
+		if (id > NSSIANA_SECTION_MAX_KNOWN && id <= NSSIANA_SECTION_MAX_OPTIONAL) {
+			struct snapshot_optional *o =
+				&optional[id - NSSIANA_SECTION_MAX_KNOWN - 1];
+			if (o->count++ == 0) {
+				o->data = base + offset;
+				o->size = length;
+			}
+		}
 		if (id == 0 || id > NSSIANA_SECTION_MAX_KNOWN)
-			continue; /* a later minor version's section */
+			continue; /* an optional or a later minor version's section */
 		if (views[id].present)
 			return "a section appears twice";
 		views[id] = (struct section_view){ base + offset, length, true };
@@ -152,7 +161,7 @@ const char *snapshot_parse(struct snapshot *snap, const void *data,
 	if ((uintptr_t)data % alignof(uint64_t))
 		return "snapshot is not aligned in memory";
 	if ((why = check_header(data, size)) ||
-	    (why = collect_sections(data, size, views)) ||
+	    (why = collect_sections(data, size, views, snap->optional)) ||
 	    (why = check_strings(snap, &views[NSSIANA_SECTION_STRINGS])) ||
 	    (why = check_protocols(snap, &views[NSSIANA_SECTION_PROTOCOLS])) ||
 	    (why = check_table(&views[NSSIANA_SECTION_ALIASES],

@@ -52,6 +52,16 @@ struct snapshot {
 	uint32_t alias_count;
 	struct snapshot_index names;
 	struct snapshot_index ports;
+	/* Where the optional sections are, by id - NSSIANA_SECTION_MAX_KNOWN - 1,
+	 * as snapshot_parse() found them in the table (inside the file and
+	 * aligned; what they hold is their reader's to check), so that the
+	 * protocols lookups find theirs without reading the table again.
+	 * count is how often the id appears (data: its first appearance). */
+	struct snapshot_optional {
+		const unsigned char *data;
+		uint32_t size;
+		uint32_t count;
+	} optional[NSSIANA_SECTION_MAX_OPTIONAL - NSSIANA_SECTION_MAX_KNOWN];
 };
 
 enum snapshot_status {
