@@ -295,9 +295,12 @@ int proto_table_read(struct proto_table *table,
 	memset(table, 0, sizeof(*table));
 	table->registry_name = filename;
 	status = records->next(records->state, &record, &error);
-	if (status == 0)
+	if (status < 0)
+		status = fail_at(err, err_size, filename, error.line, error.column,
+				 "%s", error.message);
+	else if (status == 0)
 		status = fail_at(err, err_size, filename, 1, 1, "no header row: the input is empty");
-	else if (status > 0)
+	else
 		status = read_proto_header(&l, &record) == 0 ? 1 : -1;
 	while (status > 0) {
 		status = records->next(records->state, &record, &error);
@@ -489,7 +492,8 @@ int proto_table_prefer(struct proto_table *table, const char *data,
 
 	if (!text)
 		return fail_at(err, err_size, path, 0, 0, "out of memory");
-	memcpy(text, data, size);
+	if (size)
+		memcpy(text, data, size);
 	text[size] = '\0';
 	status = read_protocols_file(text, size, path, &file, err, err_size);
 	free(text);
@@ -507,8 +511,10 @@ int proto_table_prefer(struct proto_table *table, const char *data,
 		proto_table_free(&file);
 		return -1;
 	}
-	memcpy(rows, file.rows, file.count * sizeof(*rows));
-	memcpy(rows + file.count, table->rows, table->count * sizeof(*rows));
+	if (file.count) /* memcpy from NULL is undefined, even of 0 bytes */
+		memcpy(rows, file.rows, file.count * sizeof(*rows));
+	if (table->count)
+		memcpy(rows + file.count, table->rows, table->count * sizeof(*rows));
 	free(table->rows);
 	free(table->file_path);
 	table->rows = rows;

@@ -29,6 +29,15 @@ FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/compiler/xml.c nss_iana/compiler
 	nss_iana/compiler/csv.c nss_iana/compiler/registry.c nss_iana/compiler/prefer.c \
 	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c
 
+FUZZ_PROTOCOLS_SRCS := tests/fuzz/fuzz_protocols.c nss_iana/compiler/protocols.c \
+	nss_iana/compiler/protocols_write.c nss_iana/compiler/csv.c nss_iana/compiler/snapshot_write.c \
+	nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c nss_iana/reader/protocols.c \
+	nss_iana/reader/protocols_check.c
+
+$(FUZZ_BUILD)/fuzz_protocols: $(FUZZ_PROTOCOLS_SRCS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_PROTOCOLS_SRCS)
+
 $(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) $(wildcard nss_iana/module/*.c) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SNAPSHOT_SRCS) -lpthread
@@ -41,7 +50,8 @@ $(FUZZ_BUILD)/fuzz_xml: $(FUZZ_XML_SRCS) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XML_SRCS) -lexpat
 
-fuzz-build: $(FUZZ_BUILD)/fuzz_snapshot $(FUZZ_BUILD)/fuzz_csv $(FUZZ_BUILD)/fuzz_xml
+fuzz-build: $(FUZZ_BUILD)/fuzz_snapshot $(FUZZ_BUILD)/fuzz_csv $(FUZZ_BUILD)/fuzz_xml \
+	$(FUZZ_BUILD)/fuzz_protocols
 
 # One fuzzer: $(1) its name, $(2) extra flags.  A fuzzer with no
 # regression input yet has no regressions folder (git keeps no empty one).  The summary line is what
@@ -62,5 +72,6 @@ fuzz: fuzz-build
 	$(call fuzz_one,snapshot,)
 	$(call fuzz_one,csv,-dict=../tests/fuzz/csv.dict)
 	$(call fuzz_one,xml,-dict=../tests/fuzz/xml.dict)
+	$(call fuzz_one,protocols,)
 
 .PHONY: fuzz fuzz-build

@@ -1,7 +1,7 @@
 /*
  * check_fuzz_regressions.c - every seed and every input a fuzzer ever
  * crashed on, replayed through the fuzzers' own harnesses, without
- * libFuzzer: tests/fuzz/{corpus,regressions}/{snapshot,csv,xml}/ *.
+ * libFuzzer: tests/fuzz/{corpus,regressions}/{snapshot,csv,xml,protocols}/ *.
  *
  * The harnesses abort on a broken rule; in `make check-asan` an
  * out-of-bounds read aborts too.  Each file is its own test (a loop test,
@@ -12,6 +12,7 @@
 #include "fuzz/fuzz_snapshot.c"
 #include "fuzz/fuzz_csv.c"
 #include "fuzz/fuzz_xml.c"
+#include "fuzz/fuzz_protocols.c"
 
 #include <dirent.h>
 
@@ -74,7 +75,7 @@ START_TEST(replay_one_input)
 }
 END_TEST
 
-static int seed_counts[3];
+static int seed_counts[4];
 
 START_TEST(every_fuzzer_has_seeds)
 {
@@ -82,6 +83,7 @@ START_TEST(every_fuzzer_has_seeds)
 	ck_assert_int_ge(seed_counts[0], 3);
 	ck_assert_int_ge(seed_counts[1], 3);
 	ck_assert_int_ge(seed_counts[2], 3);
+	ck_assert_int_ge(seed_counts[3], 3);
 }
 END_TEST
 
@@ -96,6 +98,8 @@ static Suite *replay_suite(void)
 	add_directory("tests/fuzz/regressions/csv", fuzz_csv_one);
 	seed_counts[2] = add_directory("tests/fuzz/corpus/xml", fuzz_xml_one);
 	add_directory("tests/fuzz/regressions/xml", fuzz_xml_one);
+	seed_counts[3] = add_directory("tests/fuzz/corpus/protocols", fuzz_protocols_one);
+	add_directory("tests/fuzz/regressions/protocols", fuzz_protocols_one);
 	tcase_add_test(replay, every_fuzzer_has_seeds);
 	tcase_add_loop_test(replay, replay_one_input, 0, input_count);
 	suite_add_tcase(suite, replay);

@@ -104,6 +104,8 @@ START_TEST(registry_errors)
 	load_fails("Decimal,Protocol\n1,ICMP\n", "no \"Keyword\" column");
 	load_fails("", "no header row");
 	load_fails("Decimal,Keyword\n1,\"open\n", "x.csv:2:");
+	/* A header row the CSV reader refuses is reported too. */
+	load_fails("Deci\"mal,Keyword\n1,ICMP\n", "x.csv:1:5: ");
 }
 END_TEST
 
