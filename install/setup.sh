@@ -13,7 +13,8 @@
 # so everything needed is listed here.  apt-get and `make install` run as
 # root: directly when we are root, else through sudo.  `make` and
 # `make check` run as the caller: run `check` as root for the whole suite.
-# Environment: CSV (registry CSV, as for make), MAKEFLAGS (e.g. -j2).
+# Environment: CSV and PROTOCOLS_CSV (the registry CSVs, as for make),
+# MAKEFLAGS (e.g. -j2).
 set -eu
 
 # Needed to build the module, the tool and the snapshot.
@@ -108,10 +109,12 @@ timed() {
 	say "$*: passed in $(($(date +%s) - started)) s"
 }
 
-# Without the registry CSV beside the clone, the Makefile downloads it.
+# Without the registry CSVs beside the clone, the Makefile downloads them.
 download_deps() {
-	if [ -n "${CSV:-}" ] || [ -f ../shared/iana/service-names-port-numbers.csv ] ||
-		[ -f data/service-names-port-numbers.csv ]; then
+	if { [ -n "${CSV:-}" ] || [ -f ../shared/iana/service-names-port-numbers.csv ] ||
+		[ -f data/service-names-port-numbers.csv ]; } &&
+		{ [ -n "${PROTOCOLS_CSV:-}" ] || [ -f ../shared/iana/protocol-numbers-1.csv ] ||
+		[ -f data/protocol-numbers-1.csv ]; }; then
 		return 0
 	fi
 	echo curl ca-certificates
@@ -122,8 +125,10 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
 	die "this script is for Debian (dpkg-query and apt-get are needed)"
 fi
 cd "$(dirname -- "$0")/.."
-# make reads CSV from the environment, ahead of its own default.
+# make reads CSV (and PROTOCOLS_CSV) from the environment, ahead of its
+# own default.
 [ -z "${CSV:-}" ] || export CSV
+[ -z "${PROTOCOLS_CSV:-}" ] || export PROTOCOLS_CSV
 
 case $1 in
 install)
@@ -131,7 +136,7 @@ install)
 	install_missing $BUILD_DEPS $(download_deps)
 	make
 	# sudo drops the environment: hand make the CSV the build used.
-	as_root make install ${CSV:+CSV="$CSV"}
+	as_root make install ${CSV:+CSV="$CSV"} ${PROTOCOLS_CSV:+PROTOCOLS_CSV="$PROTOCOLS_CSV"}
 	say "getent services https:"
 	getent services https || die "getent services https found nothing"
 	;;
