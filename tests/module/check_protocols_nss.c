@@ -9,7 +9,9 @@
  * expected answers below are written from those fixtures by hand.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -389,6 +391,55 @@ START_TEST(lookups_do_not_allocate)
 END_TEST
 #endif
 
+/* Threads looking up while the snapshot is replaced by rename, again and
+ * again, between one with the preference file and one without: every
+ * answer is one of the two files' (never a miss, never UNAVAIL). */
+static atomic_bool replacing;
+
+static void *lookup_loop(void *arg)
+{
+	char b[1024];
+	unsigned long *bad = arg;
+
+	while (atomic_load(&replacing)) {
+		struct pcall c = by_name("tcp", b, sizeof b);
+		if (c.status != NSS_STATUS_SUCCESS || strcmp(c.result.p_name, "tcp") != 0)
+			++*bad;
+		c = by_number(58, b, sizeof b);
+		if (c.status != NSS_STATUS_SUCCESS || c.result.p_proto != 58)
+			++*bad;
+		c = by_number(0, b, sizeof b);
+		if (c.status != NSS_STATUS_SUCCESS ||
+		    (strcmp(c.result.p_name, "ip") && strcmp(c.result.p_name, "hopopt")))
+			++*bad;
+	}
+	return NULL;
+}
+
+START_TEST(lookups_while_the_snapshot_is_replaced)
+{
+	char next[PATH_MAX];
+	pthread_t threads[4];
+	unsigned long bad[4] = { 0 };
+
+	temp_path(next, sizeof next, "protocols-next.db");
+	atomic_store(&replacing, true);
+	for (int t = 0; t < 4; t++)
+		ck_assert_int_eq(pthread_create(&threads[t], NULL, lookup_loop, &bad[t]), 0);
+	for (int i = 0; i < 40; i++) {
+		compile_to(next, PROTOCOLS, i % 2 ? PREFER : NULL);
+		ck_assert_int_eq(rename(next, db_path), 0);
+		struct timespec pause = { 0, 25 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	}
+	atomic_store(&replacing, false);
+	for (int t = 0; t < 4; t++) {
+		pthread_join(threads[t], NULL);
+		ck_assert_msg(bad[t] == 0, "thread %d: %lu wrong answers", t, bad[t]);
+	}
+}
+END_TEST
+
 /* ---- damaged PROTO_* sections ---------------------------------------------
  *
  * Each damaged file is asked about by a fresh child that loads the module:
@@ -563,6 +614,7 @@ static Suite *protocols_nss_suite(void)
 	tcase_add_test(lookups, a_snapshot_without_protocols_is_unavailable_for_them);
 	tcase_add_test(lookups, a_missing_snapshot_is_unavailable);
 	tcase_add_test(lookups, no_fd_is_left_open);
+	tcase_add_test(lookups, lookups_while_the_snapshot_is_replaced);
 #ifndef NSS_IANA_SANITIZED
 	tcase_add_test(lookups, lookups_do_not_allocate);
 #endif
