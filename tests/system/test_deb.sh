@@ -130,17 +130,12 @@ nss_line_case() {
 	nss_case "$1" "$tmp/lines/$1.conf" "$tmp/lines/$1.installed" "$tmp/lines/$1.removed"
 }
 
-# Where dh_installnss and install/nss-iana-enable agree (no protocols line).
-for name in notfound nonewline; do
+# Where dh_installnss and install/nss-iana-enable agree.
+for name in debian notfound nonewline; do
 	nss_case "$name" "$fixtures/nsswitch_$name.conf" "$fixtures/nsswitch_$name.enabled" \
 		"$fixtures/nsswitch_$name.conf"
 done
-# The package also puts iana before files on the protocols line, which
-# install/nss-iana-enable leaves alone.
-nss_case debian "$fixtures/nsswitch_debian.conf" "$fixtures/nsswitch_debian.deb-enabled" \
-	"$fixtures/nsswitch_debian.conf"
-# Already enabled (iana named in the file): dh_installnss leaves the file
-# as it is, protocols line included; removal takes iana out.
+# Already enabled: left as it is; removal takes iana out of both lines.
 nss_case enabled "$fixtures/nsswitch_enabled.conf" "$fixtures/nsswitch_enabled.conf" \
 	"$fixtures/nsswitch_enabled.disabled"
 # No services line: none is added (glibc then uses files alone).
