@@ -25,8 +25,9 @@
  *   anywhere after    the sections, in any order, not overlapping
  *
  *   A reader rejects a file whose magic or major version it does not know,
- *   whose file_size is not the size it mapped, or whose table or any section
- *   is not inside the file.  A reader ignores sections whose id it does not
+ *   whose file_size is not the size it mapped, whose table has more than
+ *   NSSIANA_MAX_SECTIONS records, or whose table or any section is not
+ *   inside the file.  A reader ignores sections whose id it does not
  *   know, and header bytes past the ones it knows: that is what a new minor
  *   version may add.  Anything else needs a new major version.
  *
@@ -182,6 +183,11 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
  *   MAX_PROTOENTS       protocol entries (PROTO_ENTRIES) in one file:
  *                       what one getprotoent walk may return.  The limits
  *                       above hold for the protocols sections too.
+ *   MAX_SECTIONS        entries in the section table, unknown ids included:
+ *                       mapping a file then reads at most the header and
+ *                       MAX_SECTIONS * 16 bytes of table, whatever its size.
+ *                       Version 1.2 writes 8 to 18; the rest is room for
+ *                       later minor versions.
  */
 #define NSSIANA_MAX_FILE_SIZE (16u << 20)
 #define NSSIANA_MAX_BUCKET_ENTRIES 64
@@ -189,6 +195,7 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define NSSIANA_MAX_ANSWER_BYTES 4096
 #define NSSIANA_MAX_SERVENTS (1u << 18)
 #define NSSIANA_MAX_PROTOENTS (1u << 16)
+#define NSSIANA_MAX_SECTIONS 64
 
 struct nssiana_header {
 	char magic[NSSIANA_MAGIC_SIZE];

@@ -1,67 +1,48 @@
 /*
  * mapping.c - the mapped snapshot shared by every database of the module:
  * pins, leases, the periodic re-check, walks, fork and dlclose.
+ * (How it came to be so, and what it costs: README.md.)
  *
- * CONCURRENCY: readers never wait on each other.
+ * State.  `current` (atomic) names the newest mapping and holds one
+ * reference.  Each thread's pin (pin_key) holds one reference to the
+ * mapping it last used; each open walk holds one; a borrowed lease holds
+ * one for one call.  A thread reads only a mapping it holds a reference
+ * to, and takes a new reference only under refs_lock, from `current`.
  *
- * Each mapped snapshot file lives in a small struct mapping with a
- * reference count.  `current` is an atomic pointer to the newest one and
- * holds one reference.  Every thread keeps a pin: a reference to the
- * mapping it last used, in a pthread key (thread-local, no shared write).
+ * Who unmaps.  The thread that drops the last reference, after it has
+ * released every lock.  A reference to `current` cannot be dropped while
+ * another thread takes one, as both take refs_lock: so a mapping being
+ * unmapped has no reader and gets none.
  *
- * What a reader does.  It loads `current` (acquire).  If that is its pin,
- * which is the case for every lookup but the first one after a remap, it
- * searches the pinned mapping: no lock, no atomic write, nothing written
- * but thread-local data and the caller's buffer.  Otherwise it takes the
- * list mutex, adds a reference to `current`, makes that its pin and drops
- * the reference of its old pin, all O(1) pointer and counter work.
+ * Lock order: a walk's lock (in walks[] order), then refs_lock.  Both are
+ * held only for O(1) pointer and counter work or one entry's copy; no
+ * lock is ever held across a system call: stat, open, mmap, munmap and
+ * madvise run unlocked.  The re-check runs with cancellation disabled (a
+ * thread cancelled between mmap and install would leak the mapping), by
+ * at most one thread per SNAPSHOT_RECHECK_MS.  Before the first look has
+ * completed, a thread that finds nothing mapped waits for it, polling
+ * with no lock held, for at most FIRST_LOOK_WAIT_NS.
  *
- * What a remap does.  Every SNAPSHOT_RECHECK_MS, by the coarse monotonic
- * clock, one lookup wins an atomic flag and re-examines the path with no
- * lock held and cancellation disabled: stat(), refusing anything but a
- * regular file of at most NSSIANA_MAX_FILE_SIZE bytes before opening it
- * (a FIFO can never block it), then open(O_NONBLOCK), fstat(), mmap(),
- * snapshot_parse() (constant work).  Then, under the mutex, it swaps
- * `current` and drops the old one's reference.  Meanwhile other threads go
- * on answering from their pins.  An unchanged or already rejected file
- * (same device, inode, size and times) is not re-read.
+ * The fast path (current == pin) takes no lock and writes only
+ * thread-specific data.
  *
- * Why no reader can see an unmapped page.  A mapping is unmapped only when
- * its reference count drops to zero, by the thread that drops it, after it
- * has unlocked.  A reader only reads a mapping it holds a reference to
- * (its pin, the walk's own reference, or a one-call reference), and it
- * gets that reference under the mutex while the mapping is `current`,
- * whose reference cannot be dropped meanwhile because dropping it also
- * takes the mutex.  So a mapping being unmapped has no reader, and gets
- * none.
+ * A forked child finds every lock free (the atfork handlers hold them
+ * across fork) and no re-check in progress; one another thread had begun
+ * is forgotten, and a first look in progress is redone by the child.
  *
- * Why this scales on 64 cores.  The fast path reads `current`, the clock
- * (vDSO) and the next-check time, cache lines that are only read between
- * remaps, so every core keeps its own shared copy of them; it writes only
- * thread-local data.  The slow path (the first lookup of a thread after a
- * remap) takes the mutex for a few instructions.  The trade-off: an idle
- * thread keeps the mapping it last used, even an old one, until its next
- * lookup or its exit.
+ * A signal handler that interrupted an entry point of the module in its
+ * own thread (in_call_key set) may find refs_lock or a walk lock held by
+ * that thread, and its pin about to change: its nested call touches
+ * neither and answers UNAVAIL (mapping_enter).  Nothing here calls malloc.
  *
- * No lock is held across a system call that can block or is a
- * cancellation point: stat, open, mmap and munmap all run unlocked.  A
- * fork() in any thread finds the mutexes free or about to be freed (the
- * atfork handlers take them) and the child forgets a re-check another
- * thread had in progress.  dlclose runs the destructor, which drops the
- * module's own references and deletes the key: what no live thread still
- * pins is unmapped; a mapping another live thread pins is left mapped,
- * because that thread may be inside a lookup (at exit() it can be).
+ * dlclose runs stop_module: the keys go first, then the module's own
+ * references.  A mapping another live thread pins stays mapped: the
+ * destructor cannot tell dlclose from exit(), when that thread may be in
+ * a lookup.
  *
- * Between re-checks a lookup costs one read of the coarse clock instead of
- * a stat(); the interval is also how long a process may go on using a
- * mapping whose file an admin truncated in place.  What remains is
- * documented in the README: a lookup made while the file is being
- * rewritten in place (cp, >) can touch a page past the file's new end and
- * get SIGBUS; replacing the file by rename, as the tool always does, is
- * safe.
- *
- * Nothing here prints or changes errno except through errnop; memory is
- * allocated only when a new file is mapped.
+ * A file rewritten in place (same inode) is seen at the next re-check:
+ * lookups move off it at once, a walk on it stops (broken).  Until then a
+ * read past its new end gets SIGBUS: the documented limit.
  */
 #include <errno.h>
 #include <limits.h>
@@ -83,21 +64,32 @@
 struct mapping {
 	struct snapshot snap;
 	struct snapshot_map map;
-	unsigned long refs;   /* under list_lock */
-	struct mapping *next; /* the list of live mappings, under list_lock */
+	unsigned long refs; /* under refs_lock */
+	/* The file was changed in place since it was mapped (same device
+	 * and inode, another size or modification time): its pages may lie
+	 * past the file's end, where a read gets SIGBUS. */
+	atomic_bool rewritten;
 };
 
-/* Held only for O(1) pointer and reference-count work. */
-static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct mapping *mappings;          /* every mapping not yet unmapped */
-static _Atomic(struct mapping *) current; /* one reference; set under list_lock */
-static struct snapshot_identity rejected; /* under list_lock */
+/* Guards `current`, every reference count and `rejected`; held only for
+ * O(1) pointer and counter work. */
+static pthread_mutex_t refs_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic(struct mapping *) current; /* one reference; set under refs_lock */
+static struct snapshot_identity rejected; /* under refs_lock */
 
 static pthread_key_t pin_key;
+static pthread_key_t in_call_key; /* non-NULL: the thread is in an entry point */
 static atomic_bool pin_key_usable;
 static atomic_bool check_busy;   /* a thread is re-examining the path */
 static atomic_bool ever_checked; /* a re-check has completed */
 static _Atomic long long next_check_ns;
+static atomic_bool first_look_overdue; /* a waiter gave up on the first look */
+
+/* How long a thread waits for another's first look at the path, and how
+ * often it looks whether it is done: a first look takes well under a
+ * millisecond on a warm cache, a few disk reads on a cold one. */
+#define FIRST_LOOK_WAIT_NS (1000 * 1000 * 1000LL)
+#define FIRST_LOOK_POLL_NS (50 * 1000)
 
 static const char *snapshot_path(void)
 {
@@ -108,8 +100,8 @@ static const char *snapshot_path(void)
 
 /* ---- references --------------------------------------------------------- */
 
-static void lock_list(void) { pthread_mutex_lock(&list_lock); }
-static void unlock_list(void) { pthread_mutex_unlock(&list_lock); }
+static void lock_refs(void) { pthread_mutex_lock(&refs_lock); }
+static void unlock_refs(void) { pthread_mutex_unlock(&refs_lock); }
 
 static void ref_locked(struct mapping *m)
 {
@@ -123,19 +115,23 @@ static struct mapping *unref_locked(struct mapping *m)
 {
 	if (m == NULL || --m->refs > 0)
 		return NULL;
-	for (struct mapping **link = &mappings; *link; link = &(*link)->next)
-		if (*link == m) {
-			*link = m->next;
-			break;
-		}
 	return m;
+}
+
+/* The struct itself is a page of its own, not malloc()ed: a lookup made
+ * from a signal handler that interrupted malloc() must not call it. */
+static struct mapping *new_mapping(void)
+{
+	void *m = mmap(NULL, sizeof(struct mapping), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return m == MAP_FAILED ? NULL : m;
 }
 
 static void destroy(struct mapping *m)
 {
 	if (m) {
 		snapshot_unmap(&m->map);
-		free(m);
+		munmap(m, sizeof *m);
 	}
 }
 
@@ -143,9 +139,9 @@ static void unref(struct mapping *m)
 {
 	if (m == NULL)
 		return;
-	lock_list();
+	lock_refs();
 	struct mapping *dead = unref_locked(m);
-	unlock_list();
+	unlock_refs();
 	destroy(dead);
 }
 
@@ -162,28 +158,52 @@ static struct mapping *own_pin(void)
 	return pthread_getspecific(pin_key);
 }
 
+/* A signal handler runs in the thread it interrupted: if that thread was
+ * inside an entry point, it may hold refs_lock or a walk's lock, and the
+ * lease it is reading from is its pin, which a nested repin would drop.
+ * So a nested call takes no lock, no lease and no pin: it answers UNAVAIL.
+ * The flag has a key of its own, not a bit of the pin: a handler that runs
+ * between the read and the write of the flag does a whole call, and the
+ * interrupted write then stores only the flag, never a stale pin.
+ * Without usable keys (creation failed, or dlclose has run) no call is
+ * ever seen as nested. */
+static const char in_call_mark;
+
+bool mapping_enter(void)
+{
+	if (!atomic_load_explicit(&pin_key_usable, memory_order_relaxed))
+		return true;
+	if (pthread_getspecific(in_call_key) != NULL)
+		return false;
+	pthread_setspecific(in_call_key, &in_call_mark);
+	return true;
+}
+
+void mapping_leave(void)
+{
+	if (atomic_load_explicit(&pin_key_usable, memory_order_relaxed))
+		pthread_setspecific(in_call_key, NULL);
+}
+
 /* Makes `m` (or no snapshot) `current`, and remembers `bad` as a file not
  * to read again.  A mapping of the very file already current is dropped. */
 static void install(struct mapping *m, const struct snapshot_identity *bad)
 {
 	struct mapping *dead;
 
-	lock_list();
+	lock_refs();
 	if (bad)
 		rejected = *bad;
 	struct mapping *old = atomic_load_explicit(&current, memory_order_relaxed);
 	if (m && old && snapshot_identity_equal(&m->map.id, &old->map.id)) {
 		dead = m; /* another thread mapped the same file first */
 	} else {
-		if (m) {
+		if (m)
 			m->refs = 1;
-			m->next = mappings;
-			mappings = m;
-		}
 		atomic_store_explicit(&current, m, memory_order_release);
 		dead = unref_locked(old);
 	}
-	unlock_list();
+	unlock_refs();
 	destroy(dead);
 }
 
@@ -236,7 +256,7 @@ static enum found map_path(const char *path, struct mapping **mapping,
 		snapshot_unmap(&map);
 		return FOUND_REJECTED;
 	}
-	struct mapping *m = calloc(1, sizeof *m);
+	struct mapping *m = new_mapping();
 	if (m == NULL) {
 		snapshot_unmap(&map);
 		return FOUND_PASSING;
@@ -245,6 +265,23 @@ static enum found map_path(const char *path, struct mapping **mapping,
 	m->map = map;
 	*mapping = m;
 	return FOUND_SNAPSHOT;
+}
+
+/* Marks the current mapping if `now` is its file written in place: the
+ * same device and inode with another size or modification time.  A
+ * change of ctime alone (link, chmod) rewrites nothing.  A lookup moves to
+ * the new mapping at once (take_lease); a walk, which stays on its
+ * mapping, stops at its next step (mapping_walk_lock). */
+static void note_rewrite(const struct snapshot_identity *now)
+{
+	lock_refs();
+	struct mapping *cur = atomic_load_explicit(&current, memory_order_relaxed);
+	if (cur && cur->map.id.dev == now->dev && cur->map.id.ino == now->ino &&
+	    (cur->map.id.size != now->size ||
+	     cur->map.id.mtime.tv_sec != now->mtime.tv_sec ||
+	     cur->map.id.mtime.tv_nsec != now->mtime.tv_nsec))
+		atomic_store_explicit(&cur->rewritten, true, memory_order_relaxed);
+	unlock_refs();
 }
 
 /* Re-examines the path and installs what is there now.  Runs with no lock
@@ -260,11 +297,11 @@ static void refresh(void)
 	int cancel_state;
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
-	lock_list();
+	lock_refs();
 	struct mapping *cur = atomic_load_explicit(&current, memory_order_relaxed);
 	mapped = cur ? cur->map.id : (struct snapshot_identity){ 0 };
 	bad = rejected;
-	unlock_list();
+	unlock_refs();
 	/* With nothing to compare with (the first look), mapping stat()s the
 	 * path itself: one system call less on the cold path. */
 	if (mapped.known || bad.known) {
@@ -273,8 +310,10 @@ static void refresh(void)
 			goto done;
 		}
 		snapshot_identity_of(&st, &now);
-		if (snapshot_identity_equal(&now, &mapped) ||
-		    snapshot_identity_equal(&now, &bad))
+		if (snapshot_identity_equal(&now, &mapped))
+			goto done;
+		note_rewrite(&now);
+		if (snapshot_identity_equal(&now, &bad))
 			goto done;
 	}
 	switch (map_path(path, &m, &newly_rejected)) {
@@ -302,27 +341,70 @@ static long long coarse_now_ns(void)
 	return now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
+/* Wins the right to re-examine the path now, or not. */
+static bool win_check(void)
+{
+	return !atomic_load_explicit(&check_busy, memory_order_relaxed) &&
+	       !atomic_exchange_explicit(&check_busy, true, memory_order_acquire);
+}
+
+static void checked(void)
+{
+	atomic_store_explicit(&check_busy, false, memory_order_release);
+}
+
+static bool first_look_pending(void)
+{
+	return !atomic_load_explicit(&ever_checked, memory_order_acquire) &&
+	       atomic_load_explicit(&current, memory_order_acquire) == NULL;
+}
+
+/* Before the first look at the path has completed there is nothing to
+ * answer from: a thread that finds nothing mapped waits for the thread
+ * looking, polling with no lock held, rather than answer UNAVAIL.  The
+ * wait is bounded: past FIRST_LOOK_WAIT_NS (a hung file system) the
+ * first look is overdue, and this and every later call answer from what
+ * there is (nothing: UNAVAIL) at once until it completes.  If the looking
+ * thread is gone meanwhile, the waiter looks itself. */
+static void wait_for_first_look(void)
+{
+	struct timespec pause = { 0, FIRST_LOOK_POLL_NS };
+	long long start = coarse_now_ns();
+	int cancel_state;
+
+	if (atomic_load_explicit(&first_look_overdue, memory_order_relaxed))
+		return;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+	while (first_look_pending()) {
+		if (win_check()) {
+			refresh();
+			checked();
+			break;
+		}
+		if (coarse_now_ns() - start > FIRST_LOOK_WAIT_NS) {
+			atomic_store_explicit(&first_look_overdue, true,
+					      memory_order_relaxed);
+			break;
+		}
+		nanosleep(&pause, NULL);
+	}
+	pthread_setcancelstate(cancel_state, NULL);
+}
+
 /* At most one thread re-examines the path per interval; the others go on
- * with their pins.  Until a first look has completed there is nothing to
- * answer from: a thread that finds no mapping then looks for itself,
- * rather than answer UNAVAIL while the winner (or, in a forked child, a
- * thread that no longer exists) is still mapping the file.  It waits for
- * no one, and install() keeps one mapping of a file mapped twice. */
+ * with their pins, or wait (bounded) for the very first look. */
 static void refresh_if_due(const struct mapping *pin)
 {
 	long long now = coarse_now_ns();
 
 	if (now >= atomic_load_explicit(&next_check_ns, memory_order_relaxed) &&
-	    !atomic_load_explicit(&check_busy, memory_order_relaxed) &&
-	    !atomic_exchange_explicit(&check_busy, true, memory_order_acquire)) {
+	    win_check()) {
 		atomic_store_explicit(&next_check_ns, now + RECHECK_NS,
 				      memory_order_relaxed);
 		refresh();
-		atomic_store_explicit(&check_busy, false, memory_order_release);
-	} else if (pin == NULL &&
-		   !atomic_load_explicit(&ever_checked, memory_order_acquire) &&
-		   atomic_load_explicit(&current, memory_order_acquire) == NULL) {
-		refresh();
+		checked();
+	} else if (pin == NULL && first_look_pending()) {
+		wait_for_first_look();
 	}
 }
 
@@ -332,7 +414,7 @@ static struct lease repin(struct mapping *old)
 	struct lease lease = { NULL, NULL, false };
 	struct mapping *dead = NULL;
 
-	lock_list();
+	lock_refs();
 	lease.mapping = atomic_load_explicit(&current, memory_order_relaxed);
 	ref_locked(lease.mapping);
 	lease.snap = lease.mapping ? &lease.mapping->snap : NULL;
@@ -341,7 +423,7 @@ static struct lease repin(struct mapping *old)
 		dead = unref_locked(old);
 	else
 		lease.borrowed = true; /* no pin to keep it in */
-	unlock_list();
+	unlock_refs();
 	destroy(dead);
 	return lease;
 }
@@ -390,6 +472,7 @@ static struct mapping *end_walk(struct mapping_walk *walk)
 	walk->mapping = NULL;
 	walk->snap = NULL;
 	walk->ended = false;
+	walk->broken = false;
 	walk->returned = 0;
 	memset(walk->cursor, 0, sizeof walk->cursor);
 	return mapping;
@@ -408,9 +491,9 @@ bool mapping_walk_start(struct mapping_walk *walk)
 	if (mapping)
 		madvise(mapping->map.addr, mapping->map.size, MADV_WILLNEED);
 	if (mapping && !lease.borrowed) {
-		lock_list();
+		lock_refs();
 		ref_locked(mapping);
-		unlock_list();
+		unlock_refs();
 	} /* a borrowed reference becomes the walk's own */
 	pthread_mutex_lock(&walk->lock);
 	struct mapping *old = end_walk(walk);
@@ -431,12 +514,20 @@ void mapping_walk_close(struct mapping_walk *walk)
 
 void mapping_walk_lock(struct mapping_walk *walk)
 {
+	/* A walk looks at the path as lookups do, so that a rewrite in place
+	 * stops it within the re-check interval. */
+	refresh_if_due(own_pin());
 	pthread_mutex_lock(&walk->lock);
-	bool open = walk->mapping != NULL || walk->ended;
+	bool open = walk->mapping != NULL || walk->ended || walk->broken;
 	pthread_mutex_unlock(&walk->lock);
 	if (!open)
 		mapping_walk_start(walk); /* getXXent without setXXent */
 	pthread_mutex_lock(&walk->lock);
+	if (walk->mapping &&
+	    atomic_load_explicit(&walk->mapping->rewritten, memory_order_relaxed)) {
+		walk->finished = end_walk(walk);
+		walk->broken = true;
+	}
 }
 
 void mapping_walk_finish(struct mapping_walk *walk)
@@ -455,37 +546,58 @@ void mapping_walk_unlock(struct mapping_walk *walk)
 
 /* ---- process events ------------------------------------------------------- */
 
-/* Lock order: the walks' locks in their order, then list_lock.  All are
- * held only briefly, so fork() never waits long. */
+/* Lock order: the walks' locks in their order, then refs_lock.  All are
+ * held only briefly, so fork() never waits long.  A fork() from a signal
+ * handler that interrupted this very thread inside the module may find it
+ * holding them: it takes none then, as it would wait for itself (the
+ * child re-initializes them anyway). */
+static bool forking_inside_a_call(void)
+{
+	return atomic_load_explicit(&pin_key_usable, memory_order_relaxed) &&
+	       pthread_getspecific(in_call_key) != NULL;
+}
+
 static void before_fork(void)
 {
+	if (forking_inside_a_call())
+		return;
 	for (int i = 0; i < MAPPING_WALKS; i++)
 		pthread_mutex_lock(&walks[i].lock);
-	lock_list();
+	lock_refs();
 }
 
 static void after_fork_in_parent(void)
 {
-	unlock_list();
+	if (forking_inside_a_call())
+		return;
+	unlock_refs();
 	for (int i = MAPPING_WALKS - 1; i >= 0; i--)
 		pthread_mutex_unlock(&walks[i].lock);
 }
 
 /* The child has only the forking thread: a re-check another thread had
- * in progress will never end there. */
+ * in progress will never end there, and a first look in progress is
+ * made again by the child's next lookup, at once. */
 static void after_fork_in_child(void)
 {
-	pthread_mutex_init(&list_lock, NULL);
+	pthread_mutex_init(&refs_lock, NULL);
 	for (int i = 0; i < MAPPING_WALKS; i++)
 		pthread_mutex_init(&walks[i].lock, NULL);
 	atomic_store(&check_busy, false);
+	if (!atomic_load(&ever_checked))
+		atomic_store(&next_check_ns, 0);
 }
 
 __attribute__((constructor)) static void start_module(void)
 {
 	pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
-	if (pthread_key_create(&pin_key, release_pin) == 0)
-		atomic_store(&pin_key_usable, true);
+	if (pthread_key_create(&pin_key, release_pin) != 0)
+		return;
+	if (pthread_key_create(&in_call_key, NULL) != 0) {
+		pthread_key_delete(pin_key);
+		return;
+	}
+	atomic_store(&pin_key_usable, true);
 }
 
 /* dlclose (or exit): drop the module's own references.  The key goes
@@ -496,8 +608,10 @@ __attribute__((destructor)) static void stop_module(void)
 {
 	struct mapping *pin = own_pin();
 
-	if (atomic_exchange(&pin_key_usable, false))
+	if (atomic_exchange(&pin_key_usable, false)) {
 		pthread_key_delete(pin_key);
+		pthread_key_delete(in_call_key);
+	}
 	unref(pin);
 	for (int i = 0; i < MAPPING_WALKS; i++)
 		mapping_walk_close(&walks[i]);

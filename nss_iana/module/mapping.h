@@ -20,6 +20,14 @@
 
 struct mapping; /* one mapped snapshot file, reference counted */
 
+/* Every entry point brackets all its work with these.  mapping_enter()
+ * returns false when the calling thread is already inside an entry point
+ * of the module (a signal handler interrupted it): the call must then
+ * answer UNAVAIL at once, taking no lease and no walk lock, and must not
+ * call mapping_leave(). */
+bool mapping_enter(void);
+void mapping_leave(void);
+
 /* A mapping this thread holds a reference to for one call.  snap is NULL
  * when there is no usable snapshot: the call answers UNAVAIL. */
 struct lease {
@@ -44,6 +52,8 @@ struct mapping_walk {
 	struct mapping *mapping;   /* the walk's own reference; NULL: none open */
 	const struct snapshot *snap; /* &mapping's snapshot, or NULL */
 	bool ended;                /* walked to the end: NOTFOUND until reset */
+	bool broken;               /* its file was rewritten in place: snap is
+				    * NULL, UNAVAIL until reset */
 	uint32_t returned;         /* entries so far, for the database's cap */
 	uint32_t cursor[2];        /* the database's position; zero at start */
 	struct mapping *finished;  /* a finished walk's reference, dropped
@@ -59,7 +69,8 @@ bool mapping_walk_start(struct mapping_walk *walk);
 void mapping_walk_close(struct mapping_walk *walk);
 
 /* getXXent: locks the walk, opening it first if no walk was started or
- * ended (getXXent without setXXent).  Between lock and unlock the database
+ * ended (getXXent without setXXent), and closing it (broken) if its file
+ * has been rewritten in place since.  Between lock and unlock the database
  * reads walk->snap, moves walk->cursor, and calls mapping_walk_finish at
  * the end; unlock drops the reference of a finished walk. */
 void mapping_walk_lock(struct mapping_walk *walk);

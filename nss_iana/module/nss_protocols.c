@@ -158,15 +158,19 @@ EXPORT enum nss_status _nss_iana_getprotobyname_r(const char *name,
 {
 	int saved_errno = errno, error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
-	struct lease lease = mapping_take_lease();
 	struct proto_snapshot p;
 	uint32_t index = 0;
+
+	if (!mapping_enter())
+		return proto_finish(status, error, saved_errno, errnop);
+	struct lease lease = mapping_take_lease();
 
 	if (proto_lease_protocols(lease.snap, &p)) {
 		enum snapshot_status found = proto_find_name(&p, name, &index);
 		status = proto_answer(&p, found, index, result, buffer, buflen, &error);
 	}
 	mapping_return_lease(lease);
+	mapping_leave();
 	return proto_finish(status, error, saved_errno, errnop);
 }
 
@@ -177,9 +181,12 @@ EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
 {
 	int saved_errno = errno, error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
-	struct lease lease = mapping_take_lease();
 	struct proto_snapshot p;
 	uint32_t index = 0;
+
+	if (!mapping_enter())
+		return proto_finish(status, error, saved_errno, errnop);
+	struct lease lease = mapping_take_lease();
 
 	/* nss_files compares p_proto, an int, with ==: the same 32 bits. */
 	if (proto_lease_protocols(lease.snap, &p)) {
@@ -188,6 +195,7 @@ EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
 		status = proto_answer(&p, found, index, result, buffer, buflen, &error);
 	}
 	mapping_return_lease(lease);
+	mapping_leave();
 	return proto_finish(status, error, saved_errno, errnop);
 }
 
@@ -207,14 +215,20 @@ EXPORT enum nss_status _nss_iana_setprotoent(int stayopen)
 	int saved_errno = errno;
 	(void)stayopen; /* nothing to keep open: the mapping stays anyway */
 
+	if (!mapping_enter())
+		return NSS_STATUS_UNAVAIL;
 	bool available = mapping_walk_start(protocols_walk());
+	mapping_leave();
 	errno = saved_errno;
 	return available ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
 }
 
 EXPORT enum nss_status _nss_iana_endprotoent(void)
 {
+	if (!mapping_enter())
+		return NSS_STATUS_UNAVAIL;
 	mapping_walk_close(protocols_walk());
+	mapping_leave();
 	return NSS_STATUS_SUCCESS;
 }
 
@@ -250,8 +264,11 @@ EXPORT enum nss_status _nss_iana_getprotoent_r(struct protoent *result,
 	int saved_errno = errno, error = ENOENT;
 	struct mapping_walk *walk = protocols_walk();
 
+	if (!mapping_enter())
+		return proto_finish(NSS_STATUS_UNAVAIL, error, saved_errno, errnop);
 	mapping_walk_lock(walk);
 	enum nss_status status = proto_walk_step(walk, result, buffer, buflen, &error);
 	mapping_walk_unlock(walk);
+	mapping_leave();
 	return proto_finish(status, error, saved_errno, errnop);
 }

@@ -50,8 +50,6 @@ static enum fill_result put_string(struct output *out,
 	return FILL_OK;
 }
 
-/* Lays out the alias pointers (aligned, at the start) and then the
- * strings, in one pass that checks room before every write. */
 /* Adds the bytes the pool string at `offset` needs, NUL included, to
  * *need, reading no further than NSSIANA_MAX_ANSWER_BYTES into it. */
 static enum fill_result measure_string(const struct snapshot *snap,
@@ -69,26 +67,28 @@ static enum fill_result measure_string(const struct snapshot *snap,
 	return *need > NSSIANA_MAX_ANSWER_BYTES ? FILL_TOO_BIG : FILL_OK;
 }
 
-/* The bytes the answer needs in a buffer that needs `pad` to align:
- * FILL_TOO_BIG past NSSIANA_MAX_ANSWER_BYTES, whatever the buffer. */
-static enum fill_result measure_answer(const struct snapshot *snap,
-				       const struct nssiana_entry *entry,
-				       size_t pad, size_t *need)
+/* The buffer was too small: whether the answer fits the format's limit
+ * at all (FILL_NO_ROOM: ERANGE, a larger buffer will do) or not
+ * (FILL_TOO_BIG).  Only a failed copy measures. */
+static enum fill_result no_room(const struct snapshot *snap,
+				const struct nssiana_entry *entry, size_t pad)
 {
 	enum fill_result status;
+	size_t need = pad + ((size_t)entry->alias_count + 1) * sizeof(char *);
 
-	*need = pad + ((size_t)entry->alias_count + 1) * sizeof(char *);
-	if ((status = measure_string(snap, entry->name, need)) ||
-	    (status = measure_string(snap, snap->protocols[entry->proto], need)))
+	if ((status = measure_string(snap, entry->name, &need)) ||
+	    (status = measure_string(snap, snap->protocols[entry->proto], &need)))
 		return status;
 	for (uint32_t i = 0; i < entry->alias_count; i++) {
 		uint32_t offset = snap->aliases[entry->alias_first + i].name;
-		if ((status = measure_string(snap, offset, need)))
+		if ((status = measure_string(snap, offset, &need)))
 			return status;
 	}
-	return FILL_OK;
+	return FILL_NO_ROOM;
 }
 
+/* Lays out the alias pointers (aligned, at the start) and then the
+ * strings, in one pass that checks room before every write. */
 static enum fill_result fill_buffer(const struct snapshot *snap,
 				    const struct nssiana_entry *entry,
 				    struct servent *result, char *buffer,
@@ -96,28 +96,26 @@ static enum fill_result fill_buffer(const struct snapshot *snap,
 {
 	size_t pad = -(uintptr_t)buffer & (alignof(char *) - 1);
 	size_t pointers = ((size_t)entry->alias_count + 1) * sizeof(char *);
-	size_t need;
 	enum fill_result status;
 
 	if (entry->alias_count > NSSIANA_MAX_ALIASES ||
 	    (uint64_t)entry->alias_first + entry->alias_count > snap->alias_count ||
 	    entry->proto >= snap->protocol_count)
 		return FILL_CORRUPT;
-	if ((status = measure_answer(snap, entry, pad, &need)))
-		return status;
-	if (buflen < need)
-		return FILL_NO_ROOM;
+	if (buflen < pad + pointers)
+		return no_room(snap, entry, pad);
 	char **aliases = (char **)(buffer + pad);
 	struct output out = { buffer + pad + pointers, buffer + buflen };
 
 	if ((status = put_string(&out, snap, entry->name, &result->s_name)) ||
 	    (status = put_string(&out, snap, snap->protocols[entry->proto],
 				 &result->s_proto)))
-		return status;
+		return status == FILL_NO_ROOM ? no_room(snap, entry, pad) : status;
 	for (uint32_t i = 0; i < entry->alias_count; i++) {
 		uint32_t offset = snap->aliases[entry->alias_first + i].name;
 		if ((status = put_string(&out, snap, offset, &aliases[i])))
-			return status;
+			return status == FILL_NO_ROOM ? no_room(snap, entry, pad)
+						      : status;
 	}
 	aliases[entry->alias_count] = NULL;
 	result->s_aliases = aliases;
@@ -127,8 +125,8 @@ static enum fill_result fill_buffer(const struct snapshot *snap,
 /* An answer that needs more than NSSIANA_MAX_ANSWER_BYTES is UNAVAIL,
  * never ERANGE, whatever the buffer: glibc's non-reentrant callers would
  * double their buffer for it without end.  Only NSSIANA_MAX_ANSWER_BYTES
- * of the buffer is ever used, so a file changed in place between the
- * measure and the copy cannot make it ERANGE at that size either. */
+ * of the buffer is ever used, so a copy that runs out of room there is
+ * UNAVAIL whatever a file changed in place meanwhile measures. */
 static enum nss_status fill_servent(const struct snapshot *snap,
 				    const struct nssiana_entry *entry,
 				    uint16_t port, struct servent *result,
@@ -193,6 +191,8 @@ EXPORT enum nss_status _nss_iana_getservbyname_r(const char *name,
 	int saved_errno = errno, error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
 	uint32_t index = 0;
+	if (!mapping_enter())
+		return finish(status, error, saved_errno, errnop);
 	struct lease lease = mapping_take_lease();
 
 	if (lease.snap) {
@@ -203,6 +203,7 @@ EXPORT enum nss_status _nss_iana_getservbyname_r(const char *name,
 				       buflen, &error);
 	}
 	mapping_return_lease(lease);
+	mapping_leave();
 	return finish(status, error, saved_errno, errnop);
 }
 
@@ -215,6 +216,8 @@ EXPORT enum nss_status _nss_iana_getservbyport_r(int port, const char *proto,
 	enum nss_status status = NSS_STATUS_UNAVAIL;
 	uint16_t host_port = ntohs((uint16_t)port);
 	uint32_t index = 0;
+	if (!mapping_enter())
+		return finish(status, error, saved_errno, errnop);
 	struct lease lease = mapping_take_lease();
 
 	if (lease.snap) {
@@ -225,6 +228,7 @@ EXPORT enum nss_status _nss_iana_getservbyport_r(int port, const char *proto,
 				       buffer, buflen, &error);
 	}
 	mapping_return_lease(lease);
+	mapping_leave();
 	return finish(status, error, saved_errno, errnop);
 }
 
@@ -247,14 +251,20 @@ EXPORT enum nss_status _nss_iana_setservent(int stayopen)
 	int saved_errno = errno;
 	(void)stayopen; /* nothing to keep open: the mapping stays anyway */
 
+	if (!mapping_enter())
+		return NSS_STATUS_UNAVAIL;
 	bool available = mapping_walk_start(services_walk());
+	mapping_leave();
 	errno = saved_errno;
 	return available ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
 }
 
 EXPORT enum nss_status _nss_iana_endservent(void)
 {
+	if (!mapping_enter())
+		return NSS_STATUS_UNAVAIL;
 	mapping_walk_close(services_walk());
+	mapping_leave();
 	return NSS_STATUS_SUCCESS;
 }
 
@@ -312,8 +322,11 @@ EXPORT enum nss_status _nss_iana_getservent_r(struct servent *result,
 	int saved_errno = errno, error = ENOENT;
 	struct mapping_walk *walk = services_walk();
 
+	if (!mapping_enter())
+		return finish(NSS_STATUS_UNAVAIL, error, saved_errno, errnop);
 	mapping_walk_lock(walk);
 	enum nss_status status = walk_step(walk, result, buffer, buflen, &error);
 	mapping_walk_unlock(walk);
+	mapping_leave();
 	return finish(status, error, saved_errno, errnop);
 }

@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+_Static_assert(NSSIANA_MAX_SECTIONS == 64,
+	       "the reason check_header gives names the limit");
+
 struct section_view {
 	const unsigned char *data;
 	uint32_t size;
@@ -29,6 +32,10 @@ static const char *check_header(const struct nssiana_header *header,
 		return "unsupported snapshot major version";
 	if (header->file_size != size)
 		return "file size differs from the header's (truncated or extended)";
+	/* Mapping any file does constant work: the table's length is capped
+	 * by the format, not by the file's size. */
+	if (header->section_count > NSSIANA_MAX_SECTIONS)
+		return "more sections than the format's limit of 64";
 	uint32_t header_size = header->header_size;
 	if (header_size < sizeof *header || header_size % NSSIANA_SECTION_ALIGN)
 		return "bad header size";

@@ -6,7 +6,8 @@
  * keeps global state.
  *
  * A process pays only for what it reads.  snapshot_parse() does constant
- * work: the header, the section table, the pool's first and last NUL, the
+ * work: the header, the section table (at most NSSIANA_MAX_SECTIONS
+ * records), the pool's first and last NUL, the
  * sizes of the tables and indexes (from the table) and the (at most 256)
  * protocols; it touches the first page, the protocol table and the pool's
  * two ends, nothing else.

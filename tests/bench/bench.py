@@ -20,9 +20,10 @@ rows (its recipe builds no protocols database here).
 Beside the lookup loops: the first lookup of a fresh process, what one
 lookup by name or by port leaves resident of the snapshot (from
 /proc/self/smaps), `getent services https` as a whole process, and the
-aggregate lookups per second of 1, 2 and nproc threads, through libc
-(__nss_configure_lookup) and calling the module directly, for iana and the
-floor.
+aggregate lookups per second of 1, 2 and nproc threads: through libc with
+the namespace's nsswitch.conf, as programs run, for iana, files and the
+floor (with each backend's N-thread figure against its own one-thread
+figure), and calling the module directly for iana and the floor.
 
 Each backend runs in its own `unshare -m` namespace with its own
 nsswitch.conf bind-mounted over /etc/nsswitch.conf; the host's /etc is never
@@ -62,7 +63,8 @@ RSS_LOOKUPS = 10000
 MIB = 1024 * 1024
 # Aggregate throughput is measured with these many threads at once.
 THREADS = sorted({1, 2, os.cpu_count() or 1})
-THREADED = ("iana", "floor")  # the module beside the floor
+THREADED = ("iana", "files", "floor")  # through libc, beside the floor
+DIRECT_THREADED = ("iana", "floor")     # the module called directly
 THREAD_MS_FACTOR = 5
 PROTO_TIMED = ("iana", "files", "floor")
 PROTO_VERIFIED = ("iana", "files")
@@ -395,10 +397,11 @@ def round_commands(setup, backend, args):
         # for one of them by whatever else the host runs.
         thread_ms = args.min_ms * THREAD_MS_FACTOR
         for count in THREADS:
-            commands.append("$L threads %d %s %s libc %s" % (
-                count, setup.queries, thread_ms, backend))
-            commands.append("$L threads %d %s %s direct %s/libnss_%s.so.2 %s" % (
-                count, setup.queries, thread_ms, setup.libdir, backend, backend))
+            commands.append("$L threads %d %s %s libc" % (
+                count, setup.queries, thread_ms))
+            if backend in DIRECT_THREADED:
+                commands.append("$L threads %d %s %s direct %s/libnss_%s.so.2 %s" % (
+                    count, setup.queries, thread_ms, setup.libdir, backend, backend))
     if backend in PROTO_TIMED:
         commands.append("$P time %s %s" % (setup.proto_queries, args.min_ms))
         commands.append("$P walk %s" % args.min_ms)
@@ -465,13 +468,24 @@ ROWS = [  # key, label, unit, divisor from the raw figure
      "hits per second, %d thread%s%s, %s" % (
          count, "s" if count > 1 else "",
          " (nproc)" if count == os.cpu_count() and count > 1 else "",
-         "through libc" if way == "libc" else "module called directly"),
-     "M/s", 1e6)
+         "through libc and nsswitch.conf" if way == "libc"
+         else "module called directly"),
+     "k/s", 1e3)
     for way in ("libc", "direct") for count in THREADS
+] + [
+    ("threads.%s.%d/1" % (way, count),
+     "… %d threads against 1 thread, %s" % (
+         count, "through libc" if way == "libc" else "directly"),
+     "ratio", 1)
+    for way in ("libc", "direct") for count in THREADS if count > 1
 ]
 
 
 def median_of(samples, backend, key):
+    if key.endswith("/1"):  # a thread count's figure against one thread's
+        many = median_of(samples, backend, key[:-2])
+        one = median_of(samples, backend, key[:key.rindex(".")] + ".1")
+        return many / one if many and one else None
     got = samples[backend].get(key)
     return statistics.median(got) if got else None
 
@@ -549,13 +563,14 @@ def targets(samples, builds, sizes):
                    number(value), number(cold)))
     for way in ("direct", "libc"):
         one, two = med("iana", "threads.%s.1" % way), med("iana", "threads.%s.2" % way)
-        floor_one = med("floor", "threads.%s.1" % way)
-        floor_two = med("floor", "threads.%s.2" % way)
+        floor_scale = med("floor", "threads.%s.2/1" % way)
+        files_scale = med("files", "threads.%s.2/1" % way)
         target("%s: 2 threads >= 1.8x one thread" % way, two >= 1.8 * one,
-               "iana %.2fx (%.1f vs %.1f M/s); floor %.2fx%s" % (
-                   two / one, two / 1e6, one / 1e6, floor_two / floor_one,
-                   "" if floor_two >= 1.8 * floor_one else
-                   " (the floor module misses it too: the limit is outside the module)"))
+               "iana %.2fx (%.1f vs %.1f M/s); floor %.2fx%s%s" % (
+                   two / one, two / 1e6, one / 1e6, floor_scale,
+                   "" if floor_scale >= 1.8 else
+                   " (the floor module misses it too: the limit is outside the module)",
+                   "; files %.2fx" % files_scale if files_scale else ""))
     spawn_iana, spawn_floor = med("iana", "spawn"), med("floor", "spawn")
     spawn_files = med("files", "spawn")
     target("getent process: iana <= 1.03x floor", spawn_iana <= 1.03 * spawn_floor,

@@ -22,14 +22,14 @@
  *                                        (KIND name or port), from smaps;
  *                                        cold: the file's page cache
  *                                        dropped first
- *   bench-lookup threads N QUERIES MIN_MS libc BACKEND
+ *   bench-lookup threads N QUERIES MIN_MS libc
  *   bench-lookup threads N QUERIES MIN_MS direct LIB PREFIX
  *                                        aggregate hits per second of N
- *                                        threads: through libc with
- *                                        services forced to BACKEND by
- *                                        __nss_configure_lookup, or the
- *                                        module's entry points called
- *                                        directly (dlopen)
+ *                                        threads: through libc with the
+ *                                        namespace's nsswitch.conf, as a
+ *                                        program runs, or the module's
+ *                                        entry points called directly
+ *                                        (dlopen)
  *
  * QUERIES is a tab-separated file written by bench.py:
  *   N <name> <proto|-> <expect>     getservbyname_r
@@ -673,8 +673,6 @@ static int time_threads(int count, double min_ms, char **how)
 		die("threads: 1..256");
 	if (direct)
 		load_module(how[1], how[2], &m);
-	else if (__nss_configure_lookup("services", how[1]) != 0)
-		die("__nss_configure_lookup failed");
 	threads_batch(direct ? &m : NULL, count, min_ms / 4e3); /* warm */
 	double best = 0;
 	for (int batch = 0; batch < BATCHES; batch++) {
@@ -712,8 +710,8 @@ int main(int argc, char **argv)
 		return time_validate(argv[2]);
 	if (!strcmp(mode, "resident") && (argc == 5 || (argc == 6 && !strcmp(argv[5], "cold"))))
 		return measure_resident(argv[2], argv[3], argv[4], argc == 6);
-	if (!strcmp(mode, "threads") && (argc == 7 || argc == 8) &&
-	    (argc == 7) == !strcmp(argv[5], "libc"))
+	if (!strcmp(mode, "threads") && (argc == 6 || argc == 8) &&
+	    (argc == 6) == !strcmp(argv[5], "libc"))
 		return load_queries(argv[3]),
 		       time_threads(atoi(argv[2]), atof(argv[4]), argv + 5);
 	die("unknown mode or wrong arguments");

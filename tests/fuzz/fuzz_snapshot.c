@@ -70,7 +70,7 @@ static void install_in_module(const struct snapshot *snap)
 	_nss_iana_endservent();
 	_nss_iana_endprotoent();
 	if (snap) {
-		m = calloc(1, sizeof *m);
+		m = new_mapping();
 		require(m != NULL, "memory for the mapping");
 		m->snap = *snap;
 	}

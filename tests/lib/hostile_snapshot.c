@@ -290,6 +290,7 @@ struct layout_options {
 	uint32_t header_reserved;
 	int32_t rows_read_delta;
 	uint32_t checksum_xor;
+	uint32_t empty_sections;  /* all-zero table records after the real ones */
 };
 
 struct file {
@@ -361,10 +362,11 @@ static void lay_out(const struct image *im, const struct layout_options *opt,
 {
 	struct section_plan plan[12];
 	size_t n = plan_sections(im, opt, plan);
-	size_t table_size = n * sizeof(struct nssiana_section);
+	size_t table_size = (n + opt->empty_sections) * sizeof(struct nssiana_section);
 	struct nssiana_header header = { .version_major = NSSIANA_VERSION_MAJOR,
 		.version_minor = NSSIANA_VERSION_MINOR,
-		.header_size = sizeof header, .section_count = (uint32_t)n,
+		.header_size = sizeof header,
+		.section_count = (uint32_t)n + opt->empty_sections,
 		.rows_read = (uint32_t)(im->entry_count + im->alias_count +
 					opt->rows_read_delta) };
 	memcpy(header.magic, NSSIANA_MAGIC, NSSIANA_MAGIC_SIZE);
@@ -663,6 +665,22 @@ static void case_unknown_section(struct image *im, struct layout_options *opt)
 	opt->unknown_section = true;
 }
 
+/* 900,000 more table records (id 0: a later version's, to a reader of
+ * this one), 14 MB of table under the size limit: past the section limit,
+ * and a reader without it would walk them all at every mapping. */
+static void case_section_flood(struct image *im, struct layout_options *opt)
+{
+	small_registry(im);
+	opt->empty_sections = 900000;
+}
+
+/* Exactly NSSIANA_MAX_SECTIONS records: sound. */
+static void case_sections_at(struct image *im, struct layout_options *opt)
+{
+	small_registry(im);
+	opt->empty_sections = NSSIANA_MAX_SECTIONS - 8;
+}
+
 static void case_duplicate_section(struct image *im, struct layout_options *opt)
 {
 	small_registry(im);
@@ -772,6 +790,8 @@ static const struct hostile_case cases[] = {
 	{ "overlap-table", case_overlap_table, AFTER_NONE },
 	{ "unknown-section", case_unknown_section, AFTER_NONE },
 	{ "duplicate-section", case_duplicate_section, AFTER_NONE },
+	{ "section-flood", case_section_flood, AFTER_NONE },
+	{ "sections-at", case_sections_at, AFTER_NONE },
 	{ "reserved-header", case_reserved_header, AFTER_NONE },
 	{ "reserved-section", case_reserved_section, AFTER_NONE },
 	{ "reserved-entry", case_reserved_entry, AFTER_NONE },

@@ -10,11 +10,14 @@
 #include <check.h>
 #include <dirent.h>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "module/nss_iana.h"
@@ -102,6 +105,30 @@ static inline struct call call_next_entry(const struct module *m, char *buffer,
 	struct call call = { .error = -1 };
 	call.status = m->getservent_r(&call.result, buffer, buflen, &call.error);
 	return call;
+}
+
+/* Pages of the file at `path` in the page cache, from mincore(); *total
+ * receives the file's pages. */
+static inline size_t cached_pages(const char *path, size_t *total)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	void *addr = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne(addr, MAP_FAILED);
+	close(fd);
+	long page = sysconf(_SC_PAGESIZE);
+	*total = ((size_t)st.st_size + (size_t)page - 1) / (size_t)page;
+	unsigned char *in_core = calloc(*total, 1);
+	ck_assert_ptr_nonnull(in_core);
+	ck_assert_int_eq(mincore(addr, (size_t)st.st_size, in_core), 0);
+	size_t cached = 0;
+	for (size_t i = 0; i < *total; i++)
+		cached += in_core[i] & 1;
+	free(in_core);
+	munmap(addr, (size_t)st.st_size);
+	return cached;
 }
 
 /* Lines of /proc/self/maps naming `path`, "(deleted)" ones too. */

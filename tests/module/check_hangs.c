@@ -8,7 +8,8 @@
  *   hung file system, simulated: this program's own stat() and open()
  *   interpose on the module's and wait on a semaphore for that path) keeps
  *   no other thread from answering, nor fork() from returning, nor the
- *   child from answering: no lock is held across them.
+ *   child from answering: no lock is held across them.  A stuck very
+ *   first look makes another thread's first lookup wait, boundedly.
  * - Threads cancelled over and over while the file is replaced by rename
  *   leave the module usable, in the process and in a child forked after,
  *   and leak no mapping.  Here open() also offers the cancellation a
@@ -300,6 +301,41 @@ START_TEST(a_thread_stuck_in_open_blocks_nobody)
 	stuck_thread_blocks_nobody(STALL_OPEN);
 }
 END_TEST
+
+/* The process's very first look at the path stalls in stat(): another
+ * thread's first lookup waits for it, but boundedly, then answers
+ * UNAVAIL; later calls do not wait again; a child forked meanwhile looks
+ * for itself and answers; once the stall ends, everyone answers. */
+START_TEST(a_stuck_first_look_holds_other_threads_boundedly)
+{
+	pthread_t stuck;
+	struct timespec deadline, start;
+
+	stall_pid = getpid();
+	atomic_store(&stall_kind, STALL_STAT);
+	atomic_store(&thread_status, -100);
+	ck_assert_int_eq(pthread_create(&stuck, NULL, ask_and_report, NULL), 0);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 30;
+	ck_assert_msg(sem_timedwait(&stall_entered, &deadline) == 0,
+		      "the first lookup never reached the stalled stat()");
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	ck_assert_int_eq(by_name("http", "tcp"), NSS_STATUS_UNAVAIL);
+	double waited = seconds_since(&start);
+	ck_assert_msg(waited <= 3.0, "a first lookup waited %.1f s", waited);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	ck_assert_int_eq(by_port(80), NSS_STATUS_UNAVAIL);
+	ck_assert_msg(seconds_since(&start) <= 0.5, "a later call waited again");
+	ck_assert_msg(child_answers(), "a child forked meanwhile did not answer");
+	ck_assert_int_eq(atomic_load(&thread_status), -100); /* still stuck */
+
+	sem_post(&stall_released);
+	pthread_join(stuck, NULL);
+	ck_assert_int_eq(atomic_load(&thread_status), NSS_STATUS_SUCCESS);
+	ck_assert_int_eq(by_name("http", "tcp"), NSS_STATUS_SUCCESS);
+}
+END_TEST
 #endif
 
 /* ---- cancellation --------------------------------------------------------- */
@@ -425,6 +461,7 @@ static Suite *hangs_suite(void)
 #ifndef NSS_IANA_SANITIZED
 	tcase_add_test(cases, a_thread_stuck_in_stat_blocks_nobody);
 	tcase_add_test(cases, a_thread_stuck_in_open_blocks_nobody);
+	tcase_add_test(cases, a_stuck_first_look_holds_other_threads_boundedly);
 #endif
 	tcase_add_test(cases, threads_cancelled_while_the_file_is_replaced_leave_it_usable);
 	suite_add_tcase(suite, cases);

@@ -25,6 +25,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <nss.h>
 #include <signal.h>
@@ -530,6 +531,59 @@ CASE(section_overlapping_the_header, "overlap-header", false, 0,
 CASE(section_overlapping_the_table, "overlap-table", false, 0,
      OR_UNAVAIL("ssh", NULL, "ssh", 22), OR_UNAVAIL("www", NULL, "http", 80))
 
+/* 900,000 records of section table (14 MB, 3,516 pages) under the size
+ * limit: refused at map time.  How much of the file the refusal read is
+ * what it brought into a cold page cache. */
+CASE(section_table_past_the_limit, "section-flood", false, 0,
+     BY_NAME("ssh", NULL, UNAVAIL, NULL, 0),
+     BY_PORT(80, NULL, UNAVAIL, NULL, 0))
+
+CASE(section_table_at_the_limit, "sections-at", false, 3 + 64,
+     BY_NAME("ssh", NULL, SUCCESS, "ssh", 22),
+     BY_PORT(6010, "tcp", SUCCESS, "x11", 6010))
+
+/* Written to disk and dropped from the page cache. */
+static void make_cold(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fsync(fd), 0);
+	ck_assert_int_eq(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+	close(fd);
+}
+
+START_TEST(a_long_section_table_is_refused_before_it_is_read)
+{
+	size_t total, cached_before, cached_after;
+
+	generate("section-flood");
+	make_cold(db_path);
+	cached_before = cached_pages(db_path, &total);
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		bound_child(true);
+		struct module m = load_module();
+		static const struct expect ssh = BY_NAME("ssh", "tcp", UNAVAIL, NULL, 0);
+		ask_directly(&m, &ssh, 1);
+		_exit(0);
+	}
+	/* What the child read is judged first, then what it answered. */
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	cached_after = cached_pages(db_path, &total);
+	printf("hostile: refusing %zu pages of section table brought %zu of them "
+	       "into the page cache (%zu before)\n", total, cached_after,
+	       cached_before);
+	ck_assert_msg(cached_before <= 4, "the file was not dropped from the cache");
+	ck_assert_msg(cached_after <= 8, "%zu of %zu pages read to refuse the file",
+		      cached_after, total);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s",
+		      report->why[0] ? report->why : "the child failed");
+}
+END_TEST
+
 /* A process pays only for what it reads: one lookup in a file with 4 MiB
  * of pool it never reads leaves little of the file resident. */
 START_TEST(one_lookup_leaves_the_unread_file_out_of_memory)
@@ -575,6 +629,9 @@ static Suite *hostile_suite(void)
 	tcase_add_test(t, section_overlapping_the_header);
 	tcase_add_test(t, section_overlapping_the_table);
 	tcase_add_test(t, one_lookup_leaves_the_unread_file_out_of_memory);
+	tcase_add_test(t, section_table_past_the_limit);
+	tcase_add_test(t, section_table_at_the_limit);
+	tcase_add_test(t, a_long_section_table_is_refused_before_it_is_read);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -6,7 +6,8 @@
  *   works after (no atfork handler left pointing into unmapped code).
  * - A getservent walk stays on the snapshot setservent() found, to its
  *   end, even when the file is replaced midway; the old mapping goes once
- *   the walk ends.
+ *   the walk ends.  A walk whose file is rewritten in place stops with
+ *   UNAVAIL instead of reading past the file's new end.
  * - The format's limits at the entry points, on hand-made snapshots
  *   (tests/lib/handmade.h): an answer past NSSIANA_MAX_ANSWER_BYTES is
  *   UNAVAIL whatever the buffer, a walk stops at NSSIANA_MAX_SERVENTS, a
@@ -339,6 +340,45 @@ static void use_full_registry_cold(void)
 	compile_fixture(csv, db_path);
 }
 
+/* An open walk whose file is then rewritten in place, shorter (cp over
+ * it): the walk's next step, 200 ms later, must not read the pages now
+ * past the file's end (SIGBUS).  It answers UNAVAIL until setservent(),
+ * which walks the new file. */
+START_TEST(a_walk_stops_when_its_file_is_rewritten_in_place)
+{
+	char buffer[1024], small_db[PATH_MAX];
+
+	use_full_registry_cold();
+	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_SUCCESS);
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(call_next_entry(&mod, buffer, sizeof buffer).status,
+				 NSS_STATUS_SUCCESS);
+	temp_path(small_db, sizeof small_db, "in-place-small.db");
+	compile_fixture(FIXTURE, small_db);
+	FILE *from = fopen(small_db, "rb"), *to = fopen(db_path, "r+b");
+	ck_assert(from && to);
+	ck_assert_int_eq(ftruncate(fileno(to), 0), 0);
+	size_t got;
+	while ((got = fread(buffer, 1, sizeof buffer, from)) > 0)
+		ck_assert_uint_eq(fwrite(buffer, 1, got, to), got);
+	fclose(from);
+	ck_assert_int_eq(fclose(to), 0);
+	unlink(small_db);
+	pause_ms(200);
+
+	for (int i = 0; i < 1000; i++) {
+		struct call call = call_next_entry(&mod, buffer, sizeof buffer);
+		ck_assert_int_eq(call.status, NSS_STATUS_UNAVAIL);
+	}
+	ck_assert_int_eq(mod.setservent(0), NSS_STATUS_SUCCESS);
+	struct call call = call_next_entry(&mod, buffer, sizeof buffer);
+	ck_assert_int_eq(call.status, NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(call.result.s_name, semantics_walk[0].name);
+	mod.endservent();
+	ck_assert_int_eq(mappings_of(db_path), 1);
+}
+END_TEST
+
 START_TEST(one_lookup_by_name_leaves_little_of_the_file_resident)
 {
 	char buffer[1024];
@@ -366,29 +406,6 @@ START_TEST(one_lookup_by_port_leaves_little_of_the_file_resident)
 }
 END_TEST
 
-/* Pages of the snapshot in the page cache, from mincore(). */
-static size_t cached_pages(size_t *total)
-{
-	int fd = open(db_path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(fstat(fd, &st), 0);
-	void *addr = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	ck_assert_ptr_ne(addr, MAP_FAILED);
-	close(fd);
-	long page = sysconf(_SC_PAGESIZE);
-	*total = ((size_t)st.st_size + (size_t)page - 1) / (size_t)page;
-	unsigned char *in_core = calloc(*total, 1);
-	ck_assert_ptr_nonnull(in_core);
-	ck_assert_int_eq(mincore(addr, (size_t)st.st_size, in_core), 0);
-	size_t cached = 0;
-	for (size_t i = 0; i < *total; i++)
-		cached += in_core[i] & 1;
-	free(in_core);
-	munmap(addr, (size_t)st.st_size);
-	return cached;
-}
-
 static long major_faults(void)
 {
 	struct rusage usage;
@@ -401,7 +418,7 @@ START_TEST(a_walk_on_a_cold_page_cache_reads_the_file_ahead)
 	char buffer[1024];
 	size_t total, entries = 0;
 	use_full_registry_cold();
-	size_t cached = cached_pages(&total);
+	size_t cached = cached_pages(db_path, &total);
 	ck_assert_msg(cached < total / 4, "%zu of %zu pages already cached: no cold "
 		      "page cache to measure on (is $TMPDIR a tmpfs?)", cached, total);
 	long before = major_faults();
@@ -425,6 +442,7 @@ static Suite *lifecycle_suite(void)
 	tcase_add_checked_fixture(cases, setup, teardown);
 	tcase_add_test(cases, a_thousand_dlopen_dlclose_cycles_leak_nothing);
 	tcase_add_test(cases, a_walk_stays_on_the_snapshot_it_started_on);
+	tcase_add_test(cases, a_walk_stops_when_its_file_is_rewritten_in_place);
 	tcase_add_test(cases, an_answer_past_the_byte_limit_is_unavailable_whatever_the_buffer);
 	tcase_add_test(cases, a_walk_stops_at_the_servent_limit);
 	tcase_add_test(cases, a_crowded_bucket_or_too_many_aliases_is_unavailable);
