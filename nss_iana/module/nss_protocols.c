@@ -61,6 +61,25 @@ static enum proto_fill proto_put(const struct proto_snapshot *p, uint32_t offset
 	return PFILL_OK;
 }
 
+/* The bytes the answer needs: PFILL_TOO_BIG past NSSIANA_MAX_ANSWER_BYTES.
+ * Only a copy that ran out of room asks, to tell ERANGE from UNAVAIL. */
+static enum proto_fill proto_answer_size(const struct proto_snapshot *p,
+					 const struct nssiana_protoent *e,
+					 size_t pad, size_t *need)
+{
+	enum proto_fill status;
+
+	*need = pad + ((size_t)e->alias_count + 1) * sizeof(char *);
+	if ((status = proto_measure(p, e->name, need)))
+		return status;
+	for (uint32_t i = 0; i < e->alias_count; i++)
+		if ((status = proto_measure(p, p->aliases[e->alias_first + i], need)))
+			return status;
+	return PFILL_OK;
+}
+
+/* Copies the answer in one pass: the aligned alias pointers, then the
+ * strings, checking room before every write. */
 static enum proto_fill proto_fill_buffer(const struct proto_snapshot *p,
 				   const struct nssiana_protoent *e,
 				   struct protoent *result, char *buffer,
@@ -68,18 +87,12 @@ static enum proto_fill proto_fill_buffer(const struct proto_snapshot *p,
 {
 	size_t pad = -(uintptr_t)buffer & (alignof(char *) - 1);
 	size_t pointers = ((size_t)e->alias_count + 1) * sizeof(char *);
-	size_t need = pad + pointers;
 	enum proto_fill status;
 
 	if (e->alias_count > NSSIANA_MAX_ALIASES ||
 	    (uint64_t)e->alias_first + e->alias_count > p->alias_count)
 		return PFILL_CORRUPT;
-	if ((status = proto_measure(p, e->name, &need)))
-		return status;
-	for (uint32_t i = 0; i < e->alias_count; i++)
-		if ((status = proto_measure(p, p->aliases[e->alias_first + i], &need)))
-			return status;
-	if (buflen < need)
+	if (buflen < pad + pointers)
 		return PFILL_NO_ROOM;
 	char **aliases = (char **)(buffer + pad);
 	char *next = buffer + pad + pointers, *end = buffer + buflen;
@@ -94,8 +107,9 @@ static enum proto_fill proto_fill_buffer(const struct proto_snapshot *p,
 	return PFILL_OK;
 }
 
-/* As fill_servent: past NSSIANA_MAX_ANSWER_BYTES an answer is UNAVAIL,
- * never ERANGE, so that glibc's doubling callers stop. */
+/* As for services: past NSSIANA_MAX_ANSWER_BYTES an answer is UNAVAIL,
+ * never ERANGE, whatever the buffer, so that glibc's doubling callers
+ * stop; only that much of the buffer is ever used. */
 static enum nss_status proto_fill_protoent(const struct proto_snapshot *p,
 				     const struct nssiana_protoent *entry,
 				     struct protoent *result, char *buffer,
@@ -105,13 +119,16 @@ static enum nss_status proto_fill_protoent(const struct proto_snapshot *p,
 	const struct nssiana_protoent copy = *entry;
 	size_t room = buflen < NSSIANA_MAX_ANSWER_BYTES ? buflen
 						       : NSSIANA_MAX_ANSWER_BYTES;
+	size_t need;
 
 	switch (proto_fill_buffer(p, &copy, result, buffer, room)) {
 	case PFILL_OK:
 		result->p_proto = (int)copy.number;
 		return NSS_STATUS_SUCCESS;
 	case PFILL_NO_ROOM:
-		if (room == NSSIANA_MAX_ANSWER_BYTES)
+		if (room == NSSIANA_MAX_ANSWER_BYTES ||
+		    proto_answer_size(p, &copy, -(uintptr_t)buffer & (alignof(char *) - 1),
+				      &need) != PFILL_OK)
 			break;
 		*error = ERANGE;
 		return NSS_STATUS_TRYAGAIN;

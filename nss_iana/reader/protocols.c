@@ -26,10 +26,8 @@ static const char *collect(const struct snapshot *snap, struct proto_view *views
 			NSSIANA_SECTION_PROTO_FIRST - NSSIANA_SECTION_MAX_KNOWN - 1 + i];
 		if (o->count > 1)
 			return "a protocols section appears twice";
-		if (o->count == 1) {
-			views[i] = (struct proto_view){ o->data, o->size, true };
-			++*found;
-		}
+		views[i] = (struct proto_view){ o->data, o->size, o->count == 1 };
+		*found += o->count == 1;
 	}
 	if (*found != 0 && *found != PROTO_SECTIONS)
 		return "some protocols sections are missing";
@@ -86,16 +84,20 @@ static const char *check_indexes(struct proto_snapshot *p,
 const char *proto_snapshot_parse(struct proto_snapshot *p,
 				 const struct snapshot *snap)
 {
-	struct proto_view views[PROTO_SECTIONS] = { 0 };
+	/* Every lookup runs this: no zeroing of what is filled anyway (a
+	 * memset here was half of a lookup's cost). */
+	struct proto_view views[PROTO_SECTIONS];
 	unsigned found;
 	const char *why;
 
-	memset(p, 0, sizeof *p);
+	p->summary = NULL;
 	if (snap->header == NULL)
 		return "not a parsed snapshot";
 	why = collect(snap, views, &found);
-	if (why || found == 0)
+	if (why || found == 0) {
+		memset(p, 0, sizeof *p);
 		return why;
+	}
 	if ((why = check_parts(p, views)) || (why = check_indexes(p, views)))
 		memset(p, 0, sizeof *p);
 	return why;

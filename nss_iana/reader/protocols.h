@@ -29,7 +29,7 @@ struct proto_snapshot {
 };
 
 /* Finds the protocols sections of a parsed snapshot.  Returns NULL with
- * p->summary NULL when the file has none of them, NULL with p->summary
+ * p->summary NULL (and *p empty) when the file has none of them, NULL with p->summary
  * set when it has them all and their sizes are right, or a short English
  * reason (a section missing or twice, a partial record, a pool not ended
  * by NUL, too many entries); *p is then empty. */
