@@ -12,6 +12,7 @@
 # REGISTRY (CSV or XML): by default IANA's XML where it sits beside the
 # clone (its contact table names the people behind [IETF_Chair]), else the
 # CSV; a CSV= given on the command line or in the environment is used as is.
+# The protocol numbers registry likewise (PROTOCOLS_CSV=path).
 
 CC        ?= gcc
 BUILD     ?= build
@@ -33,6 +34,10 @@ CSV       ?= $(if $(wildcard $(SHARED_CSV)),$(SHARED_CSV),data/service-names-por
 SHARED_XML := ../shared/iana/service-names-port-numbers.xml
 csv_given := $(or $(findstring command,$(origin CSV)),$(findstring environment,$(origin CSV)))
 REGISTRY  ?= $(if $(csv_given),$(CSV),$(firstword $(wildcard $(SHARED_XML) data/service-names-port-numbers.xml) $(CSV)))
+# The protocol numbers registry, for the protocols database: the same rule.
+PROTOCOLS_URL := https://www.iana.org/assignments/protocol-numbers/protocol-numbers-1.csv
+SHARED_PROTOCOLS_CSV := ../shared/iana/protocol-numbers-1.csv
+PROTOCOLS_CSV ?= $(if $(wildcard $(SHARED_PROTOCOLS_CSV)),$(SHARED_PROTOCOLS_CSV),data/protocol-numbers-1.csv)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 SAN_asan  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -48,7 +53,7 @@ ALL_LDFLAGS := $(LDFLAGS) $(SAN_$(SAN))
 # module and the tool), compiler/ (input readers, registry rules, writer)
 # and tool/ (the nss-iana commands).  The module links only module/ and
 # reader/.
-MODULE_SRCS := $(wildcard nss_iana/module/*.c) nss_iana/reader/snapshot.c
+MODULE_SRCS := $(wildcard nss_iana/module/*.c) nss_iana/reader/snapshot.c nss_iana/reader/protocols.c
 # Everything the tool needs but its main(); tests link this archive too.
 TOOL_SRCS   := $(filter-out nss_iana/tool/main.c,$(wildcard nss_iana/reader/*.c nss_iana/compiler/*.c nss_iana/tool/*.c))
 # The XML reader's parser: the tool's alone, never the module's.
@@ -85,11 +90,14 @@ $(TOOLLIB): $(call objs,$(TOOL_SRCS))
 $(TOOL): $(call objs,nss_iana/tool/main.c) $(TOOLLIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TOOL_LIBS)
 
-$(SNAPSHOT): $(TOOL) $(CSV)
-	$(TOOL) compile $(CSV) -o $@
+$(SNAPSHOT): $(TOOL) $(CSV) $(PROTOCOLS_CSV)
+	$(TOOL) compile --protocols $(PROTOCOLS_CSV) $(CSV) -o $@
 
 data/service-names-port-numbers.csv:
 	curl -fsSL --retry 3 -o $@.tmp $(IANA_URL) && mv $@.tmp $@
+
+data/protocol-numbers-1.csv:
+	curl -fsSL --retry 3 -o $@.tmp $(PROTOCOLS_URL) && mv $@.tmp $@
 
 # ---- tests -----------------------------------------------------------------
 # tests/unit    Check suites of the tool's code: no root, no namespaces, no
@@ -126,12 +134,12 @@ $(BUILD)/tests/%: tests/lib/%.c $(TOOLLIB) $(headers_unless_deps)
 tests-build: all $(TEST_BINS) $(TEST_PROGS)
 
 check: tests-build
-	BUILD=$(BUILD) SAN=$(SAN) CSV=$(CSV) sh tests/run.sh
+	BUILD=$(BUILD) SAN=$(SAN) CSV=$(CSV) PROTOCOLS_CSV=$(PROTOCOLS_CSV) sh tests/run.sh
 
 # The unit suites alone, as any user: they need neither the module, nor the
 # snapshot, nor root.
-check-unit: $(UNIT_BINS) $(CSV)
-	BUILD=$(BUILD) SAN=$(SAN) CSV=$(CSV) sh tests/run.sh unit
+check-unit: $(UNIT_BINS) $(CSV) $(PROTOCOLS_CSV)
+	BUILD=$(BUILD) SAN=$(SAN) CSV=$(CSV) PROTOCOLS_CSV=$(PROTOCOLS_CSV) sh tests/run.sh unit
 
 check-asan:
 	$(MAKE) BUILD=build-asan SAN=asan CC=clang check
@@ -159,17 +167,23 @@ PREFER ?= $(wildcard $(DESTDIR)$(SYSCONFDIR)/services)
 # Where `systemctl enable` puts the units' links (their WantedBy=).
 TIMER_LINK = $(DESTDIR)$(SYSCONFDIR)/systemd/system/timers.target.wants/nss-iana-update.timer
 PATH_LINK = $(DESTDIR)$(SYSCONFDIR)/systemd/system/paths.target.wants/nss-iana-rebuild.path
+# The same for protocols: /etc/protocols' lines answer before the
+# registry's, so that `protocols: iana` answers as `files` does over it.
+PREFER_PROTOCOLS ?= $(wildcard $(DESTDIR)$(SYSCONFDIR)/protocols)
 
-install: all $(REGISTRY)
+install: all $(REGISTRY) $(PROTOCOLS_CSV)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(dir $(DB_PATH))
 	install -m 0644 $(MODULE) $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp
 	mv -f $(DESTDIR)$(LIBDIR)/.libnss_iana.so.2.tmp $(DESTDIR)$(LIBDIR)/libnss_iana.so.2
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/nss-iana
-	$(TOOL) compile $(if $(PREFER),--prefer $(PREFER)) $(REGISTRY) -o $(DESTDIR)$(DB_PATH)
-	@# The registry it was compiled from, for `nss-iana update --rebuild`
-	@# when the preference file changes.
+	$(TOOL) compile $(if $(PREFER),--prefer $(PREFER)) --protocols $(PROTOCOLS_CSV) \
+		$(if $(PREFER_PROTOCOLS),--prefer-protocols $(PREFER_PROTOCOLS)) $(REGISTRY) -o $(DESTDIR)$(DB_PATH)
+	@# The registries it was compiled from, for `nss-iana update --rebuild`
+	@# when a preference file changes.
 	install -m 0644 $(REGISTRY) $(DESTDIR)$(DB_PATH).registry.tmp
 	mv -f $(DESTDIR)$(DB_PATH).registry.tmp $(DESTDIR)$(DB_PATH).registry
+	install -m 0644 $(PROTOCOLS_CSV) $(DESTDIR)$(DB_PATH).protocols.registry.tmp
+	mv -f $(DESTDIR)$(DB_PATH).protocols.registry.tmp $(DESTDIR)$(DB_PATH).protocols.registry
 	$(if $(wildcard man/*.[0-9]),install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8)
 	$(foreach m,$(wildcard man/*.1),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man1/;)
 	$(foreach m,$(wildcard man/*.8),install -m 0644 $(m) $(DESTDIR)$(MANDIR)/man8/;)
@@ -191,7 +205,8 @@ uninstall:
 		sh install/nss-iana-disable $(DESTDIR)$(SYSCONFDIR)/nsswitch.conf; \
 	else echo "$(DESTDIR)$(SYSCONFDIR)/nsswitch.conf does not exist: not disabled"; fi
 	rm -f $(DESTDIR)$(LIBDIR)/libnss_iana.so.2 $(DESTDIR)$(BINDIR)/nss-iana $(DESTDIR)$(DB_PATH) \
-		$(DESTDIR)$(DB_PATH).download $(DESTDIR)$(DB_PATH).registry
+		$(DESTDIR)$(DB_PATH).download $(DESTDIR)$(DB_PATH).registry \
+		$(DESTDIR)$(DB_PATH).protocols.download $(DESTDIR)$(DB_PATH).protocols.registry
 	@# The unit's settings go only if nobody changed them.
 	! cmp -s install/nss-iana.default $(DESTDIR)$(SYSCONFDIR)/default/nss-iana || \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/default/nss-iana

@@ -18,13 +18,13 @@ DEB_PACKAGE  = $(DEB_OUT)/libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).deb
 # when there is no shared copy, since the package build itself must not.
 # Missing build dependencies are named, with the command that installs
 # them all, before dpkg-buildpackage starts.
-deb: $(CSV)
+deb: $(CSV) $(PROTOCOLS_CSV)
 	@command -v dpkg-checkbuilddeps >/dev/null 2>&1 || { \
 		echo "make deb: dpkg-dev is not installed; as root: apt-get build-dep ./" >&2; exit 1; }
 	@dpkg-checkbuilddeps || { \
 		echo "make deb: install the build dependencies above first; as root, here: apt-get build-dep ./" >&2; \
 		exit 1; }
-	CSV="$(CSV)" dpkg-buildpackage -us -uc -b
+	CSV="$(CSV)" PROTOCOLS_CSV="$(PROTOCOLS_CSV)" dpkg-buildpackage -us -uc -b
 	mkdir -p $(DEB_OUT)
 	cd .. && mv -f libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).deb \
 		libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).buildinfo \
@@ -38,6 +38,6 @@ deb-lintian: deb
 	lintian --info --display-info $(DEB_OUT)/libnss-iana_$(DEB_VERSION)_$(DEB_ARCH).changes
 
 deb-check: deb
-	DEB=$(DEB_PACKAGE) CSV="$(CSV)" sh tests/system/test_deb.sh
+	DEB=$(DEB_PACKAGE) CSV="$(CSV)" PROTOCOLS_CSV="$(PROTOCOLS_CSV)" sh tests/system/test_deb.sh
 
 .PHONY: deb deb-lintian deb-check

@@ -1,6 +1,7 @@
 # Shared by nss-iana-enable and nss-iana-disable (sourced, not run).
 #
-# Edits the `services:` line of nsswitch.conf the way glibc 2.36 reads it
+# Edits the `services:` and `protocols:` lines of nsswitch.conf the way
+# glibc 2.36 reads them
 # (nss/nss_database.c, nss/nss_action_parse.c):
 #   - the database name is case-sensitive and may be preceded by blanks; it
 #     ends at a blank or ':' and every blank/':' after it is skipped, so
@@ -12,6 +13,9 @@
 # glibc has no trailing comments ("# x" is read as two more sources that
 # fail to load), but an admin writing "services: db files  # local" means a
 # comment, so a word starting with '#' ends the list for our purposes.
+#
+# The rules below are the services line's; the protocols line gets the same
+# edit, except that enable adds no protocols line where there is none.
 #
 # enable:  last services line gets `iana` just before the first `files`;
 #          without `files`, after the last source; an empty list becomes
@@ -37,9 +41,9 @@ NSSWITCH_MARKER='# Added by nss-iana-enable; nss-iana-disable removes this line 
 nsswitch_awk='
 function is_blank(c) { return c ~ /^[[:space:]]$/ }
 
-# Splits services line s into PRE (name, blanks and colons) and BODY.
+# Splits database line s into PRE (name, blanks and colons) and BODY.
 function split_line(s) {
-	match(s, /^[[:space:]]*services[[:space:]:]*/)
+	match(s, "^[[:space:]]*" db "[[:space:]:]*")
 	PRE = substr(s, 1, RLENGTH)
 	BODY = substr(s, RLENGTH + 1)
 }
@@ -95,7 +99,7 @@ function enable_line(s,   k, at, body) {
 		return PRE substr(body, 1, TS[k] - 1) "iana " substr(body, TS[k])
 	}
 	if (N == 0) {
-		note("the services list was empty (every lookup failed); it becomes \"iana files\"")
+		note("the " db " list was empty (every lookup failed); it becomes \"iana files\"")
 		if (PRE !~ /[[:space:]]$/) PRE = PRE " "
 		sub(/^[[:space:]]+/, "", body)
 		return PRE "iana files" (body == "" ? "" : " " body)
@@ -122,7 +126,7 @@ function disable_line(s,   k, j, e, body, cut_from, cut_to) {
 		} else if (k > 1) {
 			cut_from = TE[k - 1]; cut_to = e
 		} else {
-			note("iana was the only services source; \"files\" (glibc default) takes its place")
+			note("iana was the only " db " source; \"files\" (glibc default) takes its place")
 			body = substr(body, 1, TS[k] - 1) "files" substr(body, e)
 			continue
 		}
@@ -131,25 +135,26 @@ function disable_line(s,   k, j, e, body, cut_from, cut_to) {
 	return PRE body
 }
 
-function is_services(s) { return s ~ /^[[:space:]]*services([[:space:]:]|$)/ }
+function is_services(s) { return s ~ ("^[[:space:]]*" db "([[:space:]:]|$)") }
 
 function strip_cr(s) { sub(/\r$/, "", s); return s }
 
 { L[++NL] = $0 }
 
 END {
+	added_line = sprintf("%-16siana files", db ":")
 	eol = (NL > 0 && L[NL] ~ /\r$/) ? "\r" : ""
 	last = 0; count = 0
 	for (i = 1; i <= NL; i++) if (is_services(L[i])) { last = i; count++ }
 	if (mode == "enable") {
 		if (count > 1)
-			note(count " services lines; glibc uses only the last one (line " last "), which is the one edited")
+			note(count " " db " lines; glibc uses only the last one (line " last "), which is the one edited")
 		if (last) L[last] = enable_line(L[last])
-		else { L[++NL] = marker eol; L[++NL] = "services:       iana files" eol }
+		else if (append) { L[++NL] = marker eol; L[++NL] = added_line eol }
 	} else {
 		for (i = 1; i <= NL; i++) {
 			if (!is_services(L[i])) continue
-			if (strip_cr(L[i]) == "services:       iana files" && i > 1 && strip_cr(L[i - 1]) == marker) {
+			if (strip_cr(L[i]) == added_line && i > 1 && strip_cr(L[i - 1]) == marker) {
 				drop[i] = drop[i - 1] = 1; continue
 			}
 			L[i] = disable_line(L[i])
@@ -167,7 +172,7 @@ END {
 nsswitch_usage() {
 	cat <<EOF
 usage: $NSSWITCH_PROG [-n|--dry-run] [FILE]
-$1 the services line of FILE (default /etc/nsswitch.conf).
+$1 the services and protocols lines of FILE (default /etc/nsswitch.conf).
 A changed FILE is replaced atomically; its previous content is kept as
 FILE.nss-iana.bak.  --dry-run shows the change as a diff and writes nothing.
 EOF
@@ -219,7 +224,7 @@ nsswitch_edit() {
 		new=$(mktemp -- "$target.nss-iana.XXXXXX") ||
 			nsswitch_die "$file: cannot create a temp file beside it"
 	fi
-	trap 'rm -f -- "$new"' EXIT
+	trap 'rm -f -- "$new" "$new.services"' EXIT
 	trap 'exit 130' HUP INT TERM
 	# Copy first so that the temp file carries the original's mode, owner
 	# and (where supported) xattrs; the edit then overwrites its content.
@@ -227,9 +232,19 @@ nsswitch_edit() {
 		cp --preserve=all -- "$target" "$new" 2>/dev/null || cp -p -- "$target" "$new" ||
 			nsswitch_die "$file: cannot copy to $new"
 	fi
-	awk -v mode="$mode" -v prog="$NSSWITCH_PROG" -v marker="$NSSWITCH_MARKER" \
-		-v final_newline="$final_newline" "$nsswitch_awk" "$target" >"$new" ||
+	# The services line, then the protocols line: the module answers both
+	# databases from one snapshot.  A missing protocols line is not added
+	# (glibc then uses files alone, as dh_installnss leaves it too).
+	if ! awk -v mode="$mode" -v prog="$NSSWITCH_PROG" -v marker="$NSSWITCH_MARKER" \
+		-v final_newline="$final_newline" -v db=services -v append=1 \
+		"$nsswitch_awk" "$target" >"$new.services" ||
+		! awk -v mode="$mode" -v prog="$NSSWITCH_PROG" -v marker="$NSSWITCH_MARKER" \
+			-v final_newline="$final_newline" -v db=protocols -v append=0 \
+			"$nsswitch_awk" "$new.services" >"$new"; then
+		rm -f -- "$new.services"
 		nsswitch_die "$file: editing failed"
+	fi
+	rm -f -- "$new.services"
 
 	if cmp -s -- "$target" "$new"; then
 		echo "$NSSWITCH_PROG: $file: $same_msg, nothing changed"

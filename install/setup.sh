@@ -18,7 +18,8 @@
 # so everything needed is listed here.  apt-get and `make install` run as
 # root: directly when we are root, else through sudo.  `make` and
 # `make check` run as the caller: run `check` as root for the whole suite.
-# Environment: CSV (registry CSV, as for make), MAKEFLAGS (e.g. -j2).
+# Environment: CSV and PROTOCOLS_CSV (the registry CSVs, as for make),
+# MAKEFLAGS (e.g. -j2).
 set -eu
 
 # Needed to build the module, the tool and the snapshot.
@@ -31,7 +32,7 @@ BUILD_DEPS="gcc make libc6-dev libexpat1-dev"
 CHECK_DEPS="check pkg-config clang libclang-rt-14-dev valgrind libc6-dbg python3 libnss-db
 	mount util-linux procps netbase systemd build-essential dpkg-dev debhelper dh-nss lintian
 	man-db groff-base curl openssl nscd
-	musl-tools golang-go"
+	musl-tools golang-go iptables"
 # Of those, daemons the suite starts itself inside private namespaces: their
 # packages must not start or enable them for the whole machine.
 QUIET_DAEMONS="nscd"
@@ -123,10 +124,12 @@ timed() {
 "
 }
 
-# Without the registry CSV beside the clone, the Makefile downloads it.
+# Without the registry CSVs beside the clone, the Makefile downloads them.
 download_deps() {
-	if [ -n "${CSV:-}" ] || [ -f ../shared/iana/service-names-port-numbers.csv ] ||
-		[ -f data/service-names-port-numbers.csv ]; then
+	if { [ -n "${CSV:-}" ] || [ -f ../shared/iana/service-names-port-numbers.csv ] ||
+		[ -f data/service-names-port-numbers.csv ]; } &&
+		{ [ -n "${PROTOCOLS_CSV:-}" ] || [ -f ../shared/iana/protocol-numbers-1.csv ] ||
+		[ -f data/protocol-numbers-1.csv ]; }; then
 		return 0
 	fi
 	echo curl ca-certificates
@@ -137,8 +140,10 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
 	die "this script is for Debian (dpkg-query and apt-get are needed)"
 fi
 cd "$(dirname -- "$0")/.."
-# make reads CSV from the environment, ahead of its own default.
+# make reads CSV (and PROTOCOLS_CSV) from the environment, ahead of its
+# own default.
 [ -z "${CSV:-}" ] || export CSV
+[ -z "${PROTOCOLS_CSV:-}" ] || export PROTOCOLS_CSV
 
 case $1 in
 install)
@@ -146,7 +151,7 @@ install)
 	install_missing $BUILD_DEPS $(download_deps)
 	make
 	# sudo drops the environment: hand make the CSV the build used.
-	as_root make install ${CSV:+CSV="$CSV"}
+	as_root make install ${CSV:+CSV="$CSV"} ${PROTOCOLS_CSV:+PROTOCOLS_CSV="$PROTOCOLS_CSV"}
 	say "getent services https:"
 	getent services https || die "getent services https found nothing"
 	;;

@@ -70,6 +70,46 @@
  *                 FILE`).  Written only then: without it, ENTRIES are the
  *                 registry's alone and no entry is flagged.
  *
+ * OPTIONAL SECTIONS (minor version 2: the protocols database, protocols(5);
+ * all eight or none, each at most once)
+ *   PROTO_SUMMARY one struct nssiana_proto_summary: what the compiler read.
+ *                 Its presence is what says the file answers protocols.
+ *   PROTO_STRINGS the protocols' own string pool, under the rules of
+ *                 STRINGS (offset 0 is "", the last byte is NUL).
+ *   PROTO_ENTRIES struct nssiana_protoent[], in answer order: first the
+ *                 lines of the preference file (`compile --prefer-protocols`,
+ *                 as glibc's nss_files parses protocols(5) lines), in file
+ *                 order, then the registry's rows, in registry order.  A
+ *                 lookup answers the first entry that matches, exactly as
+ *                 nss_files answers over the file followed by the
+ *                 registry's export (`nss-iana export --format protocols`);
+ *                 a walk lists them all, in this order.
+ *   PROTO_ALIASES uint32 offsets into PROTO_STRINGS: an entry's aliases are
+ *                 the run [alias_first, alias_first + alias_count).
+ *   PROTO_NAME_BUCKETS, PROTO_NAME_REFS      a bucket index (below) over
+ *                 the entries, keyed by name and alias as NAME_*;
+ *   PROTO_NUMBER_BUCKETS, PROTO_NUMBER_REFS  a bucket index keyed by
+ *                 number & (bucket_count - 1).
+ *
+ * WHY ONE FILE FOR BOTH DATABASES
+ *   One `nss-iana update` must install both registries at once, and one
+ *   rename does that only for one file; one mapping (one open, one fstat
+ *   per recheck) serves both databases in every process.  The protocols
+ *   keep their own string pool so that the services sections of a file are
+ *   the same bytes with or without them, and so that a services lookup
+ *   never touches a page of protocol data (the whole database is 16 KiB:
+ *   sharing strings would save nothing worth the coupling).  A file
+ *   without the protocol sections (1.0, 1.1, or compiled without
+ *   --protocols) still answers services; the module answers protocol
+ *   queries from it with NSS_STATUS_UNAVAIL, not NOTFOUND: the database is
+ *   not there, which is not the same as "no such protocol", and UNAVAIL is
+ *   what lets `protocols: iana files` go on to `files` even with
+ *   [NOTFOUND=return] on the line.
+ *
+ *   Protocol numbers are 32-bit: netbase lists `mptcp 262`, outside IP's
+ *   8-bit field, and glibc's p_proto is an int, which nss_files fills from
+ *   strtoul clamped to 32 bits (so "-1" is 4294967295, i.e. -1).
+ *
  * BUCKET INDEX (why a hash and not a sorted array)
  *   A lookup must not scan, and a sorted array costs about 13 string
  *   comparisons on cold cache lines for 7,000 names.  A hash costs one
@@ -114,7 +154,9 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define NSSIANA_MAGIC_SIZE 8
 #define NSSIANA_VERSION_MAJOR 1
 /* Minor 1 added the optional sections CONTACTS and PREFERENCE; minor 2 the
- * header's registry_updated (a 1.1 reader's last reserved field). */
+ * header's registry_updated (a 1.1 reader's last reserved field), the
+ * entries' flags (their reserved byte) and the protocols database
+ * (PROTO_*). */
 #define NSSIANA_VERSION_MINOR 2
 #define NSSIANA_SECTION_ALIGN 8
 #define NSSIANA_MAX_PROTOCOLS 256
@@ -143,10 +185,13 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
  *                       than this is UNAVAIL, whatever buffer is offered.
  *   MAX_SERVENTS        entries one getservent walk returns: every port of
  *                       every entry's range, summed over the entries.
+ *   MAX_PROTOENTS       protocol entries (PROTO_ENTRIES) in one file:
+ *                       what one getprotoent walk may return.  The limits
+ *                       above hold for the protocols sections too.
  *   MAX_SECTIONS        entries in the section table, unknown ids included:
  *                       mapping a file then reads at most the header and
  *                       MAX_SECTIONS * 16 bytes of table, whatever its size.
- *                       Version 1.1 writes 8 to 10; the rest is room for
+ *                       Version 1.2 writes 8 to 18; the rest is room for
  *                       later minor versions.
  */
 #define NSSIANA_MAX_FILE_SIZE (16u << 20)
@@ -154,6 +199,7 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define NSSIANA_MAX_ALIASES 32
 #define NSSIANA_MAX_ANSWER_BYTES 4096
 #define NSSIANA_MAX_SERVENTS (1u << 18)
+#define NSSIANA_MAX_PROTOENTS (1u << 16)
 #define NSSIANA_MAX_SECTIONS 64
 
 struct nssiana_header {
@@ -200,8 +246,18 @@ enum nssiana_section_id {
 enum nssiana_optional_section_id {
 	NSSIANA_SECTION_CONTACTS = 9,
 	NSSIANA_SECTION_PREFERENCE = 10,
+	/* Minor version 2: the protocols database, all or none. */
+	NSSIANA_SECTION_PROTO_SUMMARY = 11,
+	NSSIANA_SECTION_PROTO_STRINGS = 12,
+	NSSIANA_SECTION_PROTO_ENTRIES = 13,
+	NSSIANA_SECTION_PROTO_ALIASES = 14,
+	NSSIANA_SECTION_PROTO_NAME_BUCKETS = 15,
+	NSSIANA_SECTION_PROTO_NAME_REFS = 16,
+	NSSIANA_SECTION_PROTO_NUMBER_BUCKETS = 17,
+	NSSIANA_SECTION_PROTO_NUMBER_REFS = 18,
 };
-#define NSSIANA_SECTION_MAX_OPTIONAL 10
+#define NSSIANA_SECTION_PROTO_FIRST 11
+#define NSSIANA_SECTION_MAX_OPTIONAL 18
 
 struct nssiana_section {
 	uint32_t id;     /* enum nssiana_section_id */
@@ -223,7 +279,7 @@ struct nssiana_entry {
 };
 static_assert(sizeof(struct nssiana_entry) == 20, "entry is 20 bytes");
 
-/* Entry flags (minor version 1; the module ignores them: they say where an
+/* Entry flags (minor version 2; the module ignores them: they say where an
  * entry comes from, not how it answers).  PREFERRED: a line of the
  * PREFERENCE file; the flagged entries are the first ones, as many as the
  * section's `entries` says.  Every other bit is zero. */
@@ -257,6 +313,46 @@ struct nssiana_preference {
 	uint32_t entries;
 };
 static_assert(sizeof(struct nssiana_preference) == 16, "preference is 16 bytes");
+
+/* One protocol: a protocols(5) line. */
+struct nssiana_protoent {
+	uint32_t name;        /* PROTO_STRINGS offset: the official name */
+	uint32_t number;      /* p_proto, as an unsigned 32-bit value */
+	uint32_t alias_first; /* index into PROTO_ALIASES */
+	uint16_t alias_count; /* at most NSSIANA_MAX_ALIASES */
+	uint8_t source;       /* enum nssiana_proto_source */
+	uint8_t reserved;     /* zero */
+	/* PROTO_STRINGS offset of NSSIANA_PROTO_META_FIELDS consecutive
+	 * strings (enum nssiana_proto_meta_field); all "" for a file line. */
+	uint32_t meta;
+};
+static_assert(sizeof(struct nssiana_protoent) == 20, "protoent is 20 bytes");
+
+enum nssiana_proto_source {
+	NSSIANA_PROTO_FROM_REGISTRY = 0,
+	NSSIANA_PROTO_FROM_FILE = 1, /* the preference file */
+};
+
+enum nssiana_proto_meta_field {
+	NSSIANA_PROTO_META_DESCRIPTION,    /* the registry's "Protocol" */
+	NSSIANA_PROTO_META_IPV6_EXTENSION, /* "Y", "N" or "" */
+	NSSIANA_PROTO_META_REFERENCE,
+	NSSIANA_PROTO_META_FIELDS
+};
+
+/* What the protocols compiler read and skipped (PROTO_SUMMARY). */
+struct nssiana_proto_summary {
+	uint32_t rows_read;        /* data rows of the registry */
+	uint32_t rows_range;       /* a range of numbers (the unassigned 148-252) */
+	uint32_t rows_no_keyword;  /* no keyword: nothing to name */
+	uint32_t rows_bad_name;    /* a keyword that cannot be a protocols(5) token */
+	uint32_t registry_entries; /* entries from the registry */
+	uint32_t file_entries;     /* entries from the preference file */
+	uint32_t file_path;        /* PROTO_STRINGS offset; 0 ("") if none */
+	uint32_t file_crc32;       /* CRC-32 (zlib/IEEE) of its bytes */
+	uint32_t reserved[4];      /* zero */
+};
+static_assert(sizeof(struct nssiana_proto_summary) == 48, "summary is 48 bytes");
 
 enum nssiana_meta_field {
 	NSSIANA_META_DESCRIPTION,

@@ -9,6 +9,7 @@
 set -u
 BUILD=${BUILD:-build}
 export BUILD CSV="${CSV:-../shared/iana/service-names-port-numbers.csv}" SAN="${SAN:-}"
+export PROTOCOLS_CSV="${PROTOCOLS_CSV:-../shared/iana/protocol-numbers-1.csv}"
 export CK_DEFAULT_TIMEOUT="${CK_DEFAULT_TIMEOUT:-120}"
 # glibc finds the freshly built libnss_iana.so.2 here, for the Check programs
 # and for the scripts' getent and python3 (plain builds only: an instrumented

@@ -215,13 +215,23 @@ static int compile_registry(struct registry *reg, const char *name,
 	struct build_error error;
 	const char *reason;
 
+	struct proto_table protocols = { 0 };
+
 	out->stats = reg->stats;
-	if (options && options->prefer &&
-	    apply_preference(reg, options->prefer, err, err_size) != 0) {
+	if ((options && options->prefer &&
+	     apply_preference(reg, options->prefer, err, err_size) != 0) ||
+	    compile_protocols_load(options, &protocols, err, err_size) != 0) {
 		registry_free(reg);
 		return -1;
 	}
-	if (snapshot_build(reg, &out->image, &error) != 0) {
+	if (options && options->protocols) {
+		reg->protocols = &protocols;
+		out->has_protocols = true;
+		out->proto_stats = protocols.stats;
+	}
+	int built = snapshot_build(reg, &out->image, &error);
+	proto_table_free(&protocols);
+	if (built != 0) {
 		if (error.row >= 0)
 			snprintf(err, err_size, "%s:%ld:%ld: %s",
 				 reg->rows[error.row].preferred
@@ -239,6 +249,8 @@ static int compile_registry(struct registry *reg, const char *name,
 	reason = snapshot_parse(&out->snap, out->image.data, out->image.size);
 	if (!reason)
 		reason = snapshot_check_records(&out->snap);
+	if (!reason)
+		reason = compile_protocols_check(&out->snap);
 	if (reason) {
 		/* The writer and the reader disagree: a bug, not bad input. */
 		snprintf(err, err_size,

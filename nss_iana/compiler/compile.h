@@ -12,6 +12,10 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
+#include "compiler/protocols.h"
+#include "compiler/record.h"
 #include "compiler/registry.h"
 #include "reader/snapshot.h"
 #include "compiler/snapshot_write.h"
@@ -53,6 +57,9 @@ struct compiled {
 	struct snapshot_image image; /* the snapshot's bytes, malloc'd */
 	struct snapshot snap;        /* parsed from image */
 	struct registry_stats stats; /* what the registry rules counted */
+	/* What the protocols rules counted, when options->protocols. */
+	bool has_protocols;
+	struct proto_stats proto_stats;
 };
 
 /* What a compile may be asked on top of the registry itself. */
@@ -60,6 +67,16 @@ struct compile_options {
 	/* A services(5) file whose lines answer before the registry's
 	 * (prefer.h), recorded in the snapshot; NULL: the registry alone. */
 	const char *prefer;
+	/* IANA's protocol numbers registry (CSV), compiled into the PROTO_*
+	 * sections; NULL: a snapshot without the protocols database. */
+	const char *protocols;
+	/* The protocols registry's bytes when already in memory (a download):
+	 * then `protocols` only names it in messages. */
+	const char *protocols_data;
+	size_t protocols_size;
+	/* A protocols(5) file whose entries answer before the registry's
+	 * (compiler/protocols.h); only with `protocols`. */
+	const char *prefer_protocols;
 };
 
 /* Compiles the registry file at `path`, with `options` (NULL: none).
@@ -84,5 +101,15 @@ int compile_services_file(const char *path, struct compiled *out,
 			  char *err, size_t err_size);
 
 void compiled_free(struct compiled *compiled);
+
+/* compile_protocols.c: reads options->protocols (and prefer_protocols)
+ * into *table.  Returns 0 with table->count == 0 and nothing allocated
+ * when there is no protocols registry to read, or -1 with err set. */
+int compile_protocols_load(const struct compile_options *options,
+			   struct proto_table *table, char *err, size_t err_size);
+
+/* The reader's checks of a compiled snapshot's PROTO_* sections (the
+ * same as tool_open_snapshot's); NULL, or a reason. */
+const char *compile_protocols_check(const struct snapshot *snap);
 
 #endif

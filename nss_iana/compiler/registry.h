@@ -43,6 +43,8 @@
 #include "compiler/record.h"
 #include "snapshot_format.h"
 
+struct proto_table;
+
 struct registry_row {
 	/* The row's strings, back to back in one allocation that starts at
 	 * `name`: name, proto, then the metadata in enum nssiana_meta_field
@@ -100,6 +102,9 @@ struct registry {
 	struct registry_contact *contacts;
 	size_t contact_count;
 	struct registry_preference *preference; /* NULL: registry order */
+	/* The protocols database (compiler/protocols.h), written as the
+	 * optional PROTO_* sections; NULL: none.  Not owned. */
+	const struct proto_table *protocols;
 };
 
 /* Fills *reg from a record stream.  On error returns -1 and writes

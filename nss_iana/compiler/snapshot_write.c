@@ -9,6 +9,8 @@
 #include "compiler/snapshot_write.h"
 #include "reader/checksum.h"
 
+#include "compiler/protocols_write.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +68,7 @@ struct builder {
 	uint32_t index_size[4];   /* in uint32s */
 	struct nssiana_contact *contacts; /* reg->contact_count of them */
 	struct nssiana_preference preference; /* if reg->preference */
+	struct proto_sections proto_db; /* if reg->protocols */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -570,17 +573,29 @@ static int assemble(struct builder *b, struct snapshot_image *image)
 	};
 	struct nssiana_section table[NSSIANA_SECTION_MAX_OPTIONAL];
 	uint32_t count = 0;
+	const void *proto_data[NSSIANA_SECTION_MAX_OPTIONAL + 1] = { 0 };
+	size_t proto_size[NSSIANA_SECTION_MAX_OPTIONAL + 1] = { 0 };
+
+	for (int id = NSSIANA_SECTION_PROTO_FIRST; id <= NSSIANA_SECTION_MAX_OPTIONAL; id++) {
+		proto_data[id] = b->proto_db.data[id - NSSIANA_SECTION_PROTO_FIRST];
+		proto_size[id] = b->proto_db.size[id - NSSIANA_SECTION_PROTO_FIRST];
+	}
 	struct nssiana_header header;
 	size_t offset = STRINGS_OFFSET;
 
 	memset(table, 0, sizeof table);
 	for (uint32_t id = 1; id <= NSSIANA_SECTION_MAX_OPTIONAL; id++) {
-		if (id > NSSIANA_SECTION_MAX_KNOWN && size[id] == 0)
+		bool proto = id >= NSSIANA_SECTION_PROTO_FIRST;
+		size_t bytes = proto ? proto_size[id] : size[id];
+		/* The protocols sections go all together, even an empty one
+		 * (no aliases): their presence is what the reader looks for. */
+		if (proto ? b->reg->protocols == NULL
+			  : id > NSSIANA_SECTION_MAX_KNOWN && bytes == 0)
 			continue;
 		offset += -offset & (NSSIANA_SECTION_ALIGN - 1);
 		table[count++] = (struct nssiana_section){ id, (uint32_t)offset,
-							   (uint32_t)size[id], 0 };
-		offset += size[id];
+							   (uint32_t)bytes, 0 };
+		offset += bytes;
 	}
 	for (uint32_t e = 0; e < b->entry_count; e++)
 		b->row_bytes[b->row_of_entry[e]] += sizeof(struct nssiana_entry);
@@ -598,7 +613,10 @@ static int assemble(struct builder *b, struct snapshot_image *image)
 	memcpy(file + sizeof header, table, sizeof table);
 	for (uint32_t i = 0; i < count; i++)
 		if (table[i].size)
-			memcpy(file + table[i].offset, data[table[i].id], table[i].size);
+			memcpy(file + table[i].offset,
+			       table[i].id >= NSSIANA_SECTION_PROTO_FIRST
+				       ? proto_data[table[i].id] : data[table[i].id],
+			       table[i].size);
 	uint32_t checksum = snapshot_checksum(file, offset);
 	memcpy(file + offsetof(struct nssiana_header, checksum), &checksum, sizeof checksum);
 	image->data = file;
@@ -617,6 +635,7 @@ static void builder_free(struct builder *b)
 	free(b->strings);
 	free(b->row_bytes);
 	free(b->contacts);
+	proto_sections_free(&b->proto_db);
 	for (int i = 0; i < 4; i++)
 		free(b->index[i]);
 }
@@ -648,6 +667,9 @@ static int build(struct builder *b, struct snapshot_image *image)
 	fill_entries(b);
 	if (list_items(b) < 0 || build_pool(b) < 0 || number_protocols(b) < 0 ||
 	    build_name_index(b) < 0 || build_port_index(b) < 0)
+		return -1;
+	if (b->reg->protocols &&
+	    proto_sections_build(b->reg->protocols, &b->proto_db, b->error) != 0)
 		return -1;
 	return assemble(b, image);
 }

@@ -42,7 +42,8 @@ static const char *check_header(const struct nssiana_header *header,
 }
 
 static const char *collect_sections(const unsigned char *base, size_t size,
-				    struct section_view *views)
+				    struct section_view *views,
+				    struct snapshot_optional *optional)
 {
 	const struct nssiana_header *header = (const void *)base;
 	const struct nssiana_section *table =
@@ -57,10 +58,16 @@ static const char *collect_sections(const unsigned char *base, size_t size,
 			return "a section runs past the end of the file";
 		if (offset % NSSIANA_SECTION_ALIGN)
 			return "a section is not 8-byte aligned";
-		if (id == 0 || id > NSSIANA_SECTION_MAX_OPTIONAL)
-			continue; /* a later minor version's section */
-		if (views[id].present && id > NSSIANA_SECTION_MAX_KNOWN)
-			continue; /* an optional one: the first counts */
+		if (id > NSSIANA_SECTION_MAX_KNOWN && id <= NSSIANA_SECTION_MAX_OPTIONAL) {
+			struct snapshot_optional *o =
+				&optional[id - NSSIANA_SECTION_MAX_KNOWN - 1];
+			if (o->count++ == 0) {
+				o->data = base + offset;
+				o->size = length;
+			}
+		}
+		if (id == 0 || id > NSSIANA_SECTION_MAX_KNOWN)
+			continue; /* an optional or a later minor version's section */
 		if (views[id].present)
 			return "a section appears twice";
 		views[id] = (struct section_view){ base + offset, length, true };
@@ -115,16 +122,24 @@ static const char *check_index(struct snapshot_index *index,
 			       const struct section_view *buckets,
 			       const struct section_view *refs)
 {
-	if (buckets->size % sizeof(uint32_t) || refs->size % sizeof(uint32_t))
+	return snapshot_index_parse(index, buckets->data, buckets->size,
+				    refs->data, refs->size);
+}
+
+const char *snapshot_index_parse(struct snapshot_index *index,
+				 const void *buckets, uint32_t buckets_size,
+				 const void *refs, uint32_t refs_size)
+{
+	if (buckets_size % sizeof(uint32_t) || refs_size % sizeof(uint32_t))
 		return "index has a partial record";
-	uint32_t bucket_count = buckets->size / sizeof(uint32_t) - 1;
-	if (buckets->size < 2 * sizeof(uint32_t) ||
+	uint32_t bucket_count = buckets_size / sizeof(uint32_t) - 1;
+	if (buckets_size < 2 * sizeof(uint32_t) ||
 	    (bucket_count & (bucket_count - 1)) != 0)
 		return "index bucket count is not a power of two";
-	index->buckets = (const uint32_t *)buckets->data;
+	index->buckets = buckets;
 	index->bucket_mask = bucket_count - 1;
-	index->refs = (const uint32_t *)refs->data;
-	index->ref_count = refs->size / sizeof(uint32_t);
+	index->refs = refs;
+	index->ref_count = refs_size / sizeof(uint32_t);
 	/* That the first bucket starts at 0 and the last ends at ref_count
 	 * is snapshot_check_records()'s to check: bucket_span() clamps every
 	 * span to the refs anyway, and reading the two ends here would fault
@@ -148,7 +163,7 @@ const char *snapshot_parse(struct snapshot *snap, const void *data,
 	if ((uintptr_t)data % alignof(uint64_t))
 		return "snapshot is not aligned in memory";
 	if ((why = check_header(data, size)) ||
-	    (why = collect_sections(data, size, views)) ||
+	    (why = collect_sections(data, size, views, snap->optional)) ||
 	    (why = check_strings(snap, &views[NSSIANA_SECTION_STRINGS])) ||
 	    (why = check_protocols(snap, &views[NSSIANA_SECTION_PROTOCOLS])) ||
 	    (why = check_table(&views[NSSIANA_SECTION_ALIASES],
@@ -167,8 +182,8 @@ const char *snapshot_parse(struct snapshot *snap, const void *data,
 	snap->base = data;
 	snap->size = size;
 	snap->header = data;
-	snap->contacts = views[NSSIANA_SECTION_CONTACTS];
-	snap->preference = views[NSSIANA_SECTION_PREFERENCE];
+	snap->contacts = snapshot_optional_view(snap, NSSIANA_SECTION_CONTACTS);
+	snap->preference = snapshot_optional_view(snap, NSSIANA_SECTION_PREFERENCE);
 	return NULL;
 }
 
@@ -190,15 +205,15 @@ const char *snapshot_entry_proto(const struct snapshot *snap,
 
 /* Compares `key` with the pool string at `offset` without reading past the
  * pool, even if the file was rewritten in place since it was validated. */
-static enum snapshot_status pool_equals(const struct snapshot *snap,
-					uint32_t offset, const char *key,
-					bool fold_case)
+enum snapshot_status snapshot_pool_equals(const char *pool, uint32_t pool_size,
+					  uint32_t offset, const char *key,
+					  bool fold_case)
 {
-	if (offset >= snap->strings_size)
+	if (offset >= pool_size)
 		return SNAPSHOT_CORRUPT;
-	const unsigned char *s = (const unsigned char *)snap->strings + offset;
+	const unsigned char *s = (const unsigned char *)pool + offset;
 	const unsigned char *k = (const unsigned char *)key;
-	size_t room = snap->strings_size - offset;
+	size_t room = pool_size - offset;
 
 	for (size_t i = 0; i < room; i++) {
 		unsigned char a = s[i], b = k[i];
@@ -212,6 +227,14 @@ static enum snapshot_status pool_equals(const struct snapshot *snap,
 			return SNAPSHOT_FOUND;
 	}
 	return SNAPSHOT_CORRUPT; /* no NUL before the end of the pool */
+}
+
+static enum snapshot_status pool_equals(const struct snapshot *snap,
+					uint32_t offset, const char *key,
+					bool fold_case)
+{
+	return snapshot_pool_equals(snap->strings, snap->strings_size, offset,
+				    key, fold_case);
 }
 
 static enum snapshot_status proto_matches(const struct snapshot *snap,
@@ -252,9 +275,9 @@ static enum snapshot_status names_match(const struct snapshot *snap,
 /* The refs of one bucket, clamped to the refs that exist.  A bucket
  * listing more entries than the format allows is refused, so that one
  * lookup compares a bounded number of strings whatever the file says. */
-static enum snapshot_status bucket_span(const struct snapshot_index *index,
-					uint32_t key, uint32_t *first,
-					uint32_t *end)
+enum snapshot_status snapshot_bucket_span(const struct snapshot_index *index,
+					  uint32_t key, uint32_t *first,
+					  uint32_t *end)
 {
 	uint32_t bucket = key & index->bucket_mask;
 	uint32_t lo = index->buckets[bucket];
@@ -299,7 +322,7 @@ enum snapshot_status snapshot_find_name(const struct snapshot *snap,
 
 	if (snap->entries == NULL || name == NULL)
 		return snap->entries ? SNAPSHOT_NOT_FOUND : SNAPSHOT_CORRUPT;
-	if (bucket_span(&snap->names, nssiana_name_hash(name), &first,
+	if (snapshot_bucket_span(&snap->names, nssiana_name_hash(name), &first,
 			&end) != SNAPSHOT_FOUND)
 		return SNAPSHOT_CORRUPT;
 	/* Exact match anywhere wins over a case-insensitive one earlier. */
@@ -317,7 +340,7 @@ enum snapshot_status snapshot_find_port(const struct snapshot *snap,
 
 	if (snap->entries == NULL)
 		return SNAPSHOT_CORRUPT;
-	if (bucket_span(&snap->ports, port, &first, &end) != SNAPSHOT_FOUND)
+	if (snapshot_bucket_span(&snap->ports, port, &first, &end) != SNAPSHOT_FOUND)
 		return SNAPSHOT_CORRUPT;
 	for (uint32_t i = first; i < end; i++) {
 		uint32_t ref = snap->ports.refs[i];

@@ -60,11 +60,30 @@ struct snapshot {
 	uint32_t alias_count;
 	struct snapshot_index names;
 	struct snapshot_index ports;
-	/* The optional sections (snapshot_format.h), for the tool: the first
-	 * of each id in the table, its size not checked. */
+	/* Where the optional sections are, by id - NSSIANA_SECTION_MAX_KNOWN - 1,
+	 * as snapshot_parse() found them in the table (inside the file and
+	 * aligned; what they hold is their reader's to check), so that the
+	 * protocols lookups find theirs without reading the table again.
+	 * count is how often the id appears (data: its first appearance). */
+	struct snapshot_optional {
+		const unsigned char *data;
+		uint32_t size;
+		uint32_t count;
+	} optional[NSSIANA_SECTION_MAX_OPTIONAL - NSSIANA_SECTION_MAX_KNOWN];
+	/* The same, as views, for the tool: the first of each id. */
 	struct section_view contacts;
 	struct section_view preference;
 };
+
+/* The optional section `id` as snapshot_parse() found it: the first of
+ * that id in the table, its contents not checked. */
+static inline struct section_view snapshot_optional_view(const struct snapshot *snap,
+							 uint32_t id)
+{
+	const struct snapshot_optional *o =
+		&snap->optional[id - NSSIANA_SECTION_MAX_KNOWN - 1];
+	return (struct section_view){ o->data, o->size, o->count > 0 };
+}
 
 enum snapshot_status {
 	SNAPSHOT_FOUND,
@@ -96,6 +115,34 @@ enum snapshot_status snapshot_find_name(const struct snapshot *snap,
 enum snapshot_status snapshot_find_port(const struct snapshot *snap,
 					uint16_t port, const char *proto,
 					uint32_t *index);
+
+/* The pieces the lookups are made of, for the protocols database
+ * (reader/protocols.h), which has its own pool and indexes. */
+
+/* Compares `key` with the string at `offset` of a pool of `pool_size`
+ * bytes (exactly, or ignoring ASCII case), never reading past the pool,
+ * even if the file was rewritten in place since it was validated:
+ * SNAPSHOT_CORRUPT if the offset is outside or no NUL ends the string. */
+enum snapshot_status snapshot_pool_equals(const char *pool, uint32_t pool_size,
+					  uint32_t offset, const char *key,
+					  bool fold_case);
+
+/* The refs [*first, *end) of the bucket of `key`, clamped to the refs;
+ * SNAPSHOT_CORRUPT if it lists more than NSSIANA_MAX_BUCKET_ENTRIES. */
+enum snapshot_status snapshot_bucket_span(const struct snapshot_index *index,
+					  uint32_t key, uint32_t *first,
+					  uint32_t *end);
+
+/* Fills *index from a BUCKETS and a REFS section, checking their sizes
+ * only (see snapshot_check_index).  NULL, or a short English reason. */
+const char *snapshot_index_parse(struct snapshot_index *index,
+				 const void *buckets, uint32_t buckets_size,
+				 const void *refs, uint32_t refs_size);
+
+/* The O(n) check of an index: buckets covering the refs, never
+ * decreasing, every ref below entry_count (snapshot_check.c). */
+const char *snapshot_check_index(const struct snapshot_index *index,
+				 uint32_t entry_count);
 
 /* How often, at most, the module re-examines the snapshot's path: a file
  * replaced by rename is in use in every process within this time. */

@@ -36,8 +36,8 @@ static const char *check_aliases(const struct snapshot *snap)
 	return bad ? "alias string outside the string pool" : NULL;
 }
 
-static const char *check_index(const struct snapshot_index *index,
-			       uint32_t entry_count)
+const char *snapshot_check_index(const struct snapshot_index *index,
+				 uint32_t entry_count)
 {
 	bool decreasing = false, outside = false;
 
@@ -58,7 +58,7 @@ const char *snapshot_check_records(const struct snapshot *snap)
 	const char *why;
 
 	if ((why = check_aliases(snap)) || (why = check_entries(snap)) ||
-	    (why = check_index(&snap->names, snap->entry_count)))
+	    (why = snapshot_check_index(&snap->names, snap->entry_count)))
 		return why;
-	return check_index(&snap->ports, snap->entry_count);
+	return snapshot_check_index(&snap->ports, snap->entry_count);
 }

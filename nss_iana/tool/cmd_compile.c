@@ -1,5 +1,6 @@
 /*
- * tool/cmd_compile.c - `nss-iana compile [--prefer FILE] INPUT -o FILE`.
+ * tool/cmd_compile.c - `nss-iana compile [--prefer FILE] [--protocols CSV
+ *   [--prefer-protocols FILE]] INPUT -o FILE`.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -7,10 +8,12 @@
 #include <string.h>
 
 #include "compiler/compile.h"
+#include "tool/protocols.h"
 #include "tool/tool.h"
 
 static const char compile_help[] =
-	"Usage: nss-iana compile [--prefer FILE | --no-prefer] [--force] INPUT -o FILE\n"
+	"Usage: nss-iana compile [--prefer FILE | --no-prefer] [--force]\n"
+	"         [--protocols CSV [--prefer-protocols FILE]] INPUT -o FILE\n"
 	"Compile IANA's registry into a snapshot.  INPUT is IANA's\n"
 	"service-names-port-numbers.csv or service-names-port-numbers.xml,\n"
 	"told apart by content; the XML adds IANA's contact table.\n"
@@ -25,6 +28,13 @@ static const char compile_help[] =
 	"      --no-prefer    pure registry order (the default; cancels an\n"
 	"                     earlier --prefer)\n"
 	"      --force        write the snapshot even if it serves no entries\n"
+	"      --protocols=CSV  also compile IANA's protocol numbers registry\n"
+	"                     (protocol-numbers-1.csv) into the snapshot, for\n"
+	"                     the protocols database (`protocols: iana`)\n"
+	"      --prefer-protocols=FILE  a protocols(5) file (e.g. /etc/protocols)\n"
+	"                     whose entries answer first, as `files` over FILE\n"
+	"                     followed by the registry's export would\n"
+	"      --no-prefer-protocols  the registry's protocols alone (the default)\n"
 	"      --help         display this help and exit\n"
 	"\n"
 	"Prints one summary line: rows read, entries served, aliases, ranges,\n"
@@ -37,7 +47,8 @@ static const char compile_help[] =
 
 static void print_summary(FILE *out, const char *output,
 			  const struct registry_stats *st,
-			  const struct snapshot *snap)
+			  const struct snapshot *snap, bool has_protocols,
+			  const struct proto_stats *proto_stats)
 {
 	fputs("compiled ", out);
 	tool_print_string(out, output);
@@ -59,6 +70,8 @@ static void print_summary(FILE *out, const char *output,
 		tool_print_string(out, pref.path);
 		fprintf(out, " first: %u lines", (unsigned)pref.entries);
 	}
+	if (has_protocols)
+		tool_print_proto_summary(out, proto_stats);
 	putc('\n', out);
 }
 
@@ -96,7 +109,8 @@ static int compile_to(const char *input, const char *output,
 	} else {
 		/* The summary must not land inside a snapshot written there. */
 		print_summary(tool_output_is_stdout(&target) ? stderr : stdout,
-			      output, &compiled.stats, &compiled.snap);
+			      output, &compiled.stats, &compiled.snap,
+			      compiled.has_protocols, &compiled.proto_stats);
 		status = TOOL_EXIT_OK;
 	}
 	compiled_free(&compiled);
@@ -110,6 +124,9 @@ int tool_cmd_compile(int argc, char **argv)
 		{"prefer", required_argument, NULL, 'p'},
 		{"no-prefer", no_argument, NULL, 'n'},
 		{"force", no_argument, NULL, 'F'},
+		{"protocols", required_argument, NULL, 'P'},
+		{"prefer-protocols", required_argument, NULL, 'R'},
+		{"no-prefer-protocols", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -131,6 +148,15 @@ int tool_cmd_compile(int argc, char **argv)
 			break;
 		case 'F':
 			force = true;
+			break;
+		case 'P':
+			compile_options.protocols = optarg;
+			break;
+		case 'R':
+			compile_options.prefer_protocols = optarg;
+			break;
+		case 'N':
+			compile_options.prefer_protocols = NULL;
 			break;
 		case 'h':
 			fputs(compile_help, stdout);

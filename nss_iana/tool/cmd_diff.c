@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tool/protocols.h"
 #include "tool/tool.h"
 
 static const char diff_help[] =
@@ -26,6 +27,10 @@ static const char diff_help[] =
 	"Metadata that differ only in white space (IANA renders the same line\n"
 	"breaks as spaces in some exports and as newlines in others) are not\n"
 	"changes; they are counted on a line of their own.\n"
+	"\n"
+	"When either snapshot has a protocols database, its entries are compared\n"
+	"too, keyed by name and number: \"added protocol NAME NUMBER\", ...,\n"
+	"then \"protocols: N added, N removed, N changed\".\n"
 	"\n"
 	"      --help  display this help and exit\n"
 	"\n"
@@ -291,6 +296,11 @@ static int diff_files(const char *old_path, const char *new_path)
 		status = TOOL_EXIT_FAILURE;
 	} else {
 		tool_diff_print_counts(stdout, &counts);
+		int compared = tool_diff_protocols(&old_ts.snap, &new_ts.snap, stdout, &counts);
+		if (compared > 0)
+			tool_diff_protocols_print_counts(stdout, &counts);
+		else if (compared < 0)
+			status = TOOL_EXIT_FAILURE;
 	}
 	tool_snapshot_close(&old_ts);
 	tool_snapshot_close(&new_ts);

@@ -1,5 +1,6 @@
 /*
- * tool/cmd_export.c - `nss-iana export [--db FILE] --format services [-o FILE]`.
+ * tool/cmd_export.c - `nss-iana export [--db FILE] --format services|protocols
+ *   [-o FILE]`.
  *
  * Writes the snapshot as a services(5) file for programs that read
  * /etc/services themselves (Go's net package, musl) and for the
@@ -23,18 +24,21 @@
 #include <string.h>
 
 #include "text.h"
+#include "tool/protocols.h"
 #include "tool/tool.h"
 
 static const char export_help[] =
-	"Usage: nss-iana export [--db FILE] [--format services] [--last-match]\n"
-	"                       [-o FILE]\n"
+	"Usage: nss-iana export [--db FILE] [--format services|protocols]\n"
+	"                       [--last-match] [-o FILE]\n"
 	"Write the snapshot as a services(5) file: one line per port and\n"
 	"protocol, \"name<TAB>port/proto<TAB>aliases\", in registry order, with\n"
-	"port ranges expanded.\n"
+	"port ranges expanded.  With --format protocols, its protocols database\n"
+	"as a protocols(5) file: \"name<TAB>number<TAB>aliases<TAB># description\",\n"
+	"the preference file's lines first, then the registry's.\n"
 	"\n"
 	"      --db=FILE        the snapshot to read (default: $NSS_IANA_DB,\n"
 	"                       else " NSS_IANA_DEFAULT_DB ")\n"
-	"      --format=FORMAT  the output format; only \"services\" exists\n"
+	"      --format=FORMAT  \"services\" (the default) or \"protocols\"\n"
 	"      --last-match     then, for readers that keep the last line of a\n"
 	"                       name (Go), each name (lower-cased) whose last\n"
 	"                       line would answer another port than the module,\n"
@@ -299,7 +303,29 @@ int tool_export_services(const struct snapshot *snap, const char *source,
 	return rc;
 }
 
-static int export(const char *db, const char *output, bool last_match)
+static int export_protocols(const struct snapshot *snap, const char *db,
+			    char **text, size_t *size)
+{
+	*text = NULL;
+	FILE *out = open_memstream(text, size);
+	if (!out) {
+		tool_error("out of memory");
+		return -1;
+	}
+	int rc = tool_export_protocols(out, snap, db);
+	if (fclose(out) != 0) {
+		tool_error("out of memory");
+		rc = -1;
+	}
+	if (rc != 0) {
+		free(*text);
+		*text = NULL;
+	}
+	return rc;
+}
+
+static int export(const char *db, const char *output, bool protocols,
+		  bool last_match)
 {
 	char err[512];
 	struct tool_output target;
@@ -318,7 +344,9 @@ static int export(const char *db, const char *output, bool last_match)
 	char *text;
 	size_t size;
 	int status = TOOL_EXIT_FAILURE;
-	if (tool_export_services(&ts.snap, db, last_match, &text, &size) == 0) {
+	if ((protocols ? export_protocols(&ts.snap, db, &text, &size)
+		       : tool_export_services(&ts.snap, db, last_match, &text,
+					      &size)) == 0) {
 		if (tool_output_write(&target, text, size, err, sizeof(err)) == 0)
 			status = TOOL_EXIT_OK;
 		else
@@ -341,6 +369,7 @@ int tool_cmd_export(int argc, char **argv)
 	};
 	const char *db = NULL, *output = NULL;
 	bool last_match = false;
+	bool protocols = false;
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
@@ -349,10 +378,12 @@ int tool_cmd_export(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "services") != 0)
+			if (strcmp(optarg, "services") != 0 &&
+			    strcmp(optarg, "protocols") != 0)
 				return tool_usage_error("export",
-							"unknown format '%s' (known: services)",
+							"unknown format '%s' (known: services, protocols)",
 							optarg);
+			protocols = strcmp(optarg, "protocols") == 0;
 			break;
 		case 'o':
 			output = optarg;
@@ -370,5 +401,7 @@ int tool_cmd_export(int argc, char **argv)
 	if (optind != argc)
 		return tool_usage_error("export", "unexpected argument '%s'",
 					argv[optind]);
-	return export(tool_db_path(db), output, last_match);
+	if (protocols && last_match)
+		return tool_usage_error("export", "--last-match is for the services format");
+	return export(tool_db_path(db), output, protocols, last_match);
 }

@@ -1,5 +1,6 @@
 /*
- * tool/cmd_show.c - `nss-iana show [--db FILE] [--json] NAME|PORT[/PROTO]`.
+ * tool/cmd_show.c - `nss-iana show [--db FILE] [--json] NAME|PORT[/PROTO]`
+ * (and --contact, --protocol).
  *
  * Unlike the module, which answers the first match, show lists every
  * entry that matches, so an admin sees all the registry says about a name
@@ -13,11 +14,13 @@
 #include <string.h>
 
 #include "text.h"
+#include "tool/protocols.h"
 #include "tool/tool.h"
 
 static const char show_help[] =
 	"Usage: nss-iana show [--db FILE] [--json] NAME|PORT[/PROTO]\n"
 	"       nss-iana show [--db FILE] [--json] --contact ID\n"
+	"       nss-iana show [--db FILE] [--json] --protocol NAME|NUMBER\n"
 	"Show every registry entry for a service name or a port, with its\n"
 	"metadata; or one person of IANA's contact table and every service\n"
 	"they hold as assignee or contact.\n"
@@ -34,6 +37,10 @@ static const char show_help[] =
 	"                 entry from the preference file has \"preference_file\",\n"
 	"                 and its line in \"notes\")\n"
 	"      --contact  ID is a contact's ID, as in [IETF_Chair]\n"
+	"      --protocol  look in the protocols database: every entry whose\n"
+	"                 name or alias is NAME (ignoring ASCII case) or whose\n"
+	"                 number is NUMBER, in answer order (the first is the\n"
+	"                 answer), with its source and the registry's metadata\n"
 	"      --help     display this help and exit\n"
 	"\n"
 	"Exit status: 0 found, 1 no match or unreadable snapshot, 2 usage.\n";
@@ -684,11 +691,12 @@ int tool_cmd_show(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},
 		{"json", no_argument, NULL, 'j'},
 		{"contact", no_argument, NULL, 'c'},
+		{"protocol", no_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *db = NULL;
-	bool json = false, contact = false;
+	bool json = false, contact = false, protocol = false;
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -701,6 +709,9 @@ int tool_cmd_show(int argc, char **argv)
 			break;
 		case 'c':
 			contact = true;
+			break;
+		case 'p':
+			protocol = true;
 			break;
 		case 'h':
 			fputs(show_help, stdout);
@@ -717,5 +728,7 @@ int tool_cmd_show(int argc, char **argv)
 		return tool_usage_error("show", "empty NAME");
 	if (contact)
 		return show_contact(tool_db_path(db), argv[optind], json);
+	if (protocol)
+		return tool_show_protocols(tool_db_path(db), argv[optind], json);
 	return show(tool_db_path(db), argv[optind], json);
 }

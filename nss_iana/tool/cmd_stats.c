@@ -5,12 +5,14 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "tool/protocols.h"
 #include "tool/tool.h"
 
 static const char stats_help[] =
 	"Usage: nss-iana stats [--db FILE]\n"
 	"Summarise a snapshot: entries per protocol, ranges, aliases, registry\n"
-	"date, file size, and the registry rows read and skipped.\n"
+	"date, file size, and the registry rows read and skipped; and the\n"
+	"protocols database's entries, rows skipped and preference file.\n"
 	"\n"
 	"      --db=FILE  the snapshot to read (default: $NSS_IANA_DB, else\n"
 	"                 " NSS_IANA_DEFAULT_DB ")\n"
@@ -95,6 +97,7 @@ static void print_stats(const char *path, const struct snapshot *snap)
 	       h->rows_no_proto, h->rows_bad_name);
 	print_protocol_counts(snap);
 	print_optional_sections(snap);
+	tool_print_proto_stats(snap);
 }
 
 int tool_cmd_stats(int argc, char **argv)

@@ -20,13 +20,18 @@
 #include "text.h"
 #include "reader/checksum.h"
 #include "reader/snapshot.h"
+#include "tool/protocols.h"
 #include "tool/tool.h"
+#include "tool/update_protocols.h"
 
 static const char update_help[] =
 	"Usage: nss-iana update [--db FILE] [--url URL | --file FILE | --rebuild]\n"
 	"                       [--force]\n"
 	"                       [--export-services=PATH]\n"
 	"                       [--prefer FILE | --no-prefer]\n"
+	"                       [--protocols-url URL | --protocols-file FILE |\n"
+	"                        --no-protocols]\n"
+	"                       [--prefer-protocols FILE | --no-prefer-protocols]\n"
 	"Fetch IANA's registry, check and compile it, print what changed\n"
 	"against the installed snapshot, and replace that snapshot atomically:\n"
 	"running processes pick the new one up within a second.  If nscd is\n"
@@ -53,6 +58,16 @@ static const char update_help[] =
 	"                    package use /etc/services).  If it cannot be read,\n"
 	"                    the installed snapshot is kept and update fails\n"
 	"      --no-prefer   the registry alone\n"
+	"      --protocols-url=URL  fetch the protocol numbers registry (CSV) from\n"
+	"                    URL (default, when the services registry comes from\n"
+	"                    its default URL: " TOOL_IANA_PROTOCOLS_URL ")\n"
+	"      --protocols-file=FILE  use a protocol numbers registry on disk\n"
+	"      --no-protocols  a snapshot without the protocols database\n"
+	"      --prefer-protocols=FILE  a protocols(5) file whose lines answer\n"
+	"                    before the registry's (default: the installed\n"
+	"                    snapshot's, if it still exists; make install and the\n"
+	"                    package use /etc/protocols)\n"
+	"      --no-prefer-protocols  the registry's protocols alone\n"
 	"      --force       install even if the new registry has under 90% or\n"
 	"                    over twice the installed entries, or on a first\n"
 	"                    install fewer than 10,000 ($NSS_IANA_UPDATE_MIN_ENTRIES);\n"
@@ -60,9 +75,11 @@ static const char update_help[] =
 	"                    without it\n"
 	"      --help        display this help and exit\n"
 	"\n"
+	"Both registries go into the one snapshot, installed by one rename.\n"
 	"Downloads are conditional: the ETag and Last-Modified of the last one\n"
-	"are kept in FILE.download, and a server with nothing newer answers\n"
-	"without sending the registry again.  A download is refused past\n"
+	"are kept in FILE.download (FILE.protocols.download for the protocols),\n"
+	"and a server with nothing newer answers without sending the registry\n"
+	"again; when only one registry changed, the other is fetched whole.  A download is refused past\n"
 	"64 MiB, abandoned below 1 KiB/s for 30 s, and follows redirects only\n"
 	"to https (or http, for an http URL).\n"
 	"A failed download, an HTML page, a truncated file, a registry that\n"
@@ -83,6 +100,8 @@ struct update_options {
 	const char *export_services; /* NULL or "": none */
 	struct tool_output export_target;
 	bool force;
+	bool default_url; /* the services registry from TOOL_IANA_URL */
+	struct update_protocols protocols;
 };
 
 /* The printed diff goes to the journal under systemd: past this many
@@ -141,7 +160,14 @@ static int compile_new(const struct update_options *opt, const char *data,
 {
 	char err[512];
 	struct compiled compiled;
-	struct compile_options options = { opt->prefer };
+	struct compile_options options = {
+		.prefer = opt->prefer,
+		.protocols = opt->protocols.data ? (opt->protocols.file ? opt->protocols.file
+									: opt->protocols.url) : NULL,
+		.protocols_data = opt->protocols.data,
+		.protocols_size = opt->protocols.size,
+		.prefer_protocols = opt->protocols.data ? opt->protocols.prefer : NULL,
+	};
 
 	memset(ts, 0, sizeof(*ts));
 	if (compile_data(data, size, display, &options, &compiled, err,
@@ -309,6 +335,21 @@ static void print_diff(const struct snapshot *installed,
 		tool_diff_print_counts(stdout, &counts);
 	}
 	free(text);
+	text = NULL;
+	lines = open_memstream(&text, &size);
+	rc = lines ? tool_diff_protocols(installed, fresh, lines, &counts) : -1;
+	if (lines && fclose(lines) != 0)
+		rc = -1;
+	if (rc > 0) {
+		size_t n = count_lines(text, size);
+		if (n <= UPDATE_DIFF_MAX_LINES)
+			fwrite(text, 1, size, stdout);
+		else
+			printf("the protocols diff has %zu lines, more than %d: only "
+			       "the counts are printed\n", n, UPDATE_DIFF_MAX_LINES);
+		tool_diff_protocols_print_counts(stdout, &counts);
+	}
+	free(text);
 }
 
 /* Writes the services(5) export of `snap`, if asked. */
@@ -341,6 +382,7 @@ static void save_validators(const struct update_options *opt,
 	if (fetched)
 		tool_fetch_state_save(opt->db_target.path, opt->url, snap,
 				      &fetched->validators);
+	update_protocols_save(&opt->protocols, opt->db_target.path, snap);
 }
 
 /* The registry's date, or "undated" for a registry without one. */
@@ -384,6 +426,10 @@ static int install(const struct update_options *opt,
 	tool_say("installed %s: registry %s, %u entries, %u aliases\n", opt->db,
 	       date_or_undated(new_snap), new_snap->entry_count,
 	       new_snap->alias_count);
+	struct proto_snapshot protocols;
+	if (tool_protocols(new_snap, &protocols))
+		tool_say("  and the protocols database: %u entries\n",
+			 protocols.entry_count);
 	save_validators(opt, new_snap, fetched);
 	if (opt->rebuild && installed)
 		tool_fetch_state_carry(opt->db_target.path, &installed->snap, new_snap);
@@ -447,26 +493,54 @@ static int check_distinct_targets(const struct update_options *opt)
 	return 0;
 }
 
-/* The registry the installed snapshot is compiled from, kept beside it
- * for --rebuild: DB.registry. */
+/* The registries the installed snapshot is compiled from, kept beside it
+ * for --rebuild: DB.registry, and DB.protocols.registry for the protocol
+ * numbers registry when the snapshot has that database. */
 static void kept_registry_path(const struct update_options *opt, char *path,
 			       size_t size)
 {
 	snprintf(path, size, "%s.registry", opt->db_target.path);
 }
 
-/* Keeps `data` as the installed snapshot's registry; a failure is said
- * and otherwise ignored: the snapshot is installed, only a later
- * --rebuild would miss it. */
-static void keep_registry(const struct update_options *opt, const char *data,
-			  size_t size)
+static void kept_protocols_path(const struct update_options *opt, char *path,
+				size_t size)
 {
-	char path[4200];
-	kept_registry_path(opt, path, sizeof(path));
+	snprintf(path, size, "%s.protocols.registry", opt->db_target.path);
+}
+
+/* Keeps `data` in `path`; a failure is said and otherwise ignored: the
+ * snapshot is installed, only a later --rebuild would miss it. */
+static void keep_registry(const char *path, const char *data, size_t size)
+{
 	int error = tool_write_file_atomic(path, data, size);
 	if (error)
 		tool_error("update: cannot keep the registry in %s for a later "
 			   "--rebuild: %s", path, strerror(error));
+}
+
+static void keep_registries(const struct update_options *opt,
+			    const char *data, size_t size)
+{
+	char path[4200];
+	kept_registry_path(opt, path, sizeof(path));
+	keep_registry(path, data, size);
+	if (opt->protocols.data) {
+		kept_protocols_path(opt, path, sizeof(path));
+		keep_registry(path, opt->protocols.data, opt->protocols.size);
+	}
+}
+
+/* --rebuild compiles the protocols registry kept beside the snapshot too,
+ * unless a source or --no-protocols was given: a change of the services
+ * file must not drop the protocols database. */
+static void use_kept_protocols(struct update_options *opt)
+{
+	static char path[4200];
+	if (opt->protocols.none || opt->protocols.url || opt->protocols.file)
+		return;
+	kept_protocols_path(opt, path, sizeof(path));
+	if (access(path, R_OK) == 0)
+		opt->protocols.file = path;
 }
 
 /* Compiles `data` and installs it; `fetched` is NULL for --file. */
@@ -490,13 +564,16 @@ static int compile_and_install(const struct update_options *opt,
 	int status = install(opt, &fresh, installed, fetched);
 	tool_snapshot_close(&fresh);
 	if (status == TOOL_EXIT_OK && !opt->rebuild)
-		keep_registry(opt, data, size);
+		keep_registries(opt, data, size);
 	return status;
 }
 
-static int update_from_file(const struct update_options *opt,
+static int update_from_file(struct update_options *opt,
 			    const struct tool_snapshot *installed)
 {
+	if (update_protocols_get(&opt->protocols, opt->db_target.path,
+				 installed ? &installed->snap : NULL, false) == FETCH_FAILED)
+		return TOOL_EXIT_FAILURE;
 	char *data = NULL, kept[4200];
 	size_t size = 0;
 	const char *path = opt->file;
@@ -543,7 +620,19 @@ static bool same_preference(const char *prefer,
 	return same;
 }
 
-static int update_from_url(const struct update_options *opt,
+/* Fetches the protocols registry, conditionally if `conditional`; with
+ * the services registry unchanged (`services_fresh` false) and the
+ * protocols changed, the services registry must be fetched whole, and the
+ * reverse: both go into the new snapshot.  Returns the protocols' result. */
+static enum fetch_result fetch_protocols(struct update_options *opt,
+					 const struct tool_snapshot *installed,
+					 bool conditional)
+{
+	return update_protocols_get(&opt->protocols, opt->db_target.path,
+				    installed ? &installed->snap : NULL, conditional);
+}
+
+static int update_from_url(struct update_options *opt,
 			   const struct tool_snapshot *installed)
 {
 	struct http_validators known;
@@ -555,19 +644,44 @@ static int update_from_url(const struct update_options *opt,
 		       "installed snapshot: fetching the registry whole\n");
 		conditional = false;
 	}
+	if (conditional &&
+	    !update_protocols_same_preference(&opt->protocols, &installed->snap)) {
+		printf("the protocols database or its preference file differs from the installed "
+		       "snapshot's: fetching the registries whole\n");
+		conditional = false;
+	}
 	struct fetched fetched;
-	switch (tool_fetch(opt->url, conditional ? &known : NULL, &fetched)) {
-	case FETCH_FAILED:
+	enum fetch_result services = tool_fetch(opt->url, conditional ? &known : NULL,
+						&fetched);
+	if (services == FETCH_FAILED)
 		return TOOL_EXIT_FAILURE;
-	case FETCH_NOT_MODIFIED:
+	enum fetch_result protocols = fetch_protocols(opt, installed, conditional);
+	if (protocols == FETCH_FAILED) {
+		if (services == FETCH_OK)
+			free(fetched.data);
+		return TOOL_EXIT_FAILURE;
+	}
+	if (services == FETCH_NOT_MODIFIED && protocols == FETCH_NOT_MODIFIED) {
 		tool_say("%s is up to date: the server has nothing newer than the "
 		       "installed download (registry %s), so nothing was "
 		       "downloaded\n", opt->db,
 		       date_or_undated(&installed->snap));
 		return export_services(opt, &installed->snap) == 0 ?
 		       TOOL_EXIT_OK : TOOL_EXIT_FAILURE;
-	case FETCH_OK:
-		break;
+	}
+	if (services == FETCH_NOT_MODIFIED) {
+		tool_say("the protocol numbers registry changed: fetching the "
+			 "services registry whole\n");
+		if (tool_fetch(opt->url, NULL, &fetched) != FETCH_OK)
+			return TOOL_EXIT_FAILURE;
+	} else if (protocols == FETCH_NOT_MODIFIED &&
+		   update_protocols_has_source(&opt->protocols)) {
+		tool_say("the services registry changed: fetching the protocol "
+			 "numbers registry whole\n");
+		if (fetch_protocols(opt, installed, false) != FETCH_OK) {
+			free(fetched.data);
+			return TOOL_EXIT_FAILURE;
+		}
 	}
 	int status = compile_and_install(opt, fetched.data, fetched.size,
 					 opt->url, installed, &fetched);
@@ -630,9 +744,15 @@ static int update(struct update_options *opt)
 		status = TOOL_EXIT_FAILURE;
 	else if (check_distinct_targets(opt) != 0)
 		status = TOOL_EXIT_FAILURE;
-	else
+	else {
+		if (opt->rebuild)
+			use_kept_protocols(opt);
+		update_protocols_defaults(&opt->protocols, opt->default_url,
+					  current ? &current->snap : NULL);
 		status = opt->file || opt->rebuild ? update_from_file(opt, current)
 						   : update_from_url(opt, current);
+	}
+	update_protocols_free(&opt->protocols);
 	if (have_installed)
 		tool_snapshot_close(&installed);
 	return status;
@@ -649,6 +769,11 @@ int tool_cmd_update(int argc, char **argv)
 		{"force", no_argument, NULL, 'F'},
 		{"prefer", required_argument, NULL, 'p'},
 		{"no-prefer", no_argument, NULL, 'n'},
+		{"protocols-url", required_argument, NULL, 'U'},
+		{"protocols-file", required_argument, NULL, 'P'},
+		{"no-protocols", no_argument, NULL, 'N'},
+		{"prefer-protocols", required_argument, NULL, 'R'},
+		{"no-prefer-protocols", no_argument, NULL, 'Q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -666,6 +791,17 @@ int tool_cmd_update(int argc, char **argv)
 		case 'F': opt.force = true; break;
 		case 'p': opt.prefer = optarg; opt.prefer_given = true; break;
 		case 'n': opt.prefer = NULL; opt.prefer_given = true; break;
+		case 'U': opt.protocols.url = optarg; opt.protocols.file = NULL; break;
+		case 'P': opt.protocols.file = optarg; opt.protocols.url = NULL; break;
+		case 'N': opt.protocols.none = true; break;
+		case 'R':
+			opt.protocols.prefer = optarg;
+			opt.protocols.prefer_given = true;
+			break;
+		case 'Q':
+			opt.protocols.prefer = NULL;
+			opt.protocols.prefer_given = true;
+			break;
 		case 'h':
 			fputs(update_help, stdout);
 			return TOOL_EXIT_OK;
@@ -680,8 +816,10 @@ int tool_cmd_update(int argc, char **argv)
 		return tool_usage_error("update", "--url, --file and --rebuild "
 					"exclude each other");
 	opt.db = tool_db_path(opt.db);
-	if (!opt.file && !opt.url && !opt.rebuild)
+	if (!opt.file && !opt.url && !opt.rebuild) {
 		opt.url = TOOL_IANA_URL;
+		opt.default_url = true;
+	}
 	/* Recorded as given, a relative path would mean another file, or
 	 * none, when the next update runs elsewhere. */
 	if (opt.prefer && !(opt.prefer = opt.prefer_absolute = absolute_path(opt.prefer))) {

@@ -23,6 +23,7 @@
 
 #include "reader/checksum.h"
 #include "text.h"
+#include "tool/protocols.h"
 #include "tool/tool.h"
 
 static const char verify_help[] =
@@ -31,7 +32,8 @@ static const char verify_help[] =
 	"and version, its sections and nothing else, none overlapping, zero\n"
 	"reserved fields, checksum, header counts, every record, string and\n"
 	"metadata record, alias runs, the format's limits, every name one\n"
-	"services(5) token, and the name and port indexes.\n"
+	"services(5) token, and the name and port indexes; the same for the\n"
+	"protocols database when the snapshot has one.\n"
 	"Without FILE: $NSS_IANA_DB, else " NSS_IANA_DEFAULT_DB ".\n"
 	"\n"
 	"      --against=SERVICES  then also ask the snapshot every query that\n"
@@ -69,7 +71,10 @@ static const char *section_name(uint32_t id)
 		"?", "section STRINGS", "section PROTOCOLS", "section ENTRIES",
 		"section ALIASES", "section NAME_BUCKETS", "section NAME_REFS",
 		"section PORT_BUCKETS", "section PORT_REFS", "section CONTACTS",
-		"section PREFERENCE",
+		"section PREFERENCE", "section PROTO_SUMMARY", "section PROTO_STRINGS",
+		"section PROTO_ENTRIES", "section PROTO_ALIASES",
+		"section PROTO_NAME_BUCKETS", "section PROTO_NAME_REFS",
+		"section PROTO_NUMBER_BUCKETS", "section PROTO_NUMBER_REFS",
 	};
 	return id <= NSSIANA_SECTION_MAX_OPTIONAL ? names[id] : "?";
 }
@@ -514,7 +519,8 @@ const char *tool_verify_snapshot(const struct snapshot *snap, char *reason,
 	    (result = check_names(snap, reason, reason_size)) ||
 	    (result = check_indexes(snap, reason, reason_size)) ||
 	    (result = check_contacts(snap, reason, reason_size)) ||
-	    (result = check_preference(snap, reason, reason_size)))
+	    (result = check_preference(snap, reason, reason_size)) ||
+	    (result = tool_verify_protocols(snap, reason, reason_size)))
 		return result;
 	return NULL;
 }
@@ -542,9 +548,13 @@ static int verify(const char *path, const char *against)
 		tool_print_string(stdout, *updated ? updated : "unknown");
 		fputs(", newest record ", stdout);
 		tool_print_string(stdout, *date ? date : "none");
-		printf(", format %u.%u, checksum %08x\n",
+		printf(", format %u.%u, checksum %08x",
 		       ts.snap.header->version_major,
 		       ts.snap.header->version_minor, ts.snap.header->checksum);
+		struct proto_snapshot protocols;
+		if (tool_protocols(&ts.snap, &protocols))
+			printf(", protocols database of %u entries", protocols.entry_count);
+		putchar('\n');
 		if (against && tool_check_against(&ts.snap, against, stdout) != 0)
 			status = TOOL_EXIT_FAILURE;
 	}

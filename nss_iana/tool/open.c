@@ -31,6 +31,8 @@ static int check_snapshot(struct tool_snapshot *ts, const char *path,
 	/* The tool walks every record: check them all, once. */
 	if (reason == NULL)
 		reason = snapshot_check_records(&ts->snap);
+	if (reason == NULL)
+		reason = compile_protocols_check(&ts->snap);
 	if (reason) {
 		snprintf(err, err_size, "%s: not a valid snapshot: %s", path,
 			 reason);

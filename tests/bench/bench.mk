@@ -13,12 +13,14 @@ BENCH_MIN_MS ?= 40
 BENCH_FIRSTS ?= 31
 BENCH_SPAWNS ?= 31
 
-BENCH_PROGS := $(BUILD)/bench/bench-lookup $(BUILD)/bench/lib/libnss_floor.so.2 \
+BENCH_PROGS := $(BUILD)/bench/bench-lookup $(BUILD)/bench/bench-protocols \
+	$(BUILD)/bench/lib/libnss_floor.so.2 \
 	$(BUILD)/bench/lib/libnss_iana.so.2
 
 bench:
 	$(MAKE) BUILD=$(BENCH_BUILD) all bench-programs
 	python3 tests/bench/bench.py --build $(BENCH_BUILD) --csv $(CSV) \
+		--protocols-csv $(PROTOCOLS_CSV) \
 		--rounds $(BENCH_ROUNDS) --min-ms $(BENCH_MIN_MS) \
 		--firsts $(BENCH_FIRSTS) --spawns $(BENCH_SPAWNS) \
 		--out $(BENCH_BUILD)/bench.md
@@ -30,6 +32,11 @@ bench-programs: $(BENCH_PROGS)
 $(BUILD)/bench/bench-lookup: tests/bench/lookup.c $(TOOLLIB) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(TOOLLIB) $(ALL_LDFLAGS) $(TOOL_LIBS) -ldl -lpthread
+
+# Protocol lookups through glibc (the protocols rows).
+$(BUILD)/bench/bench-protocols: tests/bench/proto_lookup.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 
 $(BUILD)/bench/lib/libnss_floor.so.2: tests/bench/floor.c tests/bench/floor.map
 	@mkdir -p $(dir $@)

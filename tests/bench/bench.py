@@ -10,6 +10,13 @@ glibc, side by side, in one run with interleaved rounds:
          from that same exported file
   floor  libnss_floor.so.2 (floor.c): a module that copies one constant entry
 
+The protocols database is timed too, for iana (the same snapshot, compiled
+with --protocols), files (over `nss-iana export --format protocols`) and the
+floor: lookups by name and by number, hits and misses, and a full walk
+(bench-protocols, proto_lookup.c), with its own queries and answers written
+from the protocol numbers registry CSV here.  libnss-db is left out of those
+rows (its recipe builds no protocols database here).
+
 Beside the lookup loops: the first lookup of a fresh process, what one
 lookup by name or by port leaves resident of the snapshot (from
 /proc/self/smaps), `getent services https` as a whole process, and the
@@ -31,7 +38,7 @@ Statistics: a lookup loop reports, per round, the fastest of five batches
 lookup, getent, validate) reports the median of its fresh processes.  The
 table shows the median of the rounds.
 
-Usage: bench.py --build DIR --csv CSV [--rounds N] [--min-ms MS]
+Usage: bench.py --build DIR --csv CSV --protocols-csv CSV [--rounds N] [--min-ms MS]
                 [--firsts N] [--spawns N] [--out FILE]
 """
 
@@ -59,6 +66,8 @@ THREADS = sorted({1, 2, os.cpu_count() or 1})
 THREADED = ("iana", "files", "floor")  # through libc, beside the floor
 DIRECT_THREADED = ("iana", "floor")     # the module called directly
 THREAD_MS_FACTOR = 5
+PROTO_TIMED = ("iana", "files", "floor")
+PROTO_VERIFIED = ("iana", "files")
 
 
 def fail(message):
@@ -209,6 +218,40 @@ def build_queries(entries):
     return lines
 
 
+# ---- the protocol numbers registry, read independently -------------------
+
+def protocol_entries(path):
+    """(name, number) in registry order, by the naming rule of protocols.h:
+    " (deprecated)" dropped, spaces to '-', the name lower-cased; ranges and
+    rows without a keyword skipped."""
+    entries = []
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            keyword, number = row["Keyword"], row["Decimal"]
+            if not keyword or "-" in number:
+                continue
+            if keyword.endswith(" (deprecated)"):
+                keyword = keyword[:-len(" (deprecated)")]
+            entries.append((keyword.replace(" ", "-").lower(), int(number)))
+    return entries
+
+
+def protocol_queries(entries):
+    first_of = {}
+    for name, number in entries:
+        first_of.setdefault(number, name)
+    lines = []
+    for name, number in entries:
+        lines.append("N\t%s\t%s\t%d" % (name, name, number))
+    for number, name in sorted(first_of.items()):
+        lines.append("U\t%d\t%s\t%d" % (number, name, number))
+    for i in range(64):
+        lines.append("N\tzz-no-such-protocol-%d\t-\t-" % i)
+    for number in range(300, 364):
+        lines.append("U\t%d\t-\t-" % number)
+    return lines
+
+
 # ---- running things -------------------------------------------------------
 
 class Setup:
@@ -224,6 +267,11 @@ class Setup:
         self.exported = os.path.join(self.etc, "services")
         self.dbdir = os.path.join(self.run, "db")
         self.queries = os.path.join(self.run, "queries.tsv")
+        self.protocols_csv = os.path.abspath(args.protocols_csv)
+        self.protocols = os.path.join(self.etc, "protocols")
+        self.proto_queries = os.path.join(self.run, "protocol-queries.tsv")
+        self.proto_lookup = os.path.join(self.build, "bench", "bench-protocols")
+        self.proto_entries = 0
         self.entries = 0  # what a full walk returns, once known
 
 
@@ -246,19 +294,26 @@ def build_libnss_db(setup, out_dir):
 def prepare(setup, entries):
     shutil.rmtree(setup.run, ignore_errors=True)
     os.makedirs(setup.etc)
-    for tool in (setup.tool, setup.lookup):
+    for tool in (setup.tool, setup.lookup, setup.proto_lookup):
         if not os.access(tool, os.X_OK):
             fail("%s is not built" % tool)
     if not os.path.exists(LIBNSS_DB_MAKEFILE):
         fail("libnss-db is not installed (apt-get install libnss-db)")
-    subprocess.run([setup.tool, "compile", setup.csv, "-o", setup.snapshot],
+    subprocess.run([setup.tool, "compile", "--protocols", setup.protocols_csv,
+                    setup.csv, "-o", setup.snapshot],
                    check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([setup.tool, "export", "--format", "protocols", "--db",
+                    setup.snapshot, "-o", setup.protocols], check=True)
+    protocols = protocol_entries(setup.protocols_csv)
+    setup.proto_entries = len(protocols)
+    with open(setup.proto_queries, "w") as handle:
+        handle.write("\n".join(protocol_queries(protocols)) + "\n")
     subprocess.run([setup.tool, "export", "--format", "services", "--db",
                     setup.snapshot, "-o", setup.exported], check=True)
     build_libnss_db(setup, setup.dbdir)
     for backend in BACKENDS:
         with open(os.path.join(setup.run, "nsswitch." + backend), "w") as conf:
-            conf.write("services: %s\n" % backend)
+            conf.write("services: %s\nprotocols: %s\n" % (backend, backend))
     with open(setup.queries, "w") as handle:
         handle.write("\n".join(build_queries(entries)) + "\n")
     with open(setup.exported) as handle:
@@ -277,10 +332,12 @@ def in_namespace(setup, backend, commands):
         "if [ -d /run/nscd ]; then mount -t tmpfs tmpfs /run/nscd; fi",
         "mount --bind %s/nsswitch.%s /etc/nsswitch.conf" % (setup.run, backend),
         "mount --bind %s /etc/services" % setup.exported,
+        "mount --bind %s /etc/protocols" % setup.protocols,
         "mount --bind %s /var/lib/misc" % setup.dbdir,
-        "export LD_LIBRARY_PATH=%s NSS_IANA_DB=%s NSS_FLOOR_WALK=%d" % (
-            setup.libdir, setup.snapshot, setup.entries),
+        "export LD_LIBRARY_PATH=%s NSS_IANA_DB=%s NSS_FLOOR_WALK=%d NSS_FLOOR_PROTO_WALK=%d" % (
+            setup.libdir, setup.snapshot, setup.entries, setup.proto_entries),
         "L=%s" % setup.lookup,
+        "P=%s" % setup.proto_lookup,
     ] + commands)
     # Raised priority: on a shared machine, other work then delays the
     # measurement less (it is measured in turns, never against itself).
@@ -300,11 +357,20 @@ def verify(setup, want_entries):
         commands = ["$L walk 0"]
         if backend in VERIFIED:
             commands.append("$L verify %s" % setup.queries)
+        if backend in PROTO_TIMED:
+            commands.append("$P walk 0")
+        if backend in PROTO_VERIFIED:
+            commands.append("$P verify %s" % setup.proto_queries)
         values = in_namespace(setup, backend, commands)
         got = int(values["walk.entries"][0])
         if got != want_entries:
             fail("%s walks %d entries, the registry serves %d" %
                  (backend, got, want_entries))
+        if backend in PROTO_TIMED:
+            got = int(values["proto.walk.entries"][0])
+            if got != setup.proto_entries:
+                fail("%s walks %d protocols, the registry names %d" %
+                     (backend, got, setup.proto_entries))
     in_namespace(setup, "iana", ["$L direct %s/libnss_iana.so.2 iana %s 1"
                                  % (setup.libdir, setup.queries)])
     with open(setup.queries) as handle:
@@ -336,6 +402,9 @@ def round_commands(setup, backend, args):
             if backend in DIRECT_THREADED:
                 commands.append("$L threads %d %s %s direct %s/libnss_%s.so.2 %s" % (
                     count, setup.queries, thread_ms, setup.libdir, backend, backend))
+    if backend in PROTO_TIMED:
+        commands.append("$P time %s %s" % (setup.proto_queries, args.min_ms))
+        commands.append("$P walk %s" % args.min_ms)
     if backend in ("iana", "floor"):
         commands.append("$L direct %s/libnss_%s.so.2 %s %s %s%s" % (
             setup.libdir, backend, backend, setup.queries, args.min_ms,
@@ -381,6 +450,11 @@ ROWS = [  # key, label, unit, divisor from the raw figure
     ("validate.faults", "… page faults the parse takes", "count", 1),
     ("spawn", "`getent services https` process", "µs", 1000),
     ("rss", "peak RSS after 10,000 lookups", "KiB", 1),
+    ("proto.byname.hit", "getprotobyname_r, hit", "ns", 1),
+    ("proto.byname.miss", "getprotobyname_r, miss", "ns", 1),
+    ("proto.bynumber.hit", "getprotobynumber_r, hit", "ns", 1),
+    ("proto.bynumber.miss", "getprotobynumber_r, miss", "ns", 1),
+    ("proto.walk", "full getprotoent walk", "µs", 1000),
     ("direct.byname.hit", "module called directly: by name, hit", "ns", 1),
     ("direct.byname.miss", "module called directly: by name, miss", "ns", 1),
     ("direct.byport.hit", "module called directly: by port, hit", "ns", 1),
@@ -455,6 +529,14 @@ def targets(samples, builds, sizes):
         target("libc %s: iana <= 1.15x floor" % label.replace(",", ""),
                iana <= 1.15 * floor,
             "%.0f ns vs %.0f ns = %.2fx" % (iana, floor, iana / floor))
+    for key, label in (("proto.byname.hit", "getprotobyname_r hit"),
+                       ("proto.byname.miss", "getprotobyname_r miss"),
+                       ("proto.bynumber.hit", "getprotobynumber_r hit"),
+                       ("proto.bynumber.miss", "getprotobynumber_r miss")):
+        iana, floor = med("iana", key), med("floor", key)
+        target("libc %s: iana <= 1.15x floor" % label, iana <= 1.15 * floor,
+               "%.0f ns vs %.0f ns = %.2fx (files %.0f ns)" % (
+                   iana, floor, iana / floor, med("files", key)))
     for key in ("direct.byname.hit", "direct.byport.hit"):
         value = med("iana", key)
         target("direct %s <= 100 ns" % key[7:], value <= 100, "%.1f ns" % value)
@@ -554,6 +636,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build", required=True)
     parser.add_argument("--csv", required=True)
+    parser.add_argument("--protocols-csv", required=True)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--min-ms", type=float, default=40)
     parser.add_argument("--firsts", type=int, default=31)

@@ -7,6 +7,9 @@
  * around a module call (nsswitch.conf stat, dispatch, errno handling).  No
  * real module can be faster; the bench reports our module against it.
  *
+ * The protocols database likewise: every lookup answers one constant
+ * protoent, and a walk returns it NSS_FLOOR_PROTO_WALK times.
+ *
  * A walk returns the constant entry NSS_FLOOR_WALK times (0 if unset): the
  * bench sets it to the registry's entry count, so that the floor's walk
  * shows what glibc's getservent_r machinery alone costs for that many
@@ -102,5 +105,85 @@ enum nss_status _nss_floor_getservent_r(struct servent *result, char *buffer,
 enum nss_status _nss_floor_endservent(void)
 {
 	walk_left = 0;
+	return NSS_STATUS_SUCCESS;
+}
+
+/* ---- protocols ------------------------------------------------------------ */
+
+enum nss_status _nss_floor_getprotobyname_r(const char *name, struct protoent *result,
+					    char *buffer, size_t buflen, int *errnop);
+enum nss_status _nss_floor_getprotobynumber_r(int number, struct protoent *result,
+					      char *buffer, size_t buflen, int *errnop);
+enum nss_status _nss_floor_setprotoent(int stayopen);
+enum nss_status _nss_floor_getprotoent_r(struct protoent *result, char *buffer,
+					 size_t buflen, int *errnop);
+enum nss_status _nss_floor_endprotoent(void);
+
+static const char floor_proto_name[] = "tcp";
+static const char floor_proto_alias[] = "TCP";
+
+static enum nss_status fill_constant_protoent(struct protoent *result, char *buffer,
+					      size_t buflen, int *errnop)
+{
+	size_t pad = (uintptr_t)buffer % sizeof(char *);
+	pad = pad ? sizeof(char *) - pad : 0;
+	size_t need = pad + 2 * sizeof(char *) + sizeof floor_proto_name +
+		      sizeof floor_proto_alias;
+	if (buflen < need) {
+		*errnop = ERANGE;
+		return NSS_STATUS_TRYAGAIN;
+	}
+	char **aliases = (char **)(void *)(buffer + pad);
+	char *strings = buffer + pad + 2 * sizeof(char *);
+	memcpy(strings, floor_proto_name, sizeof floor_proto_name);
+	memcpy(strings + sizeof floor_proto_name, floor_proto_alias, sizeof floor_proto_alias);
+	aliases[0] = strings + sizeof floor_proto_name;
+	aliases[1] = NULL;
+	result->p_name = strings;
+	result->p_aliases = aliases;
+	result->p_proto = 6;
+	return NSS_STATUS_SUCCESS;
+}
+
+enum nss_status _nss_floor_getprotobyname_r(const char *name, struct protoent *result,
+					    char *buffer, size_t buflen, int *errnop)
+{
+	(void)name;
+	return fill_constant_protoent(result, buffer, buflen, errnop);
+}
+
+enum nss_status _nss_floor_getprotobynumber_r(int number, struct protoent *result,
+					      char *buffer, size_t buflen, int *errnop)
+{
+	(void)number;
+	return fill_constant_protoent(result, buffer, buflen, errnop);
+}
+
+static unsigned long proto_walk_left;
+
+enum nss_status _nss_floor_setprotoent(int stayopen)
+{
+	(void)stayopen;
+	const char *count = getenv("NSS_FLOOR_PROTO_WALK");
+	proto_walk_left = count ? strtoul(count, NULL, 10) : 0;
+	return NSS_STATUS_SUCCESS;
+}
+
+enum nss_status _nss_floor_getprotoent_r(struct protoent *result, char *buffer,
+					 size_t buflen, int *errnop)
+{
+	if (proto_walk_left == 0) {
+		*errnop = ENOENT;
+		return NSS_STATUS_NOTFOUND;
+	}
+	enum nss_status status = fill_constant_protoent(result, buffer, buflen, errnop);
+	if (status == NSS_STATUS_SUCCESS)
+		proto_walk_left--;
+	return status;
+}
+
+enum nss_status _nss_floor_endprotoent(void)
+{
+	proto_walk_left = 0;
 	return NSS_STATUS_SUCCESS;
 }

@@ -21,17 +21,20 @@ FUZZ_CFLAGS  := -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -Inss_iana -Itests \
 FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	-print_final_stats=1
 
-FUZZ_SNAPSHOT_SRCS := tests/fuzz/fuzz_snapshot.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c
-FUZZ_CSV_SRCS := tests/fuzz/fuzz_csv.c nss_iana/compiler/csv.c nss_iana/compiler/registry.c \
-	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c nss_iana/reader/checksum.c
-FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c nss_iana/compiler/xml.c nss_iana/compiler/compile.c \
-	nss_iana/compiler/csv.c nss_iana/compiler/registry.c nss_iana/compiler/prefer.c \
-	nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c nss_iana/reader/snapshot_check.c \
-	nss_iana/reader/checksum.c
+# The reader alone for snapshots; the whole compiler and reader (the
+# tool's code but its commands) for the inputs, whichever parts a
+# harness calls.
+FUZZ_READER_SRCS := $(filter-out nss_iana/reader/checksum.c,$(wildcard nss_iana/reader/*.c))
+FUZZ_COMPILER_SRCS := $(wildcard nss_iana/compiler/*.c nss_iana/reader/*.c)
+FUZZ_SNAPSHOT_SRCS := tests/fuzz/fuzz_snapshot.c $(FUZZ_READER_SRCS)
+FUZZ_CSV_SRCS := tests/fuzz/fuzz_csv.c $(FUZZ_COMPILER_SRCS)
+FUZZ_XML_SRCS := tests/fuzz/fuzz_xml.c $(FUZZ_COMPILER_SRCS)
+FUZZ_PREFER_SRCS := tests/fuzz/fuzz_prefer.c $(FUZZ_COMPILER_SRCS)
+FUZZ_PROTOCOLS_SRCS := tests/fuzz/fuzz_protocols.c $(FUZZ_COMPILER_SRCS)
 
-FUZZ_PREFER_SRCS := tests/fuzz/fuzz_prefer.c nss_iana/compiler/prefer.c nss_iana/compiler/csv.c \
-	nss_iana/compiler/registry.c nss_iana/compiler/snapshot_write.c nss_iana/reader/snapshot.c \
-	nss_iana/reader/snapshot_check.c nss_iana/reader/checksum.c
+$(FUZZ_BUILD)/fuzz_protocols: $(FUZZ_PROTOCOLS_SRCS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_PROTOCOLS_SRCS) -lexpat
 
 $(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) $(wildcard nss_iana/module/*.c) $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -39,7 +42,7 @@ $(FUZZ_BUILD)/fuzz_snapshot: $(FUZZ_SNAPSHOT_SRCS) $(wildcard nss_iana/module/*.
 
 $(FUZZ_BUILD)/fuzz_csv: $(FUZZ_CSV_SRCS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_CSV_SRCS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_CSV_SRCS) -lexpat
 
 $(FUZZ_BUILD)/fuzz_xml: $(FUZZ_XML_SRCS) $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -47,10 +50,10 @@ $(FUZZ_BUILD)/fuzz_xml: $(FUZZ_XML_SRCS) $(HEADERS)
 
 $(FUZZ_BUILD)/fuzz_prefer: $(FUZZ_PREFER_SRCS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_PREFER_SRCS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_PREFER_SRCS) -lexpat
 
 fuzz-build: $(FUZZ_BUILD)/fuzz_snapshot $(FUZZ_BUILD)/fuzz_csv $(FUZZ_BUILD)/fuzz_xml \
-	$(FUZZ_BUILD)/fuzz_prefer
+	$(FUZZ_BUILD)/fuzz_prefer $(FUZZ_BUILD)/fuzz_protocols
 
 # One fuzzer: $(1) its name, $(2) extra flags.  A fuzzer with no
 # regression input yet has no regressions folder (git keeps no empty one).  The summary line is what
@@ -72,5 +75,6 @@ fuzz: fuzz-build
 	$(call fuzz_one,csv,-dict=../tests/fuzz/csv.dict)
 	$(call fuzz_one,xml,-dict=../tests/fuzz/xml.dict)
 	$(call fuzz_one,prefer,)
+	$(call fuzz_one,protocols,)
 
 .PHONY: fuzz fuzz-build

@@ -25,6 +25,11 @@
  * is what lets the fuzzer reach fill_buffer() and the getservent cursor,
  * where the copying into the caller's buffer is.
  *
+ * The protocols database (the PROTO_* sections) gets the same: lookups by
+ * name and number through the module's protocol entry points, at every
+ * buffer size, and a getprotoent walk; a file without those sections, or
+ * with ones the reader refuses, must answer UNAVAIL there.
+ *
  * Every answer is checked against the bytes: an entry that exists, the name
  * (or an alias) and protocol asked for, a port inside the entry's range,
  * and strings inside the caller's buffer.  A broken rule aborts.
@@ -35,6 +40,7 @@
  */
 #include "module/mapping.c"      /* the module itself: see above */
 #include "module/nss_services.c"
+#include "module/nss_protocols.c"
 
 #include <limits.h>
 #include <stdio.h>
@@ -64,6 +70,7 @@ static void install_in_module(const struct snapshot *snap)
 	struct mapping *m = NULL;
 
 	_nss_iana_endservent();
+	_nss_iana_endprotoent();
 	if (snap) {
 		m = new_mapping();
 		require(m != NULL, "memory for the mapping");
@@ -436,6 +443,130 @@ out:
 	free(buffer);
 }
 
+/* ---- the protocols database --------------------------------------------- */
+
+static void check_protoent_in_buffer(const struct protoent *result,
+				     const char *buffer, size_t buflen)
+{
+	require(inside(result->p_name, buffer, buflen), "protocol name in the buffer");
+	require(strnlen(result->p_name, buffer + buflen - result->p_name) <
+		(size_t)(buffer + buflen - result->p_name), "protocol name ends in the buffer");
+	require(inside((const char *)result->p_aliases, buffer, buflen),
+		"protocol alias array in the buffer");
+	for (int a = 0; a <= NSSIANA_MAX_ALIASES; a++) {
+		require(inside((const char *)&result->p_aliases[a], buffer, buflen),
+			"protocol alias array ends in the buffer");
+		if (result->p_aliases[a] == NULL)
+			return;
+		require(inside(result->p_aliases[a], buffer, buflen),
+			"protocol alias strings are in the buffer");
+		require(strnlen(result->p_aliases[a], buffer + buflen - result->p_aliases[a]) <
+			(size_t)(buffer + buflen - result->p_aliases[a]),
+			"protocol alias strings end in the buffer");
+	}
+	require(false, "at most NSSIANA_MAX_ALIASES protocol aliases");
+}
+
+static bool protoent_has_name(const struct protoent *result, const char *name)
+{
+	if (fold_equal(result->p_name, name))
+		return true;
+	for (char **a = result->p_aliases; *a; a++)
+		if (fold_equal(*a, name))
+			return true;
+	return false;
+}
+
+/* One status of a protocol entry point, checked; `sound`: the answer must
+ * also be the one asked for. */
+static void check_proto_answer(enum nss_status status, int error,
+			       const struct protoent *result, const char *buffer,
+			       size_t buflen, bool sound_file, const char *name,
+			       uint32_t number)
+{
+	if (status == NSS_STATUS_TRYAGAIN) {
+		require(error == ERANGE, "protocol TRYAGAIN is ERANGE");
+		require(buflen < NSSIANA_MAX_ANSWER_BYTES, "protocol ERANGE below the limit");
+		return;
+	}
+	require(status == NSS_STATUS_SUCCESS || status == NSS_STATUS_NOTFOUND ||
+		status == NSS_STATUS_UNAVAIL, "protocol status is one of four");
+	if (status != NSS_STATUS_SUCCESS)
+		return;
+	check_protoent_in_buffer(result, buffer, buflen);
+	if (sound_file && name)
+		require(protoent_has_name(result, name), "protocol by name answers that name");
+	if (sound_file && !name)
+		require((uint32_t)result->p_proto == number, "protocol by number answers that number");
+}
+
+static void lookup_protocol(const char *name, uint32_t number, bool sound_file)
+{
+	for (size_t b = 0; b < sizeof buffer_sizes / sizeof buffer_sizes[0]; b++) {
+		size_t buflen = buffer_sizes[b];
+		char *buffer = malloc(buflen ? buflen : 1);
+		struct protoent result;
+		int error = 0;
+		enum nss_status status = name
+			? _nss_iana_getprotobyname_r(name, &result, buffer, buflen, &error)
+			: _nss_iana_getprotobynumber_r((int)number, &result, buffer, buflen, &error);
+		check_proto_answer(status, error, &result, buffer, buflen, sound_file, name, number);
+		free(buffer);
+	}
+}
+
+static void walk_getprotoent(uint32_t entry_count)
+{
+	char buffer[4096];
+	struct protoent result;
+	int error = 0;
+	uint32_t found = 0;
+
+	_nss_iana_setprotoent(0);
+	for (int i = 0; i < MAX_WALK; i++) {
+		size_t buflen = i % 7 == 3 ? 24 : sizeof buffer;
+		enum nss_status status = _nss_iana_getprotoent_r(&result, buffer, buflen, &error);
+		check_proto_answer(status, error, &result, buffer, buflen, false, NULL, 0);
+		if (status == NSS_STATUS_SUCCESS)
+			found++;
+		else if (status != NSS_STATUS_TRYAGAIN)
+			break;
+	}
+	require(found <= entry_count, "a protocol walk returns each entry at most once");
+	_nss_iana_endprotoent();
+}
+
+static void exercise_protocols(const struct snapshot *snap)
+{
+	static const char *const names[] = { "tcp", "TCP", "ip", "", "ipv6-icmp", "Mobility-Header" };
+	static const uint32_t numbers[] = { 0, 6, 58, 255, 262, UINT32_MAX };
+	struct proto_snapshot p;
+	const char *why = proto_snapshot_parse(&p, snap);
+	char buffer[256];
+	struct protoent result;
+	int error = 0;
+
+	if (why || !p.summary) {
+		require(_nss_iana_getprotobyname_r("tcp", &result, buffer, sizeof buffer,
+						   &error) == NSS_STATUS_UNAVAIL,
+			"no protocols: by name is UNAVAIL");
+		require(_nss_iana_getprotobynumber_r(6, &result, buffer, sizeof buffer,
+						     &error) == NSS_STATUS_UNAVAIL,
+			"no protocols: by number is UNAVAIL");
+		return;
+	}
+	bool sound_file = sound && proto_snapshot_check_records(&p) == NULL;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		lookup_protocol(names[i], 0, sound_file);
+	for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+		lookup_protocol(NULL, numbers[i], sound_file);
+	for (uint32_t i = 0; sound_file && i < p.entry_count && i < MAX_KEY_ENTRIES; i++) {
+		lookup_protocol(proto_string(&p, p.entries[i].name), 0, true);
+		lookup_protocol(NULL, p.entries[i].number, true);
+	}
+	walk_getprotoent(p.entry_count);
+}
+
 static void expect_unavailable(void)
 {
 	char buffer[256];
@@ -452,6 +583,12 @@ static void expect_unavailable(void)
 		"rejected file: setservent is UNAVAIL");
 	require(_nss_iana_getservent_r(&result, buffer, sizeof buffer, &error) ==
 		NSS_STATUS_UNAVAIL, "rejected file: getservent is UNAVAIL");
+	struct protoent proto;
+	require(_nss_iana_getprotobyname_r("tcp", &proto, buffer, sizeof buffer,
+					   &error) == NSS_STATUS_UNAVAIL,
+		"rejected file: protocol by name is UNAVAIL");
+	require(_nss_iana_getprotoent_r(&proto, buffer, sizeof buffer, &error) ==
+		NSS_STATUS_UNAVAIL, "rejected file: getprotoent is UNAVAIL");
 }
 
 /* Parses `size` bytes at `copy` (malloc'd, so aligned as a mapping is) and
@@ -475,6 +612,7 @@ static bool exercise(const unsigned char *copy, size_t size)
 		walk_entries(&snap);
 	lookup_everything(&snap);
 	walk_getservent(&snap);
+	exercise_protocols(&snap);
 	install_in_module(NULL);
 	return true;
 }

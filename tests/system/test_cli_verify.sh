@@ -45,7 +45,7 @@ overlap-table 1 the section table overlaps section STRINGS
 unknown-section 1 9 sections, the compiler writes exactly 8|unknown section
 duplicate-section 1 sections|twice
 section-flood 1 not a valid snapshot: more sections than the format's limit of 64
-sections-at 1 64 sections, the compiler writes 8 to 10
+sections-at 1 64 sections, the compiler writes 8 to 18
 reserved-header 1 header reserved field 0 is not zero
 reserved-section 1 section PROTOCOLS: reserved field is not zero
 reserved-entry 1 entry 0: unknown flags 0x80

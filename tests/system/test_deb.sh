@@ -35,14 +35,18 @@ build_package() {
 	csv=${CSV:-../shared/iana/service-names-port-numbers.csv}
 	[ -f "$csv" ] || skip "no registry CSV at $csv to compile the package's snapshot from"
 	csv=$(cd "$(dirname "$csv")" && pwd)/$(basename "$csv")
+	pcsv=${PROTOCOLS_CSV:-../shared/iana/protocol-numbers-1.csv}
+	[ -f "$pcsv" ] || skip "no protocol numbers registry at $pcsv for the package"
+	pcsv=$(cd "$(dirname "$pcsv")" && pwd)/$(basename "$pcsv")
 	# A copy, so the build leaves this tree (and the directory above it,
 	# where dpkg-buildpackage writes) alone, whoever else builds here.
 	mkdir "$tmp/src"
 	tar -C "$repo" --exclude=./.git --exclude=./build --exclude='./build-*' \
 		--exclude=./debian/libnss-iana --exclude=./debian/.debhelper \
-		--exclude=./data/service-names-port-numbers.csv -cf - . |
+		--exclude=./data/service-names-port-numbers.csv \
+		--exclude=./data/protocol-numbers-1.csv -cf - . |
 		tar -C "$tmp/src" -xf - || fatal "copying the source tree"
-	if ! (cd "$tmp/src" && CSV=$csv DEB_BUILD_OPTIONS=nocheck \
+	if ! (cd "$tmp/src" && CSV=$csv PROTOCOLS_CSV=$pcsv DEB_BUILD_OPTIONS=nocheck \
 		dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then
 		tail -n 40 "$tmp/build.log" >&2
 		fatal "dpkg-buildpackage -us -uc -b failed"
@@ -131,7 +135,7 @@ for name in debian notfound nonewline; do
 	nss_case "$name" "$fixtures/nsswitch_$name.conf" "$fixtures/nsswitch_$name.enabled" \
 		"$fixtures/nsswitch_$name.conf"
 done
-# Already enabled: left as it is; removal takes iana out.
+# Already enabled: left as it is; removal takes iana out of both lines.
 nss_case enabled "$fixtures/nsswitch_enabled.conf" "$fixtures/nsswitch_enabled.conf" \
 	"$fixtures/nsswitch_enabled.disabled"
 # No services line: none is added (glibc then uses files alone).
@@ -141,7 +145,8 @@ nss_case noservices "$fixtures/nsswitch_noservices.conf" "$fixtures/nsswitch_nos
 nss_case twolines "$fixtures/nsswitch_twolines.conf" "$fixtures/nsswitch_twolines.deb-enabled" \
 	"$fixtures/nsswitch_twolines.conf"
 # No "files" on the line, or a blank before the colon: no iana.  dh-nss 1.7
-# also takes one trailing blank off every line of the file when it installs.
+# also takes one trailing blank off every line of the file for each of the
+# package's two databases when it installs.
 for name in nofiles odd; do
 	nss_case "$name" "$fixtures/nsswitch_$name.conf" "$fixtures/nsswitch_$name.deb-enabled" \
 		"$fixtures/nsswitch_$name.deb-enabled"
@@ -155,6 +160,8 @@ nss_line_case comment 'services: db iana files # local' \
 nss_line_case blank-before-colon 'services : iana files' \
 	'services : iana files' 'services : iana files'
 nss_line_case iana-alone 'services: iana' 'services: iana' 'services:'
+nss_line_case protocols-action 'protocols: db iana [NOTFOUND=return] files' \
+	'protocols: db iana [NOTFOUND=return] files' 'protocols: db files'
 echo "dh_installnss: $checks checks, $failures failed"
 
 # What the administrator's nsswitch.conf looks like before the package:
@@ -233,7 +240,8 @@ for dir in "$root/lib/x86_64-linux-gnu" "$root/usr/lib/x86_64-linux-gnu"; do
 done
 cp "$tmp/nsswitch.conf" "$root/etc/nsswitch.conf"
 : >"$root/etc/services"
-rm -f "$root/var/lib/misc/services.db"
+: >"$root/etc/protocols"
+rm -f "$root/var/lib/misc/services.db" "$root/var/lib/misc/protocols.db"
 mkdir -p "$root/nss-iana-test" && cp "$deb" "$root/nss-iana-test/pkg.deb" &&
 	cp "$tmp/small.csv" "$root/nss-iana-test/small.csv" &&
 	cp "$tmp/old.deb" "$root/nss-iana-test/old.deb" || fatal "copying into the root"
@@ -242,6 +250,8 @@ rm -f "$root/var/lib/man-db/auto-update"
 
 in_root getent services https >/dev/null &&
 	fatal "https resolves before the package is installed: the test cannot tell who answers"
+in_root getent protocols tcp >/dev/null &&
+	fatal "tcp resolves before the package is installed: the test cannot tell who answers"
 
 echo "== dpkg -i of an older version, then an upgrade to this one"
 in_root dpkg -i /nss-iana-test/old.deb || fatal "dpkg -i (older version)"
@@ -256,6 +266,12 @@ out=$(in_root getent services https) || fatal "getent services https: no answer 
 echo "getent services https: $out"
 set -- $out
 [ "$1" = https ] && [ "$2" = 443/tcp ] || fatal "getent services https answered '$out'"
+grep -Eq '^protocols:[[:space:]]+db iana files$' "$root/etc/nsswitch.conf" ||
+	fatal "the upgrade did not put iana before files on the protocols line: $(grep '^protocols' "$root/etc/nsswitch.conf")"
+out=$(in_root getent protocols tcp) || fatal "getent protocols tcp: no answer from the module"
+echo "getent protocols tcp: $out"
+set -- $out
+[ "$1" = tcp ] && [ "$2" = 6 ] && [ "$3" = TCP ] || fatal "getent protocols tcp answered '$out'"
 cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.db" ||
 	fatal "the upgrade did not replace the older package's snapshot with its own"
 in_root nss-iana verify /var/lib/nss-iana/services.db >/dev/null ||
@@ -301,6 +317,7 @@ cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.d
 
 echo "== with a services file, the package lets it decide the registry's ties"
 printf 'nfs\t\t2049/tcp\nhttp-alt\t8080/tcp\n' >"$root/etc/services"
+printf 'ip\t0\tIP\nmptcp\t262\tMPTCP\n' >"$root/etc/protocols"
 printf 'not a snapshot\n' >"$root/var/lib/nss-iana/services.db"
 in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i with /etc/services"
 out=$(in_root getent -s services:iana services 2049/tcp) || fatal "getent services 2049/tcp: no answer from the module"
@@ -311,6 +328,11 @@ set -- $out
 [ "$2" = 8080/tcp ] || fatal "with /etc/services naming http-alt 8080, http-alt/tcp answered '$out'"
 in_root nss-iana stats | grep -q '/etc/services' ||
 	fatal "nss-iana stats does not name /etc/services as the preference file"
+out=$(in_root getent -s protocols:iana protocols 262)
+[ "$(echo $out)" = "mptcp 262 MPTCP" ] ||
+	fatal "with /etc/protocols naming mptcp 262, protocol 262 answered '$out'"
+out=$(in_root getent -s protocols:iana protocols 0)
+[ "$(echo $out)" = "ip 0 IP" ] || fatal "with /etc/protocols naming ip 0, protocol 0 answered '$out'"
 in_root nss-iana verify /var/lib/nss-iana/services.db >/dev/null ||
 	fatal "nss-iana verify rejects the snapshot compiled by postinst"
 
@@ -347,6 +369,7 @@ if [ -x "$root/bin/systemctl" ]; then
 		/lib/systemd/system/nss-iana-rebuild.service || fatal "systemd-analyze verify rejects the rebuild units"
 fi
 : >"$root/etc/services"
+: >"$root/etc/protocols"
 printf 'not a snapshot\n' >"$root/var/lib/nss-iana/services.db"
 in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i without /etc/services"
 cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.db" ||
@@ -354,14 +377,14 @@ cmp -s "$root/var/lib/nss-iana/services.db" "$root/usr/share/nss-iana/services.d
 
 echo "== an administrator's edit, then an upgrade that must not undo it"
 echo "# local: site policy, keep" >>"$root/etc/nsswitch.conf"
-sed -i '/^services:/s/ iana / /' "$root/etc/nsswitch.conf"
+sed -i '/^services:/s/ iana / /; /^protocols:/s/ iana / /' "$root/etc/nsswitch.conf"
 cp "$root/etc/nsswitch.conf" "$tmp/edited.conf"
 { cat "$tmp/nsswitch.conf"; echo "# local: site policy, keep"; } | cmp -s - "$tmp/edited.conf" ||
 	fatal "the package's edit was not just iana before files"
 in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i over the installed package"
 cmp -s "$root/etc/nsswitch.conf" "$tmp/edited.conf" ||
 	fatal "reinstalling put iana back after the administrator took it out"
-sed -i '/^services:/s/ files/ iana files/' "$root/etc/nsswitch.conf"
+sed -i '/^services:/s/ files/ iana files/; /^protocols:/s/ files/ iana files/' "$root/etc/nsswitch.conf"
 
 echo "== dpkg -r"
 in_root dpkg -r libnss-iana || fatal "dpkg -r"
@@ -370,6 +393,7 @@ cmp "$root/etc/nsswitch.conf" "$tmp/edited.conf" ||
 [ ! -e "$root/usr/lib/x86_64-linux-gnu/libnss_iana.so.2" ] &&
 	[ ! -e "$root/usr/bin/nss-iana" ] || fatal "dpkg -r left the module or the tool"
 in_root getent services https >/dev/null && fatal "https still resolves after removal"
+in_root getent protocols tcp >/dev/null && fatal "tcp still resolves after removal"
 
 echo "== dpkg -i after dpkg -r (config-files state), then dpkg -r again"
 in_root dpkg -i /nss-iana-test/pkg.deb >/dev/null || fatal "dpkg -i after removal"

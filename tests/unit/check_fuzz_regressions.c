@@ -1,7 +1,7 @@
 /*
  * check_fuzz_regressions.c - every seed and every input a fuzzer ever
  * crashed on, replayed through the fuzzers' own harnesses, without
- * libFuzzer: tests/fuzz/{corpus,regressions}/{snapshot,csv,xml,prefer}/ *.
+ * libFuzzer: tests/fuzz/{corpus,regressions}/{snapshot,csv,xml,prefer,protocols}/ *.
  *
  * The harnesses abort on a broken rule; in `make check-asan` an
  * out-of-bounds read aborts too.  Each file is its own test (a loop test,
@@ -13,6 +13,7 @@
 #include "fuzz/fuzz_csv.c"
 #include "fuzz/fuzz_xml.c"
 #include "fuzz/fuzz_prefer.c"
+#include "fuzz/fuzz_protocols.c"
 
 #include <dirent.h>
 
@@ -75,7 +76,7 @@ START_TEST(replay_one_input)
 }
 END_TEST
 
-static int seed_counts[4];
+static int seed_counts[5];
 
 START_TEST(every_fuzzer_has_seeds)
 {
@@ -84,6 +85,7 @@ START_TEST(every_fuzzer_has_seeds)
 	ck_assert_int_ge(seed_counts[1], 3);
 	ck_assert_int_ge(seed_counts[2], 3);
 	ck_assert_int_ge(seed_counts[3], 3);
+	ck_assert_int_ge(seed_counts[4], 3);
 }
 END_TEST
 
@@ -100,6 +102,8 @@ static Suite *replay_suite(void)
 	add_directory("tests/fuzz/regressions/xml", fuzz_xml_one);
 	seed_counts[3] = add_directory("tests/fuzz/corpus/prefer", fuzz_prefer_one);
 	add_directory("tests/fuzz/regressions/prefer", fuzz_prefer_one);
+	seed_counts[4] = add_directory("tests/fuzz/corpus/protocols", fuzz_protocols_one);
+	add_directory("tests/fuzz/regressions/protocols", fuzz_protocols_one);
 	tcase_add_test(replay, every_fuzzer_has_seeds);
 	tcase_add_loop_test(replay, replay_one_input, 0, input_count);
 	suite_add_tcase(suite, replay);
