@@ -96,4 +96,16 @@ update_with no --db "$W/installed.db" --file "$FIX/cli_small.csv" --no-protocols
 expect_status 0 "update --no-protocols"
 run stats --db "$W/installed.db"
 expect_out "Protocols database  none" "--no-protocols drops the database"
+# ---- a rebuild (a preference file changed) keeps the protocols database -------
+update_with no --db "$W/installed.db" --file "$FIX/cli_small.csv" \
+	--protocols-file "$FIX/protocols_small.csv" --prefer-protocols "$PREF"
+expect_status 0 "update --file --protocols-file --prefer-protocols"
+expect_same "$W/installed.db.protocols.registry" "$FIX/protocols_small.csv" \
+	"the protocols registry is kept beside the snapshot"
+update_with no --db "$W/installed.db" --rebuild
+expect_status 0 "update --rebuild"
+run stats --db "$W/installed.db"
+expect_out "Protocols database  27 entries" "a rebuild keeps the protocols database"
+run show --db "$W/installed.db" --protocol ip
+expect_out "from: $PREF" "a rebuild keeps the protocols preference file"
 finish
