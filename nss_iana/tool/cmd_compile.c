@@ -132,7 +132,7 @@ int tool_cmd_compile(int argc, char **argv)
 	};
 	const char *output = NULL;
 	bool force = false;
-	struct compile_options compile_options = { NULL };
+	struct compile_options compile_options = { 0 };
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
