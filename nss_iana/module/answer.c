@@ -1,10 +1,11 @@
 /*
  * answer.c - the one writer of answers into the caller's buffer (answer.h).
  *
- * Invariants: while state is ANSWER_COPYING, need == next - buffer and
- * next <= end; in every state need counts the pad, the alias pointers and
- * each string seen so far, NUL included.  Nothing here allocates, prints
- * or changes errno but answer_finish, which puts it back.
+ * Invariants: while state is ANSWER_COPYING, aliases, next and end point
+ * into the buffer, next <= end, and need == next - buffer; in every state
+ * need counts the pad, the alias pointers and each string seen so far,
+ * NUL included.  Nothing here allocates, prints or changes errno but
+ * answer_finish, which puts it back.
  */
 #include <errno.h>
 #include <stdalign.h>
@@ -26,7 +27,6 @@ void answer_begin(struct answer *a, char *buffer, size_t buflen,
 		.state = ANSWER_COPYING,
 		.room = buflen < NSSIANA_MAX_ANSWER_BYTES ? buflen
 							  : NSSIANA_MAX_ANSWER_BYTES,
-		.aliases = (char **)(buffer + pad),
 		.need = pad + pointers,
 	};
 	if (source->alias_count > NSSIANA_MAX_ALIASES ||
@@ -35,6 +35,7 @@ void answer_begin(struct answer *a, char *buffer, size_t buflen,
 	else if (a->room < a->need)
 		a->state = ANSWER_NO_ROOM; /* the pointers alone do not fit */
 	else {
+		a->aliases = (char **)(buffer + pad);
 		a->next = buffer + a->need;
 		a->end = buffer + a->room;
 	}
@@ -50,15 +51,23 @@ bool answer_continues(const struct answer *a)
 	return a->state == ANSWER_COPYING || a->state == ANSWER_NO_ROOM;
 }
 
+/* The pool's bytes from `offset` to its end; 0, the answer then corrupt,
+ * when the offset is outside the pool. */
+static size_t pool_from(struct answer *a, uint32_t offset)
+{
+	if (offset < a->pool_size)
+		return a->pool_size - offset;
+	a->state = ANSWER_CORRUPT;
+	return 0;
+}
+
 /* Adds the bytes the pool string at `offset` needs, NUL included, reading
  * no further than NSSIANA_MAX_ANSWER_BYTES into it. */
 static void measure(struct answer *a, uint32_t offset)
 {
-	if (offset >= a->pool_size) {
-		a->state = ANSWER_CORRUPT;
+	size_t room_in_pool = pool_from(a, offset);
+	if (room_in_pool == 0)
 		return;
-	}
-	size_t room_in_pool = a->pool_size - offset;
 	size_t limit = room_in_pool < NSSIANA_MAX_ANSWER_BYTES
 			       ? room_in_pool : NSSIANA_MAX_ANSWER_BYTES;
 	size_t length = strnlen(a->pool + offset, limit);
@@ -70,35 +79,29 @@ static void measure(struct answer *a, uint32_t offset)
 
 /* Copies the pool string at `offset`, NUL included, in one pass bounded by
  * both the pool and the buffer: a file rewritten in place can at worst
- * give a wrong string, never an unterminated one.  NULL when it is not
- * copied; a copy that runs out of room measures it instead. */
+ * give a wrong string, never an unterminated one.  Returns the copy, or
+ * NULL; a string that does not fit is measured instead, as are all the
+ * strings after it. */
 static char *put(struct answer *a, uint32_t offset)
 {
+	if (a->state == ANSWER_COPYING) {
+		size_t room_in_pool = pool_from(a, offset);
+		if (room_in_pool == 0)
+			return NULL;
+		size_t room_out = (size_t)(a->end - a->next);
+		size_t limit = room_in_pool < room_out ? room_in_pool : room_out;
+		char *copy = a->next;
+		char *after = memccpy(copy, a->pool + offset, '\0', limit);
+		if (after != NULL) {
+			a->need += (size_t)(after - copy);
+			a->next = after;
+			return copy;
+		}
+		a->state = room_in_pool <= room_out ? ANSWER_CORRUPT : ANSWER_NO_ROOM;
+	}
 	if (a->state == ANSWER_NO_ROOM)
 		measure(a, offset);
-	if (a->state != ANSWER_COPYING)
-		return NULL;
-	if (offset >= a->pool_size) {
-		a->state = ANSWER_CORRUPT;
-		return NULL;
-	}
-	size_t room_in_pool = a->pool_size - offset;
-	size_t room_out = (size_t)(a->end - a->next);
-	size_t limit = room_in_pool < room_out ? room_in_pool : room_out;
-	char *copy = a->next;
-	char *after = memccpy(copy, a->pool + offset, '\0', limit);
-	if (after == NULL) {
-		if (room_in_pool <= room_out)
-			a->state = ANSWER_CORRUPT;
-		else {
-			a->state = ANSWER_NO_ROOM;
-			measure(a, offset);
-		}
-		return NULL;
-	}
-	a->need += (size_t)(after - copy);
-	a->next = after;
-	return copy;
+	return NULL;
 }
 
 void answer_string(struct answer *a, uint32_t offset, char **field)

@@ -17,9 +17,9 @@
  *
  * Use: answer_begin, then answer_string for each string field and
  * answer_alias for each alias, in the order they are to be laid out, then
- * answer_end.  The first
- * failure sticks: later calls copy nothing.  A result field is written
- * only when its string was copied, and the alias array only on success.
+ * answer_end.  The first failure sticks: later calls copy nothing.  A
+ * result field is written only when its string was copied, and the alias
+ * array only on success.
  */
 #ifndef NSS_IANA_MODULE_ANSWER_H
 #define NSS_IANA_MODULE_ANSWER_H
@@ -47,6 +47,7 @@ enum answer_state {
 	ANSWER_TOO_BIG, /* needs more than NSSIANA_MAX_ANSWER_BYTES */
 };
 
+/* The writer's own state: callers only pass it along. */
 struct answer {
 	const char *pool;
 	uint32_t pool_size;
