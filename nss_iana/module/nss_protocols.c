@@ -13,103 +13,17 @@
 #include <errno.h>
 #include <netdb.h>
 #include <nss.h>
-#include <stdalign.h>
 #include <stdint.h>
-#include <string.h>
 
+#include "module/answer.h"
 #include "module/mapping.h"
 #include "module/nss_iana.h"
 #include "reader/protocols.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
-/* ---- copying an answer into the caller's buffer ------------------------- */
+/* ---- copying an answer into the caller's buffer (answer.h) ------------ */
 
-enum proto_fill { PFILL_OK, PFILL_NO_ROOM, PFILL_CORRUPT, PFILL_TOO_BIG };
-
-/* Adds the bytes of the pool string at `offset`, NUL included, to *need,
- * reading no further than NSSIANA_MAX_ANSWER_BYTES into it. */
-static enum proto_fill proto_measure(const struct proto_snapshot *p, uint32_t offset,
-			       size_t *need)
-{
-	if (offset >= p->strings_size)
-		return PFILL_CORRUPT;
-	size_t room = p->strings_size - offset;
-	size_t limit = room < NSSIANA_MAX_ANSWER_BYTES ? room : NSSIANA_MAX_ANSWER_BYTES;
-	size_t length = strnlen(p->strings + offset, limit);
-	if (length == room)
-		return PFILL_CORRUPT; /* no NUL before the end of the pool */
-	*need += length + 1;
-	return *need > NSSIANA_MAX_ANSWER_BYTES ? PFILL_TOO_BIG : PFILL_OK;
-}
-
-/* Copies the pool string at `offset` to *next, bounded by the pool and by
- * `end`: a file changed in place gives at worst a wrong string. */
-static enum proto_fill proto_put(const struct proto_snapshot *p, uint32_t offset,
-			   char **next, char *end, char **where)
-{
-	if (offset >= p->strings_size)
-		return PFILL_CORRUPT;
-	size_t room_in_pool = p->strings_size - offset;
-	size_t room_out = (size_t)(end - *next);
-	size_t limit = room_in_pool < room_out ? room_in_pool : room_out;
-	char *after = memccpy(*next, p->strings + offset, '\0', limit);
-	if (after == NULL)
-		return room_in_pool <= room_out ? PFILL_CORRUPT : PFILL_NO_ROOM;
-	*where = *next;
-	*next = after;
-	return PFILL_OK;
-}
-
-/* The bytes the answer needs: PFILL_TOO_BIG past NSSIANA_MAX_ANSWER_BYTES.
- * Only a copy that ran out of room asks, to tell ERANGE from UNAVAIL. */
-static enum proto_fill proto_answer_size(const struct proto_snapshot *p,
-					 const struct nssiana_protoent *e,
-					 size_t pad, size_t *need)
-{
-	enum proto_fill status;
-
-	*need = pad + ((size_t)e->alias_count + 1) * sizeof(char *);
-	if ((status = proto_measure(p, e->name, need)))
-		return status;
-	for (uint32_t i = 0; i < e->alias_count; i++)
-		if ((status = proto_measure(p, p->aliases[e->alias_first + i], need)))
-			return status;
-	return PFILL_OK;
-}
-
-/* Copies the answer in one pass: the aligned alias pointers, then the
- * strings, checking room before every write. */
-static enum proto_fill proto_fill_buffer(const struct proto_snapshot *p,
-				   const struct nssiana_protoent *e,
-				   struct protoent *result, char *buffer,
-				   size_t buflen)
-{
-	size_t pad = -(uintptr_t)buffer & (alignof(char *) - 1);
-	size_t pointers = ((size_t)e->alias_count + 1) * sizeof(char *);
-	enum proto_fill status;
-
-	if (e->alias_count > NSSIANA_MAX_ALIASES ||
-	    (uint64_t)e->alias_first + e->alias_count > p->alias_count)
-		return PFILL_CORRUPT;
-	if (buflen < pad + pointers)
-		return PFILL_NO_ROOM;
-	char **aliases = (char **)(buffer + pad);
-	char *next = buffer + pad + pointers, *end = buffer + buflen;
-	if ((status = proto_put(p, e->name, &next, end, &result->p_name)))
-		return status;
-	for (uint32_t i = 0; i < e->alias_count; i++)
-		if ((status = proto_put(p, p->aliases[e->alias_first + i], &next, end,
-				  &aliases[i])))
-			return status;
-	aliases[e->alias_count] = NULL;
-	result->p_aliases = aliases;
-	return PFILL_OK;
-}
-
-/* As for services: past NSSIANA_MAX_ANSWER_BYTES an answer is UNAVAIL,
- * never ERANGE, whatever the buffer, so that glibc's doubling callers
- * stop; only that much of the buffer is ever used. */
 static enum nss_status proto_fill_protoent(const struct proto_snapshot *p,
 				     const struct nssiana_protoent *entry,
 				     struct protoent *result, char *buffer,
@@ -117,38 +31,23 @@ static enum nss_status proto_fill_protoent(const struct proto_snapshot *p,
 {
 	/* One read of the record: it may change under us if edited in place. */
 	const struct nssiana_protoent copy = *entry;
-	size_t room = buflen < NSSIANA_MAX_ANSWER_BYTES ? buflen
-						       : NSSIANA_MAX_ANSWER_BYTES;
-	size_t need;
+	struct answer answer;
 
-	switch (proto_fill_buffer(p, &copy, result, buffer, room)) {
-	case PFILL_OK:
+	answer_begin(&answer, buffer, buflen, &(struct answer_source){
+		.pool = p->strings, .pool_size = p->strings_size,
+		.alias_first = copy.alias_first, .alias_count = copy.alias_count,
+		.alias_table = p->alias_count });
+	answer_string(&answer, copy.name, &result->p_name);
+	/* The alias run is inside its table while the answer continues. */
+	for (uint32_t i = 0; i < copy.alias_count && answer_continues(&answer); i++)
+		answer_alias(&answer, p->aliases[copy.alias_first + i]);
+	enum nss_status status = answer_end(&answer, &result->p_aliases, error);
+	if (status == NSS_STATUS_SUCCESS)
 		result->p_proto = (int)copy.number;
-		return NSS_STATUS_SUCCESS;
-	case PFILL_NO_ROOM:
-		if (room == NSSIANA_MAX_ANSWER_BYTES ||
-		    proto_answer_size(p, &copy, -(uintptr_t)buffer & (alignof(char *) - 1),
-				      &need) != PFILL_OK)
-			break;
-		*error = ERANGE;
-		return NSS_STATUS_TRYAGAIN;
-	default:
-		break;
-	}
-	*error = ENOENT;
-	return NSS_STATUS_UNAVAIL;
+	return status;
 }
 
 /* ---- entry points ------------------------------------------------------- */
-
-static enum nss_status proto_finish(enum nss_status status, int error,
-			      int saved_errno, int *errnop)
-{
-	errno = saved_errno;
-	if (status == NSS_STATUS_TRYAGAIN || status == NSS_STATUS_UNAVAIL)
-		*errnop = error;
-	return status;
-}
 
 /* The protocols of a leased snapshot; false: none (UNAVAIL). */
 static bool proto_lease_protocols(const struct snapshot *snap, struct proto_snapshot *p)
@@ -179,7 +78,7 @@ EXPORT enum nss_status _nss_iana_getprotobyname_r(const char *name,
 	uint32_t index = 0;
 
 	if (!mapping_enter())
-		return proto_finish(status, error, saved_errno, errnop);
+		return answer_finish(status, error, saved_errno, errnop);
 	struct lease lease = mapping_take_lease();
 
 	if (proto_lease_protocols(lease.snap, &p)) {
@@ -188,7 +87,7 @@ EXPORT enum nss_status _nss_iana_getprotobyname_r(const char *name,
 	}
 	mapping_return_lease(lease);
 	mapping_leave();
-	return proto_finish(status, error, saved_errno, errnop);
+	return answer_finish(status, error, saved_errno, errnop);
 }
 
 EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
@@ -202,7 +101,7 @@ EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
 	uint32_t index = 0;
 
 	if (!mapping_enter())
-		return proto_finish(status, error, saved_errno, errnop);
+		return answer_finish(status, error, saved_errno, errnop);
 	struct lease lease = mapping_take_lease();
 
 	/* nss_files compares p_proto, an int, with ==: the same 32 bits. */
@@ -213,7 +112,7 @@ EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
 	}
 	mapping_return_lease(lease);
 	mapping_leave();
-	return proto_finish(status, error, saved_errno, errnop);
+	return answer_finish(status, error, saved_errno, errnop);
 }
 
 /* ---- the getprotoent walk --------------------------------------------------
@@ -282,10 +181,10 @@ EXPORT enum nss_status _nss_iana_getprotoent_r(struct protoent *result,
 	struct mapping_walk *walk = protocols_walk();
 
 	if (!mapping_enter())
-		return proto_finish(NSS_STATUS_UNAVAIL, error, saved_errno, errnop);
+		return answer_finish(NSS_STATUS_UNAVAIL, error, saved_errno, errnop);
 	mapping_walk_lock(walk);
 	enum nss_status status = proto_walk_step(walk, result, buffer, buflen, &error);
 	mapping_walk_unlock(walk);
 	mapping_leave();
-	return proto_finish(status, error, saved_errno, errnop);
+	return answer_finish(status, error, saved_errno, errnop);
 }

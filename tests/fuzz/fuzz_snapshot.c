@@ -16,13 +16,13 @@
  * past the format's limits must be UNAVAIL, never ERANGE.
  *
  * How the entry points see the bytes: this file includes the module's
- * sources (mapping.c, nss_services.c) and installs the parsed snapshot in the module's state, with the next look at
+ * sources (mapping.c, answer.c, nss_services.c, nss_protocols.c) and installs the parsed snapshot in the module's state, with the next look at
  * the path put off forever.  Writing each input to a file for NSS_IANA_DB
  * would add nothing that looks at the bytes (mapping does not), would cost
  * a file per input, and the module re-examines the path at most once per
  * SNAPSHOT_RECHECK_MS (snapshot.h), so most inputs would never be seen at
  * all.  Including the source
- * is what lets the fuzzer reach fill_buffer() and the getservent cursor,
+ * is what lets the fuzzer reach answer.c's writer and the getservent cursor,
  * where the copying into the caller's buffer is.
  *
  * The protocols database (the PROTO_* sections) gets the same: lookups by
@@ -39,6 +39,7 @@
  * and every past crash in `make check`.
  */
 #include "module/mapping.c"      /* the module itself: see above */
+#include "module/answer.c"
 #include "module/nss_services.c"
 #include "module/nss_protocols.c"
 

@@ -85,4 +85,23 @@ if [ -f "$BUILD/libnss_iana.so.2" ]; then
 	syms=$(nm "$BUILD/libnss_iana.so.2" 2>/dev/null | grep -E ' [TtDdBbRr] (compile_|registry_|csv_|xml_|preference_|tool_|snapshot_build|write_file_atomic)' || :)
 	if [ -z "$syms" ]; then pass; else fail "the module links compiler or tool code: $syms"; fi
 fi
+
+# It exports the NSS entry points and nothing else (module/nss_iana.map):
+# any other symbol could bind to, or be bound by, the process it runs in.
+# Checked on the built module, then on its objects linked without the map,
+# where it must complain.
+exports_beyond_entry_points() {
+	nm -D --defined-only "$1" | awk '$3 !~ /^_nss_iana_/ { print $3 }'
+}
+if [ -f "$BUILD/libnss_iana.so.2" ]; then
+	extra=$(exports_beyond_entry_points "$BUILD/libnss_iana.so.2")
+	if [ -z "$extra" ]; then pass; else fail "the module exports more than _nss_iana_*: $extra"; fi
+	${CC:-cc} -shared -o "$scratch/unmapped.so" "$BUILD"/nss_iana/module/*.o \
+		"$BUILD"/nss_iana/reader/snapshot.o "$BUILD"/nss_iana/reader/protocols.o ||
+		fatal "cannot link the module's objects"
+	case $(exports_beyond_entry_points "$scratch/unmapped.so") in
+	*answer_begin*) pass ;;
+	*) fail "a module linked without its version script went unnoticed" ;;
+	esac
+fi
 finish
