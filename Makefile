@@ -53,7 +53,7 @@ ALL_LDFLAGS := $(LDFLAGS) $(SAN_$(SAN))
 # module and the tool), compiler/ (input readers, registry rules, writer)
 # and tool/ (the nss-iana commands).  The module links only module/ and
 # reader/.
-MODULE_SRCS := $(wildcard nss_iana/module/*.c) nss_iana/reader/snapshot.c nss_iana/reader/protocols.c
+MODULE_SRCS := $(wildcard nss_iana/module/*.c) nss_iana/reader/snapshot.c nss_iana/reader/proto_snapshot.c
 # Everything the tool needs but its main(); tests link this archive too.
 TOOL_SRCS   := $(filter-out nss_iana/tool/main.c,$(wildcard nss_iana/reader/*.c nss_iana/compiler/*.c nss_iana/tool/*.c))
 # The XML reader's parser: the tool's alone, never the module's.

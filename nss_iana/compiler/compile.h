@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 
-#include "compiler/protocols.h"
+#include "compiler/proto_registry.h"
 #include "compiler/record.h"
 #include "compiler/registry.h"
 #include "reader/snapshot.h"
@@ -75,7 +75,7 @@ struct compile_options {
 	const char *protocols_data;
 	size_t protocols_size;
 	/* A protocols(5) file whose entries answer before the registry's
-	 * (compiler/protocols.h); only with `protocols`. */
+	 * (compiler/proto_registry.h); only with `protocols`. */
 	const char *prefer_protocols;
 };
 

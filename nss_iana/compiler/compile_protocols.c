@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader/protocols.h"
+#include "reader/proto_snapshot.h"
 
 static int prefer_protocols(struct proto_table *table, const char *path,
 			    char *err, size_t err_size)

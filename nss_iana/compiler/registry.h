@@ -102,7 +102,7 @@ struct registry {
 	struct registry_contact *contacts;
 	size_t contact_count;
 	struct registry_preference *preference; /* NULL: registry order */
-	/* The protocols database (compiler/protocols.h), written as the
+	/* The protocols database (compiler/proto_registry.h), written as the
 	 * optional PROTO_* sections; NULL: none.  Not owned. */
 	const struct proto_table *protocols;
 };

@@ -9,7 +9,7 @@
 #include "compiler/snapshot_write.h"
 #include "reader/checksum.h"
 
-#include "compiler/protocols_write.h"
+#include "compiler/proto_write.h"
 
 #include <assert.h>
 #include <errno.h>

@@ -18,7 +18,7 @@
 #include "module/answer.h"
 #include "module/mapping.h"
 #include "module/nss_iana.h"
-#include "reader/protocols.h"
+#include "reader/proto_snapshot.h"
 
 #define EXPORT __attribute__((visibility("default")))
 

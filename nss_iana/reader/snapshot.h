@@ -117,7 +117,7 @@ enum snapshot_status snapshot_find_port(const struct snapshot *snap,
 					uint32_t *index);
 
 /* The pieces the lookups are made of, for the protocols database
- * (reader/protocols.h), which has its own pool and indexes. */
+ * (reader/proto_snapshot.h), which has its own pool and indexes. */
 
 /* Compares `key` with the string at `offset` of a pool of `pool_size`
  * bytes (exactly, or ignoring ASCII case), never reading past the pool,

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "compiler/compile.h"
-#include "tool/protocols.h"
+#include "tool/proto_output.h"
 #include "tool/tool.h"
 
 static const char compile_help[] =

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool/protocols.h"
+#include "tool/proto_output.h"
 #include "tool/tool.h"
 
 static const char diff_help[] =

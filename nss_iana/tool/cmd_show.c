@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "text.h"
-#include "tool/protocols.h"
+#include "tool/proto_output.h"
 #include "tool/tool.h"
 
 static const char show_help[] =

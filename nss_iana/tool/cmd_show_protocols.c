@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "text.h"
-#include "tool/protocols.h"
+#include "tool/proto_output.h"
 #include "tool/tool.h"
 
 /* A decimal number as nss_files would compare it: 0 to 4294967295, or a

@@ -20,7 +20,7 @@
 #include "text.h"
 #include "reader/checksum.h"
 #include "reader/snapshot.h"
-#include "tool/protocols.h"
+#include "tool/proto_output.h"
 #include "tool/tool.h"
 #include "tool/update_protocols.h"
 

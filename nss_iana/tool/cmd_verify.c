@@ -23,7 +23,7 @@
 
 #include "reader/checksum.h"
 #include "text.h"
-#include "tool/protocols.h"
+#include "tool/proto_output.h"
 #include "tool/tool.h"
 
 static const char verify_help[] =

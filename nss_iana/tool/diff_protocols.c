@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool/protocols.h"
+#include "tool/proto_output.h"
 #include "tool/tool.h"
 
 struct proto_key {

@@ -11,7 +11,7 @@
 
 #include "compiler/compile.h"
 #include "reader/checksum.h"
-#include "tool/protocols.h"
+#include "tool/proto_output.h"
 
 /* Where the protocols download's validators live: DB.protocols.download. */
 static void state_db(char *out, size_t size, const char *db)

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "text.h"
-#include "tool/protocols.h"
+#include "tool/proto_output.h"
 #include "tool/tool.h"
 
 #define FAIL(...) (snprintf(reason, reason_size, __VA_ARGS__), reason)

@@ -221,7 +221,7 @@ def build_queries(entries):
 # ---- the protocol numbers registry, read independently -------------------
 
 def protocol_entries(path):
-    """(name, number) in registry order, by the naming rule of protocols.h:
+    """(name, number) in registry order, by the naming rule of compiler/proto_registry.h:
     " (deprecated)" dropped, spaces to '-', the name lower-cased; ranges and
     rows without a keyword skipped."""
     entries = []

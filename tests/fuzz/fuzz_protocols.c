@@ -21,10 +21,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "compiler/protocols.h"
+#include "compiler/proto_registry.h"
 #include "compiler/registry.h"
 #include "compiler/snapshot_write.h"
-#include "reader/protocols.h"
+#include "reader/proto_snapshot.h"
 #include "text.h"
 
 #define MAX_KEY_PROTOCOLS 256

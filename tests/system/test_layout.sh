@@ -97,7 +97,7 @@ if [ -f "$BUILD/libnss_iana.so.2" ]; then
 	extra=$(exports_beyond_entry_points "$BUILD/libnss_iana.so.2")
 	if [ -z "$extra" ]; then pass; else fail "the module exports more than _nss_iana_*: $extra"; fi
 	${CC:-cc} -shared -o "$scratch/unmapped.so" "$BUILD"/nss_iana/module/*.o \
-		"$BUILD"/nss_iana/reader/snapshot.o "$BUILD"/nss_iana/reader/protocols.o ||
+		"$BUILD"/nss_iana/reader/snapshot.o "$BUILD"/nss_iana/reader/proto_snapshot.o ||
 		fatal "cannot link the module's objects"
 	case $(exports_beyond_entry_points "$scratch/unmapped.so") in
 	*answer_begin*) pass ;;

@@ -11,8 +11,8 @@
 
 #include "check_main.h"
 #include "compiler/compile.h"
-#include "compiler/protocols.h"
-#include "reader/protocols.h"
+#include "compiler/proto_registry.h"
+#include "reader/proto_snapshot.h"
 
 #define FIXTURES "tests/fixtures/"
 #define SERVICES_CSV FIXTURES "cli_small.csv"

@@ -1,8 +1,9 @@
 /*
- * protocols.c - the protocols database's rules, declared in protocols.h.
+ * proto_registry.c - the protocols database's rules, declared in
+ * proto_registry.h.
  * Plain code: a registry of about 150 rows and a file of about 60 lines.
  */
-#include "compiler/protocols.h"
+#include "compiler/proto_registry.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -1,12 +1,12 @@
 /*
- * protocols_write.c - the PROTO_* sections, declared in protocols_write.h.
+ * proto_write.c - the PROTO_* sections, declared in proto_write.h.
  *
  * The pool is laid out in entry order (name, metadata record, aliases),
  * without deduplication: the whole registry takes 16 KiB.  The indexes are
  * bucket indexes as snapshot_format.h describes, built by counting so that
  * a bucket lists its entries in answer order, each once.
  */
-#include "compiler/protocols_write.h"
+#include "compiler/proto_write.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -1,9 +1,9 @@
 /*
- * protocols.c - the protocols database of a snapshot, declared in
- * protocols.h.  The same bounded reading as snapshot.c: every ref, alias
+ * proto_snapshot.c - the protocols database of a snapshot, declared in
+ * proto_snapshot.h.  The same bounded reading as snapshot.c: every ref, alias
  * run and string offset is checked where it is read.
  */
-#include "reader/protocols.h"
+#include "reader/proto_snapshot.h"
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
 /*
- * tool/protocols.c - the protocols database's shared output, declared in
- * tool/protocols.h.
+ * tool/proto_output.c - the protocols database's shared output, declared
+ * in tool/proto_output.h.
  */
-#include "tool/protocols.h"
+#include "tool/proto_output.h"
 
 #include "text.h"
 #include "tool/tool.h"

@@ -1,5 +1,5 @@
 /*
- * protocols.h - the protocols database of a snapshot (the PROTO_* sections
+ * proto_snapshot.h - the protocols database of a snapshot (the PROTO_* sections
  * of snapshot_format.h): find them, look up by name and by number.
  *
  * Like snapshot.h, shared by the module and the tool, allocation-free and
@@ -50,7 +50,7 @@ enum snapshot_status proto_find_number(const struct proto_snapshot *p,
 
 /* Every record: strings and metadata records inside the pool, alias runs
  * inside PROTO_ALIASES and within NSSIANA_MAX_ALIASES, the indexes.
- * NULL, or a short English reason (reader/protocols_check.c). */
+ * NULL, or a short English reason (reader/proto_snapshot_check.c). */
 const char *proto_snapshot_check_records(const struct proto_snapshot *p);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * protocols.h - the protocols database: IANA's "Assigned Internet Protocol
+ * proto_registry.h - the protocols database: IANA's "Assigned Internet Protocol
  * Numbers" registry (protocol-numbers-1.csv) and an admin's protocols(5)
  * file, read into one table in answer order.
  *

@@ -1,8 +1,8 @@
 /*
- * protocols_check.c - the O(n) check of the protocols sections, for the
+ * proto_snapshot_check.c - the O(n) check of the protocols sections, for the
  * tool (as snapshot_check.c is for the services sections).
  */
-#include "reader/protocols.h"
+#include "reader/proto_snapshot.h"
 
 #include <string.h>
 

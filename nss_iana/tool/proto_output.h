@@ -1,5 +1,5 @@
 /*
- * tool/protocols.h - what the commands share about the protocols
+ * tool/proto_output.h - what the commands share about the protocols
  * database: the summary line, the protocols(5) line of an entry.
  */
 #ifndef NSS_IANA_TOOL_PROTOCOLS_H
@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "compiler/protocols.h"
-#include "reader/protocols.h"
+#include "compiler/proto_registry.h"
+#include "reader/proto_snapshot.h"
 
 /* "; protocols: R rows read, E entries (F from FILE), ...", for the
  * compile and update summaries. */

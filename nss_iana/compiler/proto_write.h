@@ -1,5 +1,5 @@
 /*
- * protocols_write.h - the protocols table (protocols.h) as the PROTO_*
+ * proto_write.h - the protocols table (proto_registry.h) as the PROTO_*
  * sections of a snapshot (snapshot_format.h); snapshot_write.c places
  * them in the file.
  */
@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "compiler/protocols.h"
+#include "compiler/proto_registry.h"
 #include "compiler/snapshot_write.h"
 
 #define PROTO_SECTION_COUNT \
