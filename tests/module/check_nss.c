@@ -22,33 +22,7 @@
 static char db_path[PATH_MAX];
 static struct module mod;
 
-#ifndef NSS_IANA_SANITIZED /* sanitizers own malloc themselves */
-/* The executable's malloc family interposes on the module's calls, so a
- * counter here sees every allocation a lookup makes. */
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-static volatile bool counting;
-static volatile unsigned long allocations;
-
-void *malloc(size_t size)
-{
-	allocations += counting;
-	return __libc_malloc(size);
-}
-
-void *calloc(size_t count, size_t size)
-{
-	allocations += counting;
-	return __libc_calloc(count, size);
-}
-
-void *realloc(void *old, size_t size)
-{
-	allocations += counting;
-	return __libc_realloc(old, size);
-}
-#endif
+#include "count_allocations.h"
 
 static void setup(void)
 {

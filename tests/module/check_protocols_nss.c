@@ -39,31 +39,7 @@ struct proto_module {
 };
 static struct proto_module mod;
 
-#ifndef NSS_IANA_SANITIZED
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-static volatile bool counting;
-static volatile unsigned long allocations;
-
-void *malloc(size_t size)
-{
-	allocations += counting;
-	return __libc_malloc(size);
-}
-
-void *calloc(size_t count, size_t size)
-{
-	allocations += counting;
-	return __libc_calloc(count, size);
-}
-
-void *realloc(void *old, size_t size)
-{
-	allocations += counting;
-	return __libc_realloc(old, size);
-}
-#endif
+#include "count_allocations.h"
 
 static struct proto_module load_proto_module(void)
 {
