@@ -80,9 +80,23 @@ $(BUILD)/%.o: %.c $(headers_unless_deps)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(MODULE): $(call objs,$(MODULE_SRCS)) nss_iana/module/nss_iana.map
-	$(CC) -shared -Wl,-soname,libnss_iana.so.2 -Wl,--version-script=nss_iana/module/nss_iana.map \
-		-Wl,-z,relro,-z,now $(if $(SAN),,-Wl,--no-undefined) $(ALL_LDFLAGS) -o $@ $(call objs,$(MODULE_SRCS))
+# The module's objects are its own, built for the lookup path: hidden
+# symbols and link-time optimization let a lookup's small steps (reader,
+# mapping, answer writer: several files) inline into each entry point, so
+# that one call runs fewer calls and touches fewer code lines.  `make
+# bench` measured 10-25 ns less per lookup through libc, ~5% of a lookup.
+MODULE_CFLAGS := -fvisibility=hidden -flto=auto
+module_objs = $(patsubst %.c,$(BUILD)/module-objs/%.o,$(1))
+
+$(BUILD)/module-objs/%.o: %.c $(headers_unless_deps)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(MODULE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(MODULE): $(call module_objs,$(MODULE_SRCS)) nss_iana/module/nss_iana.map
+	$(CC) $(ALL_CFLAGS) $(MODULE_CFLAGS) -shared -Wl,-soname,libnss_iana.so.2 \
+		-Wl,--version-script=nss_iana/module/nss_iana.map \
+		-Wl,-z,relro,-z,now $(if $(SAN),,-Wl,--no-undefined) $(ALL_LDFLAGS) \
+		-o $@ $(call module_objs,$(MODULE_SRCS))
 
 $(TOOLLIB): $(call objs,$(TOOL_SRCS))
 	rm -f $@ && ar rcs $@ $^

@@ -77,6 +77,17 @@ static void measure(struct answer *a, uint32_t offset)
 		a->state = ANSWER_TOO_BIG;
 }
 
+/* memccpy(to, from, '\0', limit), by hand: answers are a few short
+ * strings, and memccpy is three calls into libc (memccpy, memchr, memcpy),
+ * each in code of its own, which cost more than copying a few bytes. */
+static char *copy_string(char *to, const char *from, size_t limit)
+{
+	for (size_t i = 0; i < limit; i++)
+		if ((to[i] = from[i]) == '\0')
+			return to + i + 1;
+	return NULL;
+}
+
 /* Copies the pool string at `offset`, NUL included, in one pass bounded by
  * both the pool and the buffer: a file rewritten in place can at worst
  * give a wrong string, never an unterminated one.  Returns the copy, or
@@ -91,7 +102,7 @@ static char *put(struct answer *a, uint32_t offset)
 		size_t room_out = (size_t)(a->end - a->next);
 		size_t limit = room_in_pool < room_out ? room_in_pool : room_out;
 		char *copy = a->next;
-		char *after = memccpy(copy, a->pool + offset, '\0', limit);
+		char *after = copy_string(copy, a->pool + offset, limit);
 		if (after != NULL) {
 			a->need += (size_t)(after - copy);
 			a->next = after;

@@ -4,8 +4,8 @@
  * (How it came to be so, and what it costs: README.md.)
  *
  * State.  `current` (atomic) names the newest mapping and holds one
- * reference.  Each thread's pin (pin_key) holds one reference to the
- * mapping it last used; each open walk holds one; a borrowed lease holds
+ * reference.  Each thread's pin (thread_pin, kept in pin_key too for its
+ * destructor) holds one reference to the mapping it last used; each open walk holds one; a borrowed lease holds
  * one for one call.  A thread reads only a mapping it holds a reference
  * to, and takes a new reference only under refs_lock, from `current`.
  *
@@ -23,19 +23,19 @@
  * completed, a thread that finds nothing mapped waits for it, polling
  * with no lock held, for at most FIRST_LOOK_WAIT_NS.
  *
- * The fast path (current == pin) takes no lock and writes only
- * thread-specific data.
+ * The fast path (current == pin) takes no lock, makes no library call
+ * but the coarse clock's, and writes only the thread's in-call flag.
  *
  * A forked child finds every lock free (the atfork handlers hold them
  * across fork) and no re-check in progress; one another thread had begun
  * is forgotten, and a first look in progress is redone by the child.
  *
  * A signal handler that interrupted an entry point of the module in its
- * own thread (in_call_key set) may find refs_lock or a walk lock held by
+ * own thread (thread_in_call set) may find refs_lock or a walk lock held by
  * that thread, and its pin about to change: its nested call touches
  * neither and answers UNAVAIL (mapping_enter).  Nothing here calls malloc.
  *
- * dlclose runs stop_module: the keys go first, then the module's own
+ * dlclose runs stop_module: the key goes first, then the module's own
  * references.  A mapping another live thread pins stays mapped: the
  * destructor cannot tell dlclose from exit(), when that thread may be in
  * a lookup.
@@ -63,6 +63,9 @@
 
 struct mapping {
 	struct snapshot snap;
+	/* Found once, at mapping time; summary NULL: none usable, and
+	 * protocol calls answer UNAVAIL while services answer on. */
+	_Alignas(64) struct proto_snapshot protocols; /* two cache lines */
 	struct snapshot_map map;
 	unsigned long refs; /* under refs_lock */
 	/* The file was changed in place since it was mapped (same device
@@ -77,8 +80,20 @@ static pthread_mutex_t refs_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic(struct mapping *) current; /* one reference; set under refs_lock */
 static struct snapshot_identity rejected; /* under refs_lock */
 
+/* Every call reads the thread's pin and sets its in-call flag.  They are
+ * initial-exec TLS: glibc gives a dlopened module's such variables their
+ * room in every thread's static TLS block when it loads the module, so
+ * an access is one instruction and never allocates, where a
+ * global-dynamic variable may be allocated at a thread's first use
+ * (inside malloc, which a signal handler must not reach), and a
+ * pthread_getspecific/setspecific pair costs two calls.  Should the
+ * static block have no room left, dlopen fails and glibc treats the
+ * module as unavailable.  pin_key holds the pin too, for its destructor:
+ * a thread's pin goes with the thread. */
+#define THREAD_LOCAL __thread __attribute__((tls_model("initial-exec")))
+static THREAD_LOCAL struct mapping *thread_pin;
+static THREAD_LOCAL bool thread_in_call;
 static pthread_key_t pin_key;
-static pthread_key_t in_call_key; /* non-NULL: the thread is in an entry point */
 static atomic_bool pin_key_usable;
 static atomic_bool check_busy;   /* a thread is re-examining the path */
 static atomic_bool ever_checked; /* a re-check has completed */
@@ -145,9 +160,12 @@ static void unref(struct mapping *m)
 	destroy(dead);
 }
 
-/* The key's destructor: a thread's pin goes with the thread. */
+/* The key's destructor, run by the exiting thread itself: a thread's pin
+ * goes with the thread.  Another key's destructor may still look up
+ * after it: that call must not read the dropped pin. */
 static void release_pin(void *pin)
 {
+	thread_pin = NULL;
 	unref(pin);
 }
 
@@ -155,34 +173,40 @@ static struct mapping *own_pin(void)
 {
 	if (!atomic_load_explicit(&pin_key_usable, memory_order_relaxed))
 		return NULL;
-	return pthread_getspecific(pin_key);
+	return thread_pin;
+}
+
+/* The answer views of a mapping this thread holds a reference to. */
+static struct lease lease_of(struct mapping *m, bool borrowed)
+{
+	if (m == NULL)
+		return (struct lease){ NULL, NULL, NULL, borrowed };
+	return (struct lease){ &m->snap, m->protocols.summary ? &m->protocols : NULL,
+			       m, borrowed };
 }
 
 /* A signal handler runs in the thread it interrupted: if that thread was
  * inside an entry point, it may hold refs_lock or a walk's lock, and the
  * lease it is reading from is its pin, which a nested repin would drop.
  * So a nested call takes no lock, no lease and no pin: it answers UNAVAIL.
- * The flag has a key of its own, not a bit of the pin: a handler that runs
- * between the read and the write of the flag does a whole call, and the
- * interrupted write then stores only the flag, never a stale pin.
- * Without usable keys (creation failed, or dlclose has run) no call is
- * ever seen as nested. */
-static const char in_call_mark;
-
+ * The flag is a variable of its own, not a bit of the pin: a handler that
+ * runs between the read and the write of the flag does a whole call, and
+ * the interrupted write then stores only the flag, never a stale pin.
+ * The signal fences keep the compiler from moving the call's work
+ * outside the flag's span. */
 bool mapping_enter(void)
 {
-	if (!atomic_load_explicit(&pin_key_usable, memory_order_relaxed))
-		return true;
-	if (pthread_getspecific(in_call_key) != NULL)
+	if (thread_in_call)
 		return false;
-	pthread_setspecific(in_call_key, &in_call_mark);
+	thread_in_call = true;
+	atomic_signal_fence(memory_order_seq_cst);
 	return true;
 }
 
 void mapping_leave(void)
 {
-	if (atomic_load_explicit(&pin_key_usable, memory_order_relaxed))
-		pthread_setspecific(in_call_key, NULL);
+	atomic_signal_fence(memory_order_seq_cst);
+	thread_in_call = false;
 }
 
 /* Makes `m` (or no snapshot) `current`, and remembers `bad` as a file not
@@ -262,6 +286,7 @@ static enum found map_path(const char *path, struct mapping **mapping,
 		return FOUND_PASSING;
 	}
 	m->snap = snap;
+	proto_snapshot_parse(&m->protocols, &m->snap); /* a reason: summary NULL */
 	m->map = map;
 	*mapping = m;
 	return FOUND_SNAPSHOT;
@@ -411,21 +436,34 @@ static void refresh_if_due(const struct mapping *pin)
 /* The slow path: pin `current` in place of the old pin. */
 static struct lease repin(struct mapping *old)
 {
-	struct lease lease = { NULL, NULL, false };
 	struct mapping *dead = NULL;
+	bool borrowed = false;
 
 	lock_refs();
-	lease.mapping = atomic_load_explicit(&current, memory_order_relaxed);
-	ref_locked(lease.mapping);
-	lease.snap = lease.mapping ? &lease.mapping->snap : NULL;
+	struct mapping *m = atomic_load_explicit(&current, memory_order_relaxed);
+	ref_locked(m);
 	if (atomic_load_explicit(&pin_key_usable, memory_order_relaxed) &&
-	    pthread_setspecific(pin_key, lease.mapping) == 0)
+	    pthread_setspecific(pin_key, m) == 0) {
+		thread_pin = m;
 		dead = unref_locked(old);
-	else
-		lease.borrowed = true; /* no pin to keep it in */
+	} else {
+		borrowed = true; /* no pin to keep it in */
+	}
 	unlock_refs();
+	struct lease lease = lease_of(m, borrowed);
 	destroy(dead);
 	return lease;
+}
+
+/* Everything but the fast path: a re-check due, no pin yet, or a pin that
+ * is no longer current.  Out of line and cold, so that a lookup's own code
+ * stays in a few cache lines. */
+static __attribute__((noinline, cold)) struct lease take_lease_slowly(struct mapping *pin)
+{
+	refresh_if_due(pin);
+	if (atomic_load_explicit(&current, memory_order_acquire) == pin)
+		return lease_of(pin, false);
+	return repin(pin);
 }
 
 /* The mapping to answer from (NULL: none usable), with a reference. */
@@ -433,10 +471,10 @@ struct lease mapping_take_lease(void)
 {
 	struct mapping *pin = own_pin();
 
-	refresh_if_due(pin);
-	if (atomic_load_explicit(&current, memory_order_acquire) == pin)
-		return (struct lease){ pin ? &pin->snap : NULL, pin, false };
-	return repin(pin);
+	if (pin && coarse_now_ns() < atomic_load_explicit(&next_check_ns, memory_order_relaxed) &&
+	    atomic_load_explicit(&current, memory_order_acquire) == pin)
+		return lease_of(pin, false);
+	return take_lease_slowly(pin);
 }
 
 void mapping_return_lease(struct lease lease)
@@ -471,6 +509,7 @@ static struct mapping *end_walk(struct mapping_walk *walk)
 	struct mapping *mapping = walk->mapping;
 	walk->mapping = NULL;
 	walk->snap = NULL;
+	walk->protocols = NULL;
 	walk->ended = false;
 	walk->broken = false;
 	walk->returned = 0;
@@ -498,7 +537,8 @@ bool mapping_walk_start(struct mapping_walk *walk)
 	pthread_mutex_lock(&walk->lock);
 	struct mapping *old = end_walk(walk);
 	walk->mapping = mapping;
-	walk->snap = mapping ? &mapping->snap : NULL;
+	walk->snap = lease.snap;
+	walk->protocols = lease.protocols;
 	pthread_mutex_unlock(&walk->lock);
 	unref(old);
 	return mapping != NULL;
@@ -553,8 +593,7 @@ void mapping_walk_unlock(struct mapping_walk *walk)
  * child re-initializes them anyway). */
 static bool forking_inside_a_call(void)
 {
-	return atomic_load_explicit(&pin_key_usable, memory_order_relaxed) &&
-	       pthread_getspecific(in_call_key) != NULL;
+	return thread_in_call;
 }
 
 static void before_fork(void)
@@ -591,13 +630,8 @@ static void after_fork_in_child(void)
 __attribute__((constructor)) static void start_module(void)
 {
 	pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
-	if (pthread_key_create(&pin_key, release_pin) != 0)
-		return;
-	if (pthread_key_create(&in_call_key, NULL) != 0) {
-		pthread_key_delete(pin_key);
-		return;
-	}
-	atomic_store(&pin_key_usable, true);
+	if (pthread_key_create(&pin_key, release_pin) == 0)
+		atomic_store(&pin_key_usable, true);
 }
 
 /* dlclose (or exit): drop the module's own references.  The key goes
@@ -608,10 +642,8 @@ __attribute__((destructor)) static void stop_module(void)
 {
 	struct mapping *pin = own_pin();
 
-	if (atomic_exchange(&pin_key_usable, false)) {
+	if (atomic_exchange(&pin_key_usable, false))
 		pthread_key_delete(pin_key);
-		pthread_key_delete(in_call_key);
-	}
 	unref(pin);
 	for (int i = 0; i < MAPPING_WALKS; i++)
 		mapping_walk_close(&walks[i]);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "reader/proto_snapshot.h"
 #include "reader/snapshot.h"
 
 struct mapping; /* one mapped snapshot file, reference counted */
@@ -29,9 +30,12 @@ bool mapping_enter(void);
 void mapping_leave(void);
 
 /* A mapping this thread holds a reference to for one call.  snap is NULL
- * when there is no usable snapshot: the call answers UNAVAIL. */
+ * when there is no usable snapshot: the call answers UNAVAIL.  protocols
+ * is NULL also when the snapshot has no usable protocols sections; it was
+ * found once, when the file was mapped, not by every call. */
 struct lease {
 	const struct snapshot *snap;
+	const struct proto_snapshot *protocols;
 	struct mapping *mapping;
 	bool borrowed; /* a reference for this call only */
 };
@@ -51,6 +55,7 @@ struct mapping_walk {
 	/* Under lock: */
 	struct mapping *mapping;   /* the walk's own reference; NULL: none open */
 	const struct snapshot *snap; /* &mapping's snapshot, or NULL */
+	const struct proto_snapshot *protocols; /* as lease.protocols */
 	bool ended;                /* walked to the end: NOTFOUND until reset */
 	bool broken;               /* its file was rewritten in place: snap is
 				    * NULL, UNAVAIL until reset */

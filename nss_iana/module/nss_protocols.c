@@ -49,12 +49,6 @@ static enum nss_status proto_fill_protoent(const struct proto_snapshot *p,
 
 /* ---- entry points ------------------------------------------------------- */
 
-/* The protocols of a leased snapshot; false: none (UNAVAIL). */
-static bool proto_lease_protocols(const struct snapshot *snap, struct proto_snapshot *p)
-{
-	return snap && proto_snapshot_parse(p, snap) == NULL && p->summary;
-}
-
 static enum nss_status proto_answer(const struct proto_snapshot *p,
 			      enum snapshot_status found, uint32_t index,
 			      struct protoent *result, char *buffer,
@@ -74,16 +68,16 @@ EXPORT enum nss_status _nss_iana_getprotobyname_r(const char *name,
 {
 	int saved_errno = errno, error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
-	struct proto_snapshot p;
 	uint32_t index = 0;
 
 	if (!mapping_enter())
 		return answer_finish(status, error, saved_errno, errnop);
 	struct lease lease = mapping_take_lease();
 
-	if (proto_lease_protocols(lease.snap, &p)) {
-		enum snapshot_status found = proto_find_name(&p, name, &index);
-		status = proto_answer(&p, found, index, result, buffer, buflen, &error);
+	if (lease.protocols) {
+		const struct proto_snapshot *p = lease.protocols;
+		enum snapshot_status found = proto_find_name(p, name, &index);
+		status = proto_answer(p, found, index, result, buffer, buflen, &error);
 	}
 	mapping_return_lease(lease);
 	mapping_leave();
@@ -97,7 +91,6 @@ EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
 {
 	int saved_errno = errno, error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
-	struct proto_snapshot p;
 	uint32_t index = 0;
 
 	if (!mapping_enter())
@@ -105,10 +98,11 @@ EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
 	struct lease lease = mapping_take_lease();
 
 	/* nss_files compares p_proto, an int, with ==: the same 32 bits. */
-	if (proto_lease_protocols(lease.snap, &p)) {
+	if (lease.protocols) {
+		const struct proto_snapshot *p = lease.protocols;
 		enum snapshot_status found =
-			proto_find_number(&p, (uint32_t)number, &index);
-		status = proto_answer(&p, found, index, result, buffer, buflen, &error);
+			proto_find_number(p, (uint32_t)number, &index);
+		status = proto_answer(p, found, index, result, buffer, buflen, &error);
 	}
 	mapping_return_lease(lease);
 	mapping_leave();
@@ -153,17 +147,17 @@ static enum nss_status proto_walk_step(struct mapping_walk *walk,
 				 struct protoent *result, char *buffer,
 				 size_t buflen, int *error)
 {
-	struct proto_snapshot p;
+	const struct proto_snapshot *p = walk->protocols;
 
 	if (walk->snap == NULL)
 		return walk->ended ? NSS_STATUS_NOTFOUND : NSS_STATUS_UNAVAIL;
-	if (!proto_lease_protocols(walk->snap, &p) || walk->returned >= NSSIANA_MAX_PROTOENTS)
+	if (p == NULL || walk->returned >= NSSIANA_MAX_PROTOENTS)
 		return NSS_STATUS_UNAVAIL;
-	if (walk->cursor[0] >= p.entry_count) {
+	if (walk->cursor[0] >= p->entry_count) {
 		mapping_walk_finish(walk);
 		return NSS_STATUS_NOTFOUND;
 	}
-	enum nss_status status = proto_fill_protoent(&p, &p.entries[walk->cursor[0]],
+	enum nss_status status = proto_fill_protoent(p, &p->entries[walk->cursor[0]],
 					       result, buffer, buflen, error);
 	/* On ERANGE glibc retries with a larger buffer: the cursor stays. */
 	if (status == NSS_STATUS_SUCCESS) {

@@ -84,8 +84,6 @@ static const char *check_indexes(struct proto_snapshot *p,
 const char *proto_snapshot_parse(struct proto_snapshot *p,
 				 const struct snapshot *snap)
 {
-	/* Every lookup runs this: no zeroing of what is filled anyway (a
-	 * memset here was half of a lookup's cost). */
 	struct proto_view views[PROTO_SECTIONS];
 	unsigned found;
 	const char *why;
