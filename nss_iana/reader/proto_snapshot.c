@@ -106,51 +106,32 @@ const char *proto_string(const struct proto_snapshot *p, uint32_t offset)
 	return offset < p->strings_size ? p->strings + offset : NULL;
 }
 
-static enum snapshot_status names_match(const struct proto_snapshot *p,
-					const struct nssiana_protoent *entry,
-					const char *name, bool fold_case)
+/* The best match among an entry's name and aliases. */
+static enum snapshot_match names_match(const struct proto_snapshot *p,
+				       const struct nssiana_protoent *entry,
+				       const char *name)
 {
-	enum snapshot_status status = snapshot_pool_equals(
-		p->strings, p->strings_size, entry->name, name, fold_case);
+	enum snapshot_match best = snapshot_pool_match(p->strings, p->strings_size,
+						       entry->name, name);
 	uint32_t first = entry->alias_first, count = entry->alias_count;
 
-	if (status != SNAPSHOT_NOT_FOUND)
-		return status;
+	if (best >= SNAPSHOT_MATCH_EXACT)
+		return best;
 	if (count > NSSIANA_MAX_ALIASES || (uint64_t)first + count > p->alias_count)
-		return SNAPSHOT_CORRUPT;
-	for (uint32_t i = first; i < first + count; i++) {
-		status = snapshot_pool_equals(p->strings, p->strings_size,
-					      p->aliases[i], name, fold_case);
-		if (status != SNAPSHOT_NOT_FOUND)
-			return status;
+		return SNAPSHOT_MATCH_CORRUPT;
+	for (uint32_t i = first; i < first + count && best < SNAPSHOT_MATCH_EXACT; i++) {
+		enum snapshot_match match = snapshot_pool_match(
+			p->strings, p->strings_size, p->aliases[i], name);
+		if (match > best)
+			best = match;
 	}
-	return SNAPSHOT_NOT_FOUND;
-}
-
-static enum snapshot_status find_name_pass(const struct proto_snapshot *p,
-					   uint32_t first, uint32_t end,
-					   const char *name, bool fold_case,
-					   uint32_t *found)
-{
-	for (uint32_t i = first; i < end; i++) {
-		uint32_t ref = p->names.refs[i];
-		if (ref >= p->entry_count)
-			return SNAPSHOT_CORRUPT;
-		enum snapshot_status status =
-			names_match(p, &p->entries[ref], name, fold_case);
-		if (status == SNAPSHOT_FOUND)
-			*found = ref;
-		if (status != SNAPSHOT_NOT_FOUND)
-			return status;
-	}
-	return SNAPSHOT_NOT_FOUND;
+	return best;
 }
 
 enum snapshot_status proto_find_name(const struct proto_snapshot *p,
 				     const char *name, uint32_t *index)
 {
-	uint32_t first, end;
-	enum snapshot_status status;
+	uint32_t first, end, folded = UINT32_MAX;
 
 	if (p->entries == NULL)
 		return SNAPSHOT_CORRUPT;
@@ -160,10 +141,24 @@ enum snapshot_status proto_find_name(const struct proto_snapshot *p,
 				 &end) != SNAPSHOT_FOUND)
 		return SNAPSHOT_CORRUPT;
 	/* An exact match anywhere wins over a case-insensitive one earlier. */
-	status = find_name_pass(p, first, end, name, false, index);
-	if (status == SNAPSHOT_NOT_FOUND)
-		status = find_name_pass(p, first, end, name, true, index);
-	return status;
+	for (uint32_t i = first; i < end; i++) {
+		uint32_t ref = p->names.refs[i];
+		if (ref >= p->entry_count)
+			return SNAPSHOT_CORRUPT;
+		enum snapshot_match match = names_match(p, &p->entries[ref], name);
+		if (match == SNAPSHOT_MATCH_CORRUPT)
+			return SNAPSHOT_CORRUPT;
+		if (match == SNAPSHOT_MATCH_EXACT) {
+			*index = ref;
+			return SNAPSHOT_FOUND;
+		}
+		if (match == SNAPSHOT_MATCH_FOLDED && folded == UINT32_MAX)
+			folded = ref;
+	}
+	if (folded == UINT32_MAX)
+		return SNAPSHOT_NOT_FOUND;
+	*index = folded;
+	return SNAPSHOT_FOUND;
 }
 
 enum snapshot_status proto_find_number(const struct proto_snapshot *p,

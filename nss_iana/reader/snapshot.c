@@ -205,36 +205,33 @@ const char *snapshot_entry_proto(const struct snapshot *snap,
 
 /* Compares `key` with the pool string at `offset` without reading past the
  * pool, even if the file was rewritten in place since it was validated. */
-enum snapshot_status snapshot_pool_equals(const char *pool, uint32_t pool_size,
-					  uint32_t offset, const char *key,
-					  bool fold_case)
+enum snapshot_match snapshot_pool_match(const char *pool, uint32_t pool_size,
+					uint32_t offset, const char *key)
 {
 	if (offset >= pool_size)
-		return SNAPSHOT_CORRUPT;
+		return SNAPSHOT_MATCH_CORRUPT;
 	const unsigned char *s = (const unsigned char *)pool + offset;
 	const unsigned char *k = (const unsigned char *)key;
 	size_t room = pool_size - offset;
+	enum snapshot_match match = SNAPSHOT_MATCH_EXACT;
 
 	for (size_t i = 0; i < room; i++) {
-		unsigned char a = s[i], b = k[i];
-		if (fold_case) {
-			a = text_ascii_fold(a);
-			b = text_ascii_fold(b);
+		if (s[i] == k[i]) {
+			if (s[i] == '\0')
+				return match;
+		} else if (text_ascii_fold(s[i]) == text_ascii_fold(k[i])) {
+			match = SNAPSHOT_MATCH_FOLDED; /* neither is NUL */
+		} else {
+			return SNAPSHOT_MATCH_NONE;
 		}
-		if (a != b)
-			return SNAPSHOT_NOT_FOUND;
-		if (a == '\0')
-			return SNAPSHOT_FOUND;
 	}
-	return SNAPSHOT_CORRUPT; /* no NUL before the end of the pool */
+	return SNAPSHOT_MATCH_CORRUPT; /* no NUL before the end of the pool */
 }
 
-static enum snapshot_status pool_equals(const struct snapshot *snap,
-					uint32_t offset, const char *key,
-					bool fold_case)
+static enum snapshot_match pool_match(const struct snapshot *snap,
+				      uint32_t offset, const char *key)
 {
-	return snapshot_pool_equals(snap->strings, snap->strings_size, offset,
-				    key, fold_case);
+	return snapshot_pool_match(snap->strings, snap->strings_size, offset, key);
 }
 
 static enum snapshot_status proto_matches(const struct snapshot *snap,
@@ -246,30 +243,33 @@ static enum snapshot_status proto_matches(const struct snapshot *snap,
 	uint8_t index = entry->proto;
 	if (index >= snap->protocol_count)
 		return SNAPSHOT_CORRUPT;
-	return pool_equals(snap, snap->protocols[index], proto, false);
+	switch (pool_match(snap, snap->protocols[index], proto)) {
+	case SNAPSHOT_MATCH_EXACT: return SNAPSHOT_FOUND;
+	case SNAPSHOT_MATCH_CORRUPT: return SNAPSHOT_CORRUPT;
+	default: return SNAPSHOT_NOT_FOUND; /* protocols match exactly */
+	}
 }
 
-static enum snapshot_status names_match(const struct snapshot *snap,
-					const struct nssiana_entry *entry,
-					const char *name, bool fold_case)
+/* The best match among an entry's name and aliases. */
+static enum snapshot_match names_match(const struct snapshot *snap,
+				       const struct nssiana_entry *entry,
+				       const char *name)
 {
-	enum snapshot_status status =
-		pool_equals(snap, entry->name, name, fold_case);
+	enum snapshot_match best = pool_match(snap, entry->name, name);
 	uint32_t first = entry->alias_first;
 	uint32_t count = entry->alias_count;
 
-	if (status != SNAPSHOT_NOT_FOUND)
-		return status;
+	if (best >= SNAPSHOT_MATCH_EXACT)
+		return best;
 	if (count > NSSIANA_MAX_ALIASES ||
 	    (uint64_t)first + count > snap->alias_count)
-		return SNAPSHOT_CORRUPT;
-	for (uint32_t i = first; i < first + count; i++) {
-		status = pool_equals(snap, snap->aliases[i].name, name,
-				     fold_case);
-		if (status != SNAPSHOT_NOT_FOUND)
-			return status;
+		return SNAPSHOT_MATCH_CORRUPT;
+	for (uint32_t i = first; i < first + count && best < SNAPSHOT_MATCH_EXACT; i++) {
+		enum snapshot_match match = pool_match(snap, snap->aliases[i].name, name);
+		if (match > best)
+			best = match;
 	}
-	return SNAPSHOT_NOT_FOUND;
+	return best;
 }
 
 /* The refs of one bucket, clamped to the refs that exist.  A bucket
@@ -289,47 +289,47 @@ enum snapshot_status snapshot_bucket_span(const struct snapshot_index *index,
 							  : SNAPSHOT_FOUND;
 }
 
-static enum snapshot_status find_name_pass(const struct snapshot *snap,
-					   uint32_t first, uint32_t end,
-					   const char *name, const char *proto,
-					   bool fold_case, uint32_t *found)
+/* An entry found: an empty range has no port to answer with. */
+static enum snapshot_status found_entry(const struct snapshot *snap,
+					uint32_t ref, uint32_t *index)
 {
-	for (uint32_t i = first; i < end; i++) {
-		uint32_t ref = snap->names.refs[i];
-		if (ref >= snap->entry_count)
-			return SNAPSHOT_CORRUPT;
-		const struct nssiana_entry *entry = &snap->entries[ref];
-		enum snapshot_status status = proto_matches(snap, entry, proto);
-		if (status == SNAPSHOT_FOUND)
-			status = names_match(snap, entry, name, fold_case);
-		/* An empty range has no port to answer with. */
-		if (status == SNAPSHOT_FOUND && entry->port_first > entry->port_last)
-			status = SNAPSHOT_CORRUPT;
-		if (status == SNAPSHOT_FOUND)
-			*found = ref;
-		if (status != SNAPSHOT_NOT_FOUND)
-			return status;
-	}
-	return SNAPSHOT_NOT_FOUND;
+	const struct nssiana_entry *entry = &snap->entries[ref];
+	if (entry->port_first > entry->port_last)
+		return SNAPSHOT_CORRUPT;
+	*index = ref;
+	return SNAPSHOT_FOUND;
 }
 
 enum snapshot_status snapshot_find_name(const struct snapshot *snap,
 					const char *name, const char *proto,
 					uint32_t *index)
 {
-	uint32_t first, end;
-	enum snapshot_status status;
+	uint32_t first, end, folded = UINT32_MAX;
 
 	if (snap->entries == NULL || name == NULL)
 		return snap->entries ? SNAPSHOT_NOT_FOUND : SNAPSHOT_CORRUPT;
 	if (snapshot_bucket_span(&snap->names, nssiana_name_hash(name), &first,
 			&end) != SNAPSHOT_FOUND)
 		return SNAPSHOT_CORRUPT;
-	/* Exact match anywhere wins over a case-insensitive one earlier. */
-	status = find_name_pass(snap, first, end, name, proto, false, index);
-	if (status == SNAPSHOT_NOT_FOUND)
-		status = find_name_pass(snap, first, end, name, proto, true, index);
-	return status;
+	/* An exact match anywhere wins over a case-insensitive one earlier. */
+	for (uint32_t i = first; i < end; i++) {
+		uint32_t ref = snap->names.refs[i];
+		if (ref >= snap->entry_count)
+			return SNAPSHOT_CORRUPT;
+		enum snapshot_status status = proto_matches(snap, &snap->entries[ref], proto);
+		if (status == SNAPSHOT_CORRUPT)
+			return status;
+		if (status == SNAPSHOT_NOT_FOUND)
+			continue;
+		enum snapshot_match match = names_match(snap, &snap->entries[ref], name);
+		if (match == SNAPSHOT_MATCH_CORRUPT)
+			return SNAPSHOT_CORRUPT;
+		if (match == SNAPSHOT_MATCH_EXACT)
+			return found_entry(snap, ref, index);
+		if (match == SNAPSHOT_MATCH_FOLDED && folded == UINT32_MAX)
+			folded = ref;
+	}
+	return folded == UINT32_MAX ? SNAPSHOT_NOT_FOUND : found_entry(snap, folded, index);
 }
 
 enum snapshot_status snapshot_find_port(const struct snapshot *snap,

@@ -119,13 +119,22 @@ enum snapshot_status snapshot_find_port(const struct snapshot *snap,
 /* The pieces the lookups are made of, for the protocols database
  * (reader/proto_snapshot.h), which has its own pool and indexes. */
 
+/* How a pool string compares with a key, in increasing order: a name
+ * lookup answers the first entry with an exact match anywhere in its
+ * bucket, else the first with a match ignoring ASCII case.  One comparison
+ * tells both, so a bucket is read once. */
+enum snapshot_match {
+	SNAPSHOT_MATCH_NONE,
+	SNAPSHOT_MATCH_FOLDED,  /* equal ignoring ASCII case only */
+	SNAPSHOT_MATCH_EXACT,
+	SNAPSHOT_MATCH_CORRUPT, /* the offset is outside, or no NUL ends it */
+};
+
 /* Compares `key` with the string at `offset` of a pool of `pool_size`
- * bytes (exactly, or ignoring ASCII case), never reading past the pool,
- * even if the file was rewritten in place since it was validated:
- * SNAPSHOT_CORRUPT if the offset is outside or no NUL ends the string. */
-enum snapshot_status snapshot_pool_equals(const char *pool, uint32_t pool_size,
-					  uint32_t offset, const char *key,
-					  bool fold_case);
+ * bytes, never reading past the pool, even if the file was rewritten in
+ * place since it was validated. */
+enum snapshot_match snapshot_pool_match(const char *pool, uint32_t pool_size,
+					uint32_t offset, const char *key);
 
 /* The refs [*first, *end) of the bucket of `key`, clamped to the refs;
  * SNAPSHOT_CORRUPT if it lists more than NSSIANA_MAX_BUCKET_ENTRIES. */
