@@ -23,17 +23,25 @@
 #include "module/nss_iana.h"
 #include "compiler/compile.h"
 
-/* Compiles `csv` into `out` through the same code as `nss-iana compile`. */
-static inline void compile_fixture(const char *csv, const char *out)
+/* Compiles `csv` into `out` through the same code as `nss-iana compile`,
+ * with its options (NULL: none; e.g. .protocols for `--protocols`). */
+static inline void compile_fixture_with(const char *csv,
+					const struct compile_options *options,
+					const char *out)
 {
 	struct compiled compiled;
 	char err[512];
 
-	ck_assert_msg(compile_file(csv, NULL, &compiled, err, sizeof err) == 0,
+	ck_assert_msg(compile_file(csv, options, &compiled, err, sizeof err) == 0,
 		      "%s", err);
 	ck_assert_int_eq(write_file_atomic(out, compiled.image.data,
 					   compiled.image.size), 0);
 	compiled_free(&compiled);
+}
+
+static inline void compile_fixture(const char *csv, const char *out)
+{
+	compile_fixture_with(csv, NULL, out);
 }
 
 /* A fresh temporary path under $TMPDIR or /tmp (the file is not created). */
@@ -70,6 +78,29 @@ static inline struct module load_module(void)
 	m.endservent = dlsym(m.handle, "_nss_iana_endservent");
 	ck_assert(m.getservbyname_r && m.getservbyport_r && m.setservent &&
 		  m.getservent_r && m.endservent);
+	return m;
+}
+
+/* The services entry points and the five protocols ones. */
+struct proto_module {
+	struct module services;
+	__typeof__(_nss_iana_getprotobyname_r) *byname;
+	__typeof__(_nss_iana_getprotobynumber_r) *bynumber;
+	__typeof__(_nss_iana_setprotoent) *setent;
+	__typeof__(_nss_iana_getprotoent_r) *getent;
+	__typeof__(_nss_iana_endprotoent) *endent;
+};
+
+static inline struct proto_module load_proto_module(void)
+{
+	struct proto_module m = { .services = load_module() };
+
+	m.byname = dlsym(m.services.handle, "_nss_iana_getprotobyname_r");
+	m.bynumber = dlsym(m.services.handle, "_nss_iana_getprotobynumber_r");
+	m.setent = dlsym(m.services.handle, "_nss_iana_setprotoent");
+	m.getent = dlsym(m.services.handle, "_nss_iana_getprotoent_r");
+	m.endent = dlsym(m.services.handle, "_nss_iana_endprotoent");
+	ck_assert(m.byname && m.bynumber && m.setent && m.getent && m.endent);
 	return m;
 }
 

@@ -29,43 +29,16 @@
 
 static char db_path[PATH_MAX];
 
-struct proto_module {
-	struct module services;
-	__typeof__(_nss_iana_getprotobyname_r) *byname;
-	__typeof__(_nss_iana_getprotobynumber_r) *bynumber;
-	__typeof__(_nss_iana_setprotoent) *setent;
-	__typeof__(_nss_iana_getprotoent_r) *getent;
-	__typeof__(_nss_iana_endprotoent) *endent;
-};
 static struct proto_module mod;
 
 #include "count_allocations.h"
-
-static struct proto_module load_proto_module(void)
-{
-	struct proto_module m = { .services = load_module() };
-
-	m.byname = dlsym(m.services.handle, "_nss_iana_getprotobyname_r");
-	m.bynumber = dlsym(m.services.handle, "_nss_iana_getprotobynumber_r");
-	m.setent = dlsym(m.services.handle, "_nss_iana_setprotoent");
-	m.getent = dlsym(m.services.handle, "_nss_iana_getprotoent_r");
-	m.endent = dlsym(m.services.handle, "_nss_iana_endprotoent");
-	ck_assert(m.byname && m.bynumber && m.setent && m.getent && m.endent);
-	return m;
-}
 
 static void compile_to(const char *path, const char *protocols, const char *prefer)
 {
 	struct compile_options options = { .protocols = protocols,
 					   .prefer_protocols = prefer };
-	struct compiled compiled;
-	char err[512];
 
-	ck_assert_msg(compile_file(SERVICES, &options, &compiled, err,
-					sizeof err) == 0, "%s", err);
-	ck_assert_int_eq(write_file_atomic(path, compiled.image.data,
-					   compiled.image.size), 0);
-	compiled_free(&compiled);
+	compile_fixture_with(SERVICES, &options, path);
 }
 
 static void setup(void)
