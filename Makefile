@@ -83,8 +83,9 @@ $(BUILD)/%.o: %.c $(headers_unless_deps)
 # The module's objects are its own, built for the lookup path: hidden
 # symbols and link-time optimization let a lookup's small steps (reader,
 # mapping, answer writer: several files) inline into each entry point, so
-# that one call runs fewer calls and touches fewer code lines.  `make
-# bench` measured 10-25 ns less per lookup through libc, ~5% of a lookup.
+# that one call runs fewer calls and touches fewer code lines: 10 to 25 ns
+# less per protocols lookup called directly, measured beside the floor
+# module on one machine.
 MODULE_CFLAGS := -fvisibility=hidden -flto=auto
 module_objs = $(patsubst %.c,$(BUILD)/module-objs/%.o,$(1))
 
@@ -247,4 +248,4 @@ clean:
 # Areas that own their rules: benchmarks, fuzzers, packaging.
 -include tests/bench/bench.mk tests/fuzz/fuzz.mk tests/robustness.mk debian/deb.mk
 
--include $(wildcard $(BUILD)/nss_iana/*/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/nss_iana/*/*.d $(BUILD)/module-objs/nss_iana/*/*.d $(BUILD)/tests/*.d)

@@ -63,8 +63,10 @@
 
 struct mapping {
 	struct snapshot snap;
-	/* Found once, at mapping time; summary NULL: none usable, and
-	 * protocol calls answer UNAVAIL while services answer on. */
+	/* The protocols sections, once protocols_state is PROTOCOLS_KNOWN
+	 * (mapping_protocols); summary NULL: none usable, and protocol calls
+	 * answer UNAVAIL while services answer on. */
+	atomic_int protocols_state;
 	_Alignas(64) struct proto_snapshot protocols; /* two cache lines */
 	struct snapshot_map map;
 	unsigned long refs; /* under refs_lock */
@@ -176,13 +178,10 @@ static struct mapping *own_pin(void)
 	return thread_pin;
 }
 
-/* The answer views of a mapping this thread holds a reference to. */
+/* A lease on a mapping this thread holds a reference to. */
 static struct lease lease_of(struct mapping *m, bool borrowed)
 {
-	if (m == NULL)
-		return (struct lease){ NULL, NULL, NULL, borrowed };
-	return (struct lease){ &m->snap, m->protocols.summary ? &m->protocols : NULL,
-			       m, borrowed };
+	return (struct lease){ m ? &m->snap : NULL, m, borrowed };
 }
 
 /* A signal handler runs in the thread it interrupted: if that thread was
@@ -286,7 +285,6 @@ static enum found map_path(const char *path, struct mapping **mapping,
 		return FOUND_PASSING;
 	}
 	m->snap = snap;
-	proto_snapshot_parse(&m->protocols, &m->snap); /* a reason: summary NULL */
 	m->map = map;
 	*mapping = m;
 	return FOUND_SNAPSHOT;
@@ -483,6 +481,29 @@ void mapping_return_lease(struct lease lease)
 		unref(lease.mapping);
 }
 
+enum { PROTOCOLS_UNKNOWN, PROTOCOLS_FINDING, PROTOCOLS_KNOWN };
+
+const struct proto_snapshot *mapping_protocols(struct mapping *mapping,
+					       struct proto_snapshot *scratch)
+{
+	if (mapping == NULL)
+		return NULL;
+	struct proto_snapshot *view = &mapping->protocols;
+	if (atomic_load_explicit(&mapping->protocols_state, memory_order_acquire) !=
+	    PROTOCOLS_KNOWN) {
+		int unknown = PROTOCOLS_UNKNOWN;
+		bool mine = atomic_compare_exchange_strong(&mapping->protocols_state,
+							   &unknown, PROTOCOLS_FINDING);
+		if (!mine)
+			view = scratch;
+		proto_snapshot_parse(view, &mapping->snap); /* a reason: summary NULL */
+		if (mine)
+			atomic_store_explicit(&mapping->protocols_state, PROTOCOLS_KNOWN,
+					      memory_order_release);
+	}
+	return view->summary ? view : NULL;
+}
+
 
 /* ---- walks ---------------------------------------------------------------
  *
@@ -509,7 +530,6 @@ static struct mapping *end_walk(struct mapping_walk *walk)
 	struct mapping *mapping = walk->mapping;
 	walk->mapping = NULL;
 	walk->snap = NULL;
-	walk->protocols = NULL;
 	walk->ended = false;
 	walk->broken = false;
 	walk->returned = 0;
@@ -538,7 +558,6 @@ bool mapping_walk_start(struct mapping_walk *walk)
 	struct mapping *old = end_walk(walk);
 	walk->mapping = mapping;
 	walk->snap = lease.snap;
-	walk->protocols = lease.protocols;
 	pthread_mutex_unlock(&walk->lock);
 	unref(old);
 	return mapping != NULL;
@@ -623,6 +642,12 @@ static void after_fork_in_child(void)
 	for (int i = 0; i < MAPPING_WALKS; i++)
 		pthread_mutex_init(&walks[i].lock, NULL);
 	atomic_store(&check_busy, false);
+	/* A thread of the parent was finding the protocols of `current`. */
+	struct mapping *cur = atomic_load(&current);
+	int finding = PROTOCOLS_FINDING;
+	if (cur)
+		atomic_compare_exchange_strong(&cur->protocols_state, &finding,
+					       PROTOCOLS_UNKNOWN);
 	if (!atomic_load(&ever_checked))
 		atomic_store(&next_check_ns, 0);
 }

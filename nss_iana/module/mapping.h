@@ -30,18 +30,23 @@ bool mapping_enter(void);
 void mapping_leave(void);
 
 /* A mapping this thread holds a reference to for one call.  snap is NULL
- * when there is no usable snapshot: the call answers UNAVAIL.  protocols
- * is NULL also when the snapshot has no usable protocols sections; it was
- * found once, when the file was mapped, not by every call. */
+ * when there is no usable snapshot: the call answers UNAVAIL. */
 struct lease {
 	const struct snapshot *snap;
-	const struct proto_snapshot *protocols;
 	struct mapping *mapping;
 	bool borrowed; /* a reference for this call only */
 };
 
 struct lease mapping_take_lease(void);
 void mapping_return_lease(struct lease lease);
+
+/* The protocols sections of a mapping (a lease's or a walk's), or NULL if
+ * there is none or it has none usable.  The first call that asks finds
+ * them and keeps them in the mapping, so that a process that asks only
+ * for services never reads their pages; a call that meets another thread
+ * finding them finds them itself, into *scratch. */
+const struct proto_snapshot *mapping_protocols(struct mapping *mapping,
+					       struct proto_snapshot *scratch);
 
 /* The walks, one per database. */
 enum mapping_walk_id {
@@ -55,7 +60,6 @@ struct mapping_walk {
 	/* Under lock: */
 	struct mapping *mapping;   /* the walk's own reference; NULL: none open */
 	const struct snapshot *snap; /* &mapping's snapshot, or NULL */
-	const struct proto_snapshot *protocols; /* as lease.protocols */
 	bool ended;                /* walked to the end: NOTFOUND until reset */
 	bool broken;               /* its file was rewritten in place: snap is
 				    * NULL, UNAVAIL until reset */

@@ -73,9 +73,10 @@ EXPORT enum nss_status _nss_iana_getprotobyname_r(const char *name,
 	if (!mapping_enter())
 		return answer_finish(status, error, saved_errno, errnop);
 	struct lease lease = mapping_take_lease();
+	struct proto_snapshot scratch;
+	const struct proto_snapshot *p = mapping_protocols(lease.mapping, &scratch);
 
-	if (lease.protocols) {
-		const struct proto_snapshot *p = lease.protocols;
+	if (p) {
 		enum snapshot_status found = proto_find_name(p, name, &index);
 		status = proto_answer(p, found, index, result, buffer, buflen, &error);
 	}
@@ -96,10 +97,11 @@ EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
 	if (!mapping_enter())
 		return answer_finish(status, error, saved_errno, errnop);
 	struct lease lease = mapping_take_lease();
+	struct proto_snapshot scratch;
+	const struct proto_snapshot *p = mapping_protocols(lease.mapping, &scratch);
 
 	/* nss_files compares p_proto, an int, with ==: the same 32 bits. */
-	if (lease.protocols) {
-		const struct proto_snapshot *p = lease.protocols;
+	if (p) {
 		enum snapshot_status found =
 			proto_find_number(p, (uint32_t)number, &index);
 		status = proto_answer(p, found, index, result, buffer, buflen, &error);
@@ -147,7 +149,8 @@ static enum nss_status proto_walk_step(struct mapping_walk *walk,
 				 struct protoent *result, char *buffer,
 				 size_t buflen, int *error)
 {
-	const struct proto_snapshot *p = walk->protocols;
+	struct proto_snapshot scratch;
+	const struct proto_snapshot *p = mapping_protocols(walk->mapping, &scratch);
 
 	if (walk->snap == NULL)
 		return walk->ended ? NSS_STATUS_NOTFOUND : NSS_STATUS_UNAVAIL;

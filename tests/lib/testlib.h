@@ -138,9 +138,10 @@ static inline struct call call_next_entry(const struct module *m, char *buffer,
 	return call;
 }
 
-/* Pages of the file at `path` in the page cache, from mincore(); *total
- * receives the file's pages. */
-static inline size_t cached_pages(const char *path, size_t *total)
+/* Pages [first, end) of the file at `path` that are in the page cache,
+ * from mincore(); *total receives the file's pages. */
+static inline size_t cached_pages_in(const char *path, size_t first, size_t end,
+				     size_t *total)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -155,11 +156,17 @@ static inline size_t cached_pages(const char *path, size_t *total)
 	ck_assert_ptr_nonnull(in_core);
 	ck_assert_int_eq(mincore(addr, (size_t)st.st_size, in_core), 0);
 	size_t cached = 0;
-	for (size_t i = 0; i < *total; i++)
+	for (size_t i = first; i < end && i < *total; i++)
 		cached += in_core[i] & 1;
 	free(in_core);
 	munmap(addr, (size_t)st.st_size);
 	return cached;
+}
+
+/* All of them. */
+static inline size_t cached_pages(const char *path, size_t *total)
+{
+	return cached_pages_in(path, 0, SIZE_MAX, total);
 }
 
 /* Lines of /proc/self/maps naming `path`, "(deleted)" ones too. */

@@ -19,6 +19,8 @@
  *   Measured on a cold page cache (the test evicts its own file), where
  *   the mapping's MADV_RANDOM is what keeps the kernel from reading ahead
  *   and then mapping the neighbours in on each fault.
+ *   A lookup of services reads none of the pages that hold only the
+ *   protocols sections: the module finds those at the first protocols call.
  * - A walk on that cold page cache is not read one page per fault, as
  *   MADV_RANDOM alone would have it (171 waits for the disk in the full
  *   registry): the walk asks for the whole file up front.
@@ -406,6 +408,80 @@ START_TEST(one_lookup_by_port_leaves_little_of_the_file_resident)
 }
 END_TEST
 
+/* The full registries of services and protocols, as `make install`
+ * compiles them, written as the compiler writes (dropped from the page
+ * cache). */
+static void use_full_registries_cold(void)
+{
+	const char *csv = getenv("CSV"), *protocols = getenv("PROTOCOLS_CSV");
+	if (csv == NULL || *csv == '\0') /* tests/run.sh's defaults */
+		csv = "../shared/iana/service-names-port-numbers.csv";
+	if (protocols == NULL || *protocols == '\0')
+		protocols = "../shared/iana/protocol-numbers-1.csv";
+	compile_fixture_with(csv, &(struct compile_options){ .protocols = protocols },
+			     db_path);
+}
+
+/* The pages [*first, *end) of the snapshot at `path` that hold protocols
+ * sections and nothing else: they come last in the file, as the compiler
+ * writes it (asserted). */
+static void protocols_only_pages(const char *path, size_t *first, size_t *end)
+{
+	struct nssiana_header header;
+	struct nssiana_section section;
+	uint64_t proto_start = UINT64_MAX, others_end = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, &header, sizeof header, 0), sizeof header);
+	for (uint32_t i = 0; i < header.section_count; i++) {
+		ck_assert_int_eq(pread(fd, &section, sizeof section,
+				       header.header_size + i * sizeof section),
+				 sizeof section);
+		uint64_t start = section.offset, stop = start + section.size;
+		if (section.id >= NSSIANA_SECTION_PROTO_FIRST && start < proto_start)
+			proto_start = start;
+		if (section.id < NSSIANA_SECTION_PROTO_FIRST && stop > others_end)
+			others_end = stop;
+	}
+	close(fd);
+	ck_assert_msg(proto_start != UINT64_MAX && others_end <= proto_start,
+		      "the protocols sections are not last in the file");
+	*first = (proto_start + page - 1) / page;
+	*end = (header.file_size + page - 1) / page;
+}
+
+START_TEST(a_services_lookup_reads_none_of_the_protocols_pages)
+{
+	char buffer[1024];
+	size_t first, end, total;
+	use_full_registries_cold();
+	protocols_only_pages(db_path, &first, &end);
+	ck_assert_uint_gt(end, first);
+
+	ck_assert_int_eq(call_by_name(&mod, "https", NULL, buffer, sizeof buffer).status,
+			 NSS_STATUS_SUCCESS);
+	ck_assert_int_eq(call_by_port(&mod, 443, NULL, buffer, sizeof buffer).status,
+			 NSS_STATUS_SUCCESS);
+	size_t cached = cached_pages_in(db_path, first, end, &total);
+	printf("lifecycle: after lookups of services, %zu of the %zu pages that hold "
+	       "only protocols are cached\n", cached, end - first);
+	ck_assert_uint_eq(cached, 0);
+
+	/* A protocols lookup reads them: the check sees what a read does. */
+	__typeof__(_nss_iana_getprotobyname_r) *by_name =
+		dlsym(mod.handle, "_nss_iana_getprotobyname_r");
+	struct protoent proto;
+	int error;
+	ck_assert_ptr_nonnull(by_name);
+	ck_assert_int_eq(by_name("ipv6-icmp", &proto, buffer, sizeof buffer, &error),
+			 NSS_STATUS_SUCCESS);
+	ck_assert_int_eq(proto.p_proto, 58);
+	ck_assert_uint_gt(cached_pages_in(db_path, first, end, &total), 0);
+}
+END_TEST
+
 static long major_faults(void)
 {
 	struct rusage usage;
@@ -449,6 +525,7 @@ static Suite *lifecycle_suite(void)
 	tcase_add_test(cases, a_file_past_the_size_limit_is_never_mapped);
 	tcase_add_test(cases, one_lookup_by_name_leaves_little_of_the_file_resident);
 	tcase_add_test(cases, one_lookup_by_port_leaves_little_of_the_file_resident);
+	tcase_add_test(cases, a_services_lookup_reads_none_of_the_protocols_pages);
 	tcase_add_test(cases, a_walk_on_a_cold_page_cache_reads_the_file_ahead);
 	suite_add_tcase(suite, cases);
 	return suite;
