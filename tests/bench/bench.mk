@@ -36,7 +36,7 @@ $(BUILD)/bench/bench-lookup: tests/bench/lookup.c $(TOOLLIB) $(HEADERS)
 # Protocol lookups through glibc (the protocols rows).
 $(BUILD)/bench/bench-protocols: tests/bench/proto_lookup.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) -ldl
 
 $(BUILD)/bench/lib/libnss_floor.so.2: tests/bench/floor.c tests/bench/floor.map
 	@mkdir -p $(dir $@)

@@ -14,7 +14,8 @@ The protocols database is timed too, for iana (the same snapshot, compiled
 with --protocols), files (over `nss-iana export --format protocols`) and the
 floor: lookups by name and by number, hits and misses, and a full walk
 (bench-protocols, proto_lookup.c), with its own queries and answers written
-from the protocol numbers registry CSV here.  libnss-db is left out of those
+from the protocol numbers registry CSV here; and for iana and the floor the
+same lookups calling the module's entry points directly.  libnss-db is left out of those
 rows (its recipe builds no protocols database here).
 
 Beside the lookup loops: the first lookup of a fresh process, what one
@@ -409,6 +410,9 @@ def round_commands(setup, backend, args):
         commands.append("$L direct %s/libnss_%s.so.2 %s %s %s%s" % (
             setup.libdir, backend, backend, setup.queries, args.min_ms,
             " noverify" if backend == "floor" else ""))
+        commands.append("$P direct %s/libnss_%s.so.2 %s %s %s%s" % (
+            setup.libdir, backend, backend, setup.proto_queries, args.min_ms,
+            " noverify" if backend == "floor" else ""))
     return commands
 
 
@@ -459,6 +463,10 @@ ROWS = [  # key, label, unit, divisor from the raw figure
     ("direct.byname.miss", "module called directly: by name, miss", "ns", 1),
     ("direct.byport.hit", "module called directly: by port, hit", "ns", 1),
     ("direct.byport.miss", "module called directly: by port, miss", "ns", 1),
+    ("proto.direct.byname.hit", "protocols module called directly: by name, hit", "ns", 1),
+    ("proto.direct.byname.miss", "protocols module called directly: by name, miss", "ns", 1),
+    ("proto.direct.bynumber.hit", "protocols module called directly: by number, hit", "ns", 1),
+    ("proto.direct.bynumber.miss", "protocols module called directly: by number, miss", "ns", 1),
     ("resident.byname", "snapshot resident after one lookup by name", "KiB", 1),
     ("resident.byport", "snapshot resident after one lookup by port", "KiB", 1),
     ("resident.byname.cold", "… by name, the file's page cache dropped first", "KiB", 1),

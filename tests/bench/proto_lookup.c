@@ -6,6 +6,9 @@
  *   bench-protocols verify QUERIES   every query answered as expected
  *   bench-protocols time QUERIES MS  ns per lookup, by category
  *   bench-protocols walk MS          ns per full getprotoent walk
+ *   bench-protocols direct LIB PREFIX QUERIES MS [noverify]
+ *                                    as `time`, calling the entry points of
+ *                                    the module LIB (_nss_PREFIX_*) directly
  *
  * A query line: "N<TAB>name<TAB>expected-name<TAB>expected-number" (by
  * name) or "U<TAB>number<TAB>expected-name<TAB>expected-number" (by
@@ -13,7 +16,9 @@
  * writes them from the registry CSV, not from the code under test.
  * Timing is as in lookup.c: the fastest of 5 batches, each of whole passes.
  */
+#include <dlfcn.h>
 #include <netdb.h>
+#include <nss.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +37,12 @@ struct query {
 	char expect_name[128];
 	int expect_number;
 };
+
+/* The module's entry points, in `direct` mode; NULL: through glibc. */
+static enum nss_status (*direct_byname)(const char *, struct protoent *,
+					char *, size_t, int *);
+static enum nss_status (*direct_bynumber)(int, struct protoent *, char *,
+					  size_t, int *);
 
 static struct query queries[MAX_QUERIES];
 static size_t query_count;
@@ -73,10 +84,21 @@ static void load(const char *path)
 	fclose(fp);
 }
 
+static struct protoent *lookup_directly(const struct query *q, struct protoent *p)
+{
+	int error;
+	enum nss_status status = q->by_number
+		? direct_bynumber(q->number, p, buffer, sizeof buffer, &error)
+		: direct_byname(q->key, p, buffer, sizeof buffer, &error);
+	return status == NSS_STATUS_SUCCESS ? p : NULL;
+}
+
 static struct protoent *lookup(const struct query *q, struct protoent *p)
 {
 	struct protoent *found = NULL;
 
+	if (direct_byname)
+		return lookup_directly(q, p);
 	if (q->by_number)
 		getprotobynumber_r(q->number, p, buffer, sizeof buffer, &found);
 	else
@@ -139,6 +161,30 @@ static double time_category(bool by_number, bool hit, double min_ms)
 	return best;
 }
 
+static void print_times(const char *prefix, double ms)
+{
+	printf("%sbyname.hit %.1f\n", prefix, time_category(false, true, ms));
+	printf("%sbyname.miss %.1f\n", prefix, time_category(false, false, ms));
+	printf("%sbynumber.hit %.1f\n", prefix, time_category(true, true, ms));
+	printf("%sbynumber.miss %.1f\n", prefix, time_category(true, false, ms));
+}
+
+/* Binds the entry points of LIB, _nss_PREFIX_getprotoby{name,number}_r. */
+static void bind_module(const char *lib, const char *prefix)
+{
+	char name[128];
+	void *module = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+
+	if (!module)
+		die(dlerror());
+	snprintf(name, sizeof name, "_nss_%s_getprotobyname_r", prefix);
+	direct_byname = dlsym(module, name);
+	snprintf(name, sizeof name, "_nss_%s_getprotobynumber_r", prefix);
+	direct_bynumber = dlsym(module, name);
+	if (!direct_byname || !direct_bynumber)
+		die("the module has no protocols entry points");
+}
+
 static size_t walk_once(void)
 {
 	struct protoent p, *found;
@@ -179,13 +225,19 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "time") == 0) {
 		double ms = atof(argv[3]);
 		load(argv[2]);
-		printf("proto.byname.hit %.1f\n", time_category(false, true, ms));
-		printf("proto.byname.miss %.1f\n", time_category(false, false, ms));
-		printf("proto.bynumber.hit %.1f\n", time_category(true, true, ms));
-		printf("proto.bynumber.miss %.1f\n", time_category(true, false, ms));
+		print_times("proto.", ms);
+		return 0;
+	}
+	if ((argc == 6 || argc == 7) && strcmp(argv[1], "direct") == 0) {
+		bind_module(argv[2], argv[3]);
+		load(argv[4]);
+		if (argc == 6 && verify() != 0)
+			return 1;
+		print_times("proto.direct.", atof(argv[5]));
 		return 0;
 	}
 	if (argc == 3 && strcmp(argv[1], "walk") == 0)
 		return time_walk(atof(argv[2]));
-	die("usage: bench-protocols verify QUERIES | time QUERIES MS | walk MS");
+	die("usage: bench-protocols verify QUERIES | time QUERIES MS | walk MS | "
+	    "direct LIB PREFIX QUERIES MS [noverify]");
 }
