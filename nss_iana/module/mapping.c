@@ -5,8 +5,8 @@
  *
  * State.  `current` (atomic) names the newest mapping and holds one
  * reference.  Each thread's pin (thread_pin, kept in pin_key too for its
- * destructor) holds one reference to the mapping it last used; each open walk holds one; a borrowed lease holds
- * one for one call.  A thread reads only a mapping it holds a reference
+ * destructor) holds one reference to the mapping it last used; each open
+ * walk holds one; a borrowed lease holds one for one call.  A thread reads only a mapping it holds a reference
  * to, and takes a new reference only under refs_lock, from `current`.
  *
  * Who unmaps.  The thread that drops the last reference, after it has
@@ -481,6 +481,11 @@ void mapping_return_lease(struct lease lease)
 		unref(lease.mapping);
 }
 
+/* A mapping's protocols are found by the one call that moves its state
+ * from UNKNOWN to FINDING; any other call until KNOWN finds them itself,
+ * into its scratch: constant work, no waiting.  A child forked while
+ * another thread was finding them does so for every call on that
+ * mapping, as nobody there will ever finish. */
 enum { PROTOCOLS_UNKNOWN, PROTOCOLS_FINDING, PROTOCOLS_KNOWN };
 
 const struct proto_snapshot *mapping_protocols(struct mapping *mapping,
@@ -642,12 +647,6 @@ static void after_fork_in_child(void)
 	for (int i = 0; i < MAPPING_WALKS; i++)
 		pthread_mutex_init(&walks[i].lock, NULL);
 	atomic_store(&check_busy, false);
-	/* A thread of the parent was finding the protocols of `current`. */
-	struct mapping *cur = atomic_load(&current);
-	int finding = PROTOCOLS_FINDING;
-	if (cur)
-		atomic_compare_exchange_strong(&cur->protocols_state, &finding,
-					       PROTOCOLS_UNKNOWN);
 	if (!atomic_load(&ever_checked))
 		atomic_store(&next_check_ns, 0);
 }
