@@ -4,8 +4,7 @@
  * Invariants: while state is ANSWER_COPYING, aliases, next and end point
  * into the buffer, next <= end, and need == next - buffer; in every state
  * need counts the pad, the alias pointers and each string seen so far,
- * NUL included.  Nothing here allocates, prints or changes errno but
- * answer_finish, which puts it back.
+ * NUL included.  Nothing here allocates, prints or changes errno.
  */
 #include <errno.h>
 #include <stdalign.h>
@@ -62,8 +61,9 @@ static size_t pool_from(struct answer *a, uint32_t offset)
 }
 
 /* Adds the bytes the pool string at `offset` needs, NUL included, reading
- * no further than NSSIANA_MAX_ANSWER_BYTES into it. */
-static void measure(struct answer *a, uint32_t offset)
+ * no further than NSSIANA_MAX_ANSWER_BYTES into it.  Only for a buffer
+ * too small: cold, out of the lookups' code (answer.h). */
+static __attribute__((noinline, cold)) void measure(struct answer *a, uint32_t offset)
 {
 	size_t room_in_pool = pool_from(a, offset);
 	if (room_in_pool == 0)
@@ -154,10 +154,8 @@ enum nss_status answer_end(struct answer *a, char ***aliases, int *error)
 	return NSS_STATUS_UNAVAIL;
 }
 
-enum nss_status answer_finish(enum nss_status status, int error,
-			      int saved_errno, int *errnop)
+enum nss_status answer_finish(enum nss_status status, int error, int *errnop)
 {
-	errno = saved_errno;
 	if (status == NSS_STATUS_TRYAGAIN || status == NSS_STATUS_UNAVAIL)
 		*errnop = error;
 	return status;

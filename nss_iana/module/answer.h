@@ -86,10 +86,21 @@ void answer_alias(struct answer *a, uint32_t offset);
  * larger buffer will do; else NSS_STATUS_UNAVAIL with *error ENOENT. */
 enum nss_status answer_end(struct answer *a, char ***aliases, int *error);
 
-/* How every entry point returns: errno as the caller had it
- * (saved_errno), and `error` through errnop alone, for TRYAGAIN and
- * UNAVAIL. */
-enum nss_status answer_finish(enum nss_status status, int error,
-			      int saved_errno, int *errnop);
+/* How every entry point returns: `error` through errnop alone, for
+ * TRYAGAIN and UNAVAIL.  errno stays as the caller had it: nothing in a
+ * call changes it but the system calls of mapping.c's slow paths, which
+ * put it back themselves, so that a lookup's fast path never reads it. */
+enum nss_status answer_finish(enum nss_status status, int error, int *errnop);
+
+/* What the library exports: the entry points, and nothing else (the
+ * objects are built with hidden visibility).  The four lookups are also
+ * flattened: everything they call in the module is inlined into them but
+ * the cold paths marked noinline (a re-check, a repin, the first
+ * protocols call, an answer that does not fit).  A lookup runs right
+ * after glibc's stat() of nsswitch.conf, with cold caches, and one run of
+ * code costs less there than calls spread over the library: make bench
+ * measured 10 to 15 ns less per lookup through glibc. */
+#define NSS_IANA_EXPORT __attribute__((visibility("default")))
+#define NSS_IANA_LOOKUP __attribute__((visibility("default"), flatten))
 
 #endif

@@ -40,6 +40,11 @@
  * destructor cannot tell dlclose from exit(), when that thread may be in
  * a lookup.
  *
+ * errno: a call leaves it as it found it.  Only the slow paths make
+ * system calls (or may allocate: pthread_setspecific), and each puts
+ * errno back where it makes them: refresh, destroy, repin, the first
+ * look's wait and a walk's start.  So the fast path never reads errno.
+ *
  * A file rewritten in place (same inode) is seen at the next re-check:
  * lookups move off it at once, a walk on it stops (broken).  Until then a
  * read past its new end gets SIGBUS: the documented limit.
@@ -146,10 +151,13 @@ static struct mapping *new_mapping(void)
 
 static void destroy(struct mapping *m)
 {
+	int saved_errno = errno;
+
 	if (m) {
 		snapshot_unmap(&m->map);
 		munmap(m, sizeof *m);
 	}
+	errno = saved_errno;
 }
 
 static void unref(struct mapping *m)
@@ -317,7 +325,7 @@ static void refresh(void)
 	struct snapshot_identity now, mapped, bad, newly_rejected;
 	struct mapping *m = NULL;
 	struct stat st;
-	int cancel_state;
+	int cancel_state, saved_errno = errno;
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
 	lock_refs();
@@ -355,6 +363,7 @@ static void refresh(void)
 done:
 	atomic_store_explicit(&ever_checked, true, memory_order_release);
 	pthread_setcancelstate(cancel_state, NULL);
+	errno = saved_errno;
 }
 
 static long long coarse_now_ns(void)
@@ -409,7 +418,9 @@ static void wait_for_first_look(void)
 					      memory_order_relaxed);
 			break;
 		}
+		int saved_errno = errno; /* EINTR */
 		nanosleep(&pause, NULL);
+		errno = saved_errno;
 	}
 	pthread_setcancelstate(cancel_state, NULL);
 }
@@ -440,6 +451,7 @@ static struct lease repin(struct mapping *old)
 	lock_refs();
 	struct mapping *m = atomic_load_explicit(&current, memory_order_relaxed);
 	ref_locked(m);
+	int saved_errno = errno; /* pthread_setspecific may allocate */
 	if (atomic_load_explicit(&pin_key_usable, memory_order_relaxed) &&
 	    pthread_setspecific(pin_key, m) == 0) {
 		thread_pin = m;
@@ -447,6 +459,7 @@ static struct lease repin(struct mapping *old)
 	} else {
 		borrowed = true; /* no pin to keep it in */
 	}
+	errno = saved_errno;
 	unlock_refs();
 	struct lease lease = lease_of(m, borrowed);
 	destroy(dead);
@@ -488,6 +501,23 @@ void mapping_return_lease(struct lease lease)
  * mapping, as nobody there will ever finish. */
 enum { PROTOCOLS_UNKNOWN, PROTOCOLS_FINDING, PROTOCOLS_KNOWN };
 
+/* Once per mapping: out of the lookups' code (answer.h). */
+static __attribute__((noinline, cold)) struct proto_snapshot *
+find_protocols(struct mapping *mapping, struct proto_snapshot *scratch)
+{
+	struct proto_snapshot *view = &mapping->protocols;
+	int unknown = PROTOCOLS_UNKNOWN;
+	bool mine = atomic_compare_exchange_strong(&mapping->protocols_state,
+						   &unknown, PROTOCOLS_FINDING);
+	if (!mine)
+		view = scratch;
+	proto_snapshot_parse(view, &mapping->snap); /* a reason: summary NULL */
+	if (mine)
+		atomic_store_explicit(&mapping->protocols_state, PROTOCOLS_KNOWN,
+				      memory_order_release);
+	return view;
+}
+
 const struct proto_snapshot *mapping_protocols(struct mapping *mapping,
 					       struct proto_snapshot *scratch)
 {
@@ -495,17 +525,8 @@ const struct proto_snapshot *mapping_protocols(struct mapping *mapping,
 		return NULL;
 	struct proto_snapshot *view = &mapping->protocols;
 	if (atomic_load_explicit(&mapping->protocols_state, memory_order_acquire) !=
-	    PROTOCOLS_KNOWN) {
-		int unknown = PROTOCOLS_UNKNOWN;
-		bool mine = atomic_compare_exchange_strong(&mapping->protocols_state,
-							   &unknown, PROTOCOLS_FINDING);
-		if (!mine)
-			view = scratch;
-		proto_snapshot_parse(view, &mapping->snap); /* a reason: summary NULL */
-		if (mine)
-			atomic_store_explicit(&mapping->protocols_state, PROTOCOLS_KNOWN,
-					      memory_order_release);
-	}
+	    PROTOCOLS_KNOWN)
+		view = find_protocols(mapping, scratch);
 	return view->summary ? view : NULL;
 }
 
@@ -552,8 +573,11 @@ bool mapping_walk_start(struct mapping_walk *walk)
 	 * (the state right after an update) is read in large requests, not
 	 * one synchronous page per fault.  This maps nothing in and splits no
 	 * mapping; it runs with no lock held, as it may start I/O. */
-	if (mapping)
+	if (mapping) {
+		int saved_errno = errno;
 		madvise(mapping->map.addr, mapping->map.size, MADV_WILLNEED);
+		errno = saved_errno;
+	}
 	if (mapping && !lease.borrowed) {
 		lock_refs();
 		ref_locked(mapping);

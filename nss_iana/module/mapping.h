@@ -21,6 +21,8 @@
 
 struct mapping; /* one mapped snapshot file, reference counted */
 
+/* No function here changes errno (mapping.c says how). */
+
 /* Every entry point brackets all its work with these.  mapping_enter()
  * returns false when the calling thread is already inside an entry point
  * of the module (a signal handler interrupted it): the call must then

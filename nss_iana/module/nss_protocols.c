@@ -20,7 +20,6 @@
 #include "module/nss_iana.h"
 #include "reader/proto_snapshot.h"
 
-#define EXPORT __attribute__((visibility("default")))
 
 /* ---- copying an answer into the caller's buffer (answer.h) ------------ */
 
@@ -61,17 +60,17 @@ static enum nss_status proto_answer(const struct proto_snapshot *p,
 	return proto_fill_protoent(p, &p->entries[index], result, buffer, buflen, error);
 }
 
-EXPORT enum nss_status _nss_iana_getprotobyname_r(const char *name,
+NSS_IANA_LOOKUP enum nss_status _nss_iana_getprotobyname_r(const char *name,
 						  struct protoent *result,
 						  char *buffer, size_t buflen,
 						  int *errnop)
 {
-	int saved_errno = errno, error = ENOENT;
+	int error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
 	uint32_t index = 0;
 
 	if (!mapping_enter())
-		return answer_finish(status, error, saved_errno, errnop);
+		return answer_finish(status, error, errnop);
 	struct lease lease = mapping_take_lease();
 	struct proto_snapshot scratch;
 	const struct proto_snapshot *p = mapping_protocols(lease.mapping, &scratch);
@@ -82,20 +81,20 @@ EXPORT enum nss_status _nss_iana_getprotobyname_r(const char *name,
 	}
 	mapping_return_lease(lease);
 	mapping_leave();
-	return answer_finish(status, error, saved_errno, errnop);
+	return answer_finish(status, error, errnop);
 }
 
-EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
+NSS_IANA_LOOKUP enum nss_status _nss_iana_getprotobynumber_r(int number,
 						    struct protoent *result,
 						    char *buffer, size_t buflen,
 						    int *errnop)
 {
-	int saved_errno = errno, error = ENOENT;
+	int error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
 	uint32_t index = 0;
 
 	if (!mapping_enter())
-		return answer_finish(status, error, saved_errno, errnop);
+		return answer_finish(status, error, errnop);
 	struct lease lease = mapping_take_lease();
 	struct proto_snapshot scratch;
 	const struct proto_snapshot *p = mapping_protocols(lease.mapping, &scratch);
@@ -108,7 +107,7 @@ EXPORT enum nss_status _nss_iana_getprotobynumber_r(int number,
 	}
 	mapping_return_lease(lease);
 	mapping_leave();
-	return answer_finish(status, error, saved_errno, errnop);
+	return answer_finish(status, error, errnop);
 }
 
 /* ---- the getprotoent walk --------------------------------------------------
@@ -122,20 +121,18 @@ static struct mapping_walk *protocols_walk(void)
 	return mapping_walk(MAPPING_WALK_PROTOCOLS);
 }
 
-EXPORT enum nss_status _nss_iana_setprotoent(int stayopen)
+NSS_IANA_EXPORT enum nss_status _nss_iana_setprotoent(int stayopen)
 {
-	int saved_errno = errno;
 	(void)stayopen; /* nothing to keep open: the mapping stays anyway */
 
 	if (!mapping_enter())
 		return NSS_STATUS_UNAVAIL;
 	bool available = mapping_walk_start(protocols_walk());
 	mapping_leave();
-	errno = saved_errno;
 	return available ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
 }
 
-EXPORT enum nss_status _nss_iana_endprotoent(void)
+NSS_IANA_EXPORT enum nss_status _nss_iana_endprotoent(void)
 {
 	if (!mapping_enter())
 		return NSS_STATUS_UNAVAIL;
@@ -170,18 +167,18 @@ static enum nss_status proto_walk_step(struct mapping_walk *walk,
 	return status;
 }
 
-EXPORT enum nss_status _nss_iana_getprotoent_r(struct protoent *result,
+NSS_IANA_EXPORT enum nss_status _nss_iana_getprotoent_r(struct protoent *result,
 					       char *buffer, size_t buflen,
 					       int *errnop)
 {
-	int saved_errno = errno, error = ENOENT;
+	int error = ENOENT;
 	struct mapping_walk *walk = protocols_walk();
 
 	if (!mapping_enter())
-		return answer_finish(NSS_STATUS_UNAVAIL, error, saved_errno, errnop);
+		return answer_finish(NSS_STATUS_UNAVAIL, error, errnop);
 	mapping_walk_lock(walk);
 	enum nss_status status = proto_walk_step(walk, result, buffer, buflen, &error);
 	mapping_walk_unlock(walk);
 	mapping_leave();
-	return answer_finish(status, error, saved_errno, errnop);
+	return answer_finish(status, error, errnop);
 }

@@ -16,7 +16,6 @@
 #include "module/nss_iana.h"
 #include "reader/snapshot.h"
 
-#define EXPORT __attribute__((visibility("default")))
 
 /* ---- copying an answer into the caller's buffer (answer.h) ------------ */
 
@@ -67,17 +66,17 @@ static enum nss_status answer_lookup(const struct snapshot *snap,
 			    error);
 }
 
-EXPORT enum nss_status _nss_iana_getservbyname_r(const char *name,
+NSS_IANA_LOOKUP enum nss_status _nss_iana_getservbyname_r(const char *name,
 						 const char *proto,
 						 struct servent *result,
 						 char *buffer, size_t buflen,
 						 int *errnop)
 {
-	int saved_errno = errno, error = ENOENT;
+	int error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
 	uint32_t index = 0;
 	if (!mapping_enter())
-		return answer_finish(status, error, saved_errno, errnop);
+		return answer_finish(status, error, errnop);
 	struct lease lease = mapping_take_lease();
 
 	if (lease.snap) {
@@ -89,20 +88,20 @@ EXPORT enum nss_status _nss_iana_getservbyname_r(const char *name,
 	}
 	mapping_return_lease(lease);
 	mapping_leave();
-	return answer_finish(status, error, saved_errno, errnop);
+	return answer_finish(status, error, errnop);
 }
 
-EXPORT enum nss_status _nss_iana_getservbyport_r(int port, const char *proto,
+NSS_IANA_LOOKUP enum nss_status _nss_iana_getservbyport_r(int port, const char *proto,
 						 struct servent *result,
 						 char *buffer, size_t buflen,
 						 int *errnop)
 {
-	int saved_errno = errno, error = ENOENT;
+	int error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
 	uint16_t host_port = ntohs((uint16_t)port);
 	uint32_t index = 0;
 	if (!mapping_enter())
-		return answer_finish(status, error, saved_errno, errnop);
+		return answer_finish(status, error, errnop);
 	struct lease lease = mapping_take_lease();
 
 	if (lease.snap) {
@@ -114,7 +113,7 @@ EXPORT enum nss_status _nss_iana_getservbyport_r(int port, const char *proto,
 	}
 	mapping_return_lease(lease);
 	mapping_leave();
-	return answer_finish(status, error, saved_errno, errnop);
+	return answer_finish(status, error, errnop);
 }
 
 
@@ -131,20 +130,18 @@ static struct mapping_walk *services_walk(void)
 	return mapping_walk(MAPPING_WALK_SERVICES);
 }
 
-EXPORT enum nss_status _nss_iana_setservent(int stayopen)
+NSS_IANA_EXPORT enum nss_status _nss_iana_setservent(int stayopen)
 {
-	int saved_errno = errno;
 	(void)stayopen; /* nothing to keep open: the mapping stays anyway */
 
 	if (!mapping_enter())
 		return NSS_STATUS_UNAVAIL;
 	bool available = mapping_walk_start(services_walk());
 	mapping_leave();
-	errno = saved_errno;
 	return available ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
 }
 
-EXPORT enum nss_status _nss_iana_endservent(void)
+NSS_IANA_EXPORT enum nss_status _nss_iana_endservent(void)
 {
 	if (!mapping_enter())
 		return NSS_STATUS_UNAVAIL;
@@ -200,18 +197,18 @@ static enum nss_status walk_step(struct mapping_walk *walk,
 	return status;
 }
 
-EXPORT enum nss_status _nss_iana_getservent_r(struct servent *result,
+NSS_IANA_EXPORT enum nss_status _nss_iana_getservent_r(struct servent *result,
 					      char *buffer, size_t buflen,
 					      int *errnop)
 {
-	int saved_errno = errno, error = ENOENT;
+	int error = ENOENT;
 	struct mapping_walk *walk = services_walk();
 
 	if (!mapping_enter())
-		return answer_finish(NSS_STATUS_UNAVAIL, error, saved_errno, errnop);
+		return answer_finish(NSS_STATUS_UNAVAIL, error, errnop);
 	mapping_walk_lock(walk);
 	enum nss_status status = walk_step(walk, result, buffer, buflen, &error);
 	mapping_walk_unlock(walk);
 	mapping_leave();
-	return answer_finish(status, error, saved_errno, errnop);
+	return answer_finish(status, error, errnop);
 }

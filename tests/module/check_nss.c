@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "semantics_walk.h"
@@ -325,6 +326,121 @@ START_TEST(lookups_do_not_allocate)
 END_TEST
 #endif
 
+/* ---- errno across the module's system calls ------------------------------
+ *
+ * Only the slow paths make system calls, and on what may be at the path
+ * they fail: none of those failures may reach the caller's errno, on a
+ * first look, on a re-check, or for a walk left open across a change. */
+
+#define ERRNO_MARK 1234
+#define KEEPS_ERRNO(call) (errno = ERRNO_MARK, (void)(call), errno == ERRNO_MARK)
+
+/* The first entry point that changed errno, or NULL. */
+static const char *entry_point_changing_errno(const struct proto_module *m)
+{
+	char b[1024];
+	struct servent s;
+	struct protoent p;
+	int e;
+
+	if (!KEEPS_ERRNO(m->services.getservbyname_r("http", "tcp", &s, b, sizeof b, &e)))
+		return "getservbyname_r";
+	if (!KEEPS_ERRNO(m->services.getservbyport_r(htons(80), NULL, &s, b, sizeof b, &e)))
+		return "getservbyport_r";
+	if (!KEEPS_ERRNO(m->byname("tcp", &p, b, sizeof b, &e)))
+		return "getprotobyname_r";
+	if (!KEEPS_ERRNO(m->bynumber(6, &p, b, sizeof b, &e)))
+		return "getprotobynumber_r";
+	if (!KEEPS_ERRNO(m->services.getservent_r(&s, b, sizeof b, &e)))
+		return "getservent_r of a walk opened before";
+	if (!KEEPS_ERRNO(m->services.endservent()))
+		return "endservent";
+	if (!KEEPS_ERRNO(m->services.setservent(0)))
+		return "setservent";
+	if (!KEEPS_ERRNO(m->setent(0)))
+		return "setprotoent";
+	if (!KEEPS_ERRNO(m->getent(&p, b, sizeof b, &e)))
+		return "getprotoent_r";
+	if (!KEEPS_ERRNO(m->endent()))
+		return "endprotoent";
+	if (!KEEPS_ERRNO(m->services.setservent(0)))
+		return "setservent, left open";
+	return NULL;
+}
+
+/* Points NSS_IANA_DB at `path` and lets the re-check interval pass. */
+static void move_the_path(const char *path)
+{
+	struct timespec pause = { 0, 60 * 1000 * 1000 };
+	setenv("NSS_IANA_DB", path, 1);
+	nanosleep(&pause, NULL);
+}
+
+/* In a fresh child: `bad` at the first look, then the good snapshot, then
+ * `bad` again at a re-check.  The child's exit status: 0, or 1 with the
+ * reason on stderr. */
+static void expect_errno_kept_for(const char *what, const char *bad)
+{
+	pid_t pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		alarm(30);
+		struct proto_module m = load_proto_module();
+		const char *stage[] = { "first look", "good snapshot", "re-check" };
+		const char *path[] = { bad, db_path, bad };
+		for (int i = 0; i < 3; i++) {
+			move_the_path(path[i]);
+			const char *culprit = entry_point_changing_errno(&m);
+			if (culprit) {
+				fprintf(stderr, "%s, %s: %s changed errno to %d\n",
+					what, stage[i], culprit, errno);
+				_exit(1);
+			}
+		}
+		_exit(0);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "%s: errno changed (status %#x)", what, status);
+}
+
+START_TEST(no_failure_at_the_path_reaches_errno)
+{
+	char dir[PATH_MAX], fifo[PATH_MAX], empty[PATH_MAX], text[PATH_MAX];
+	char loop[PATH_MAX], under_a_file[PATH_MAX + 8];
+	static char too_long[PATH_MAX + 64];
+
+	temp_path(dir, sizeof dir, "dir");
+	temp_path(fifo, sizeof fifo, "fifo");
+	temp_path(empty, sizeof empty, "empty");
+	temp_path(text, sizeof text, "text");
+	temp_path(loop, sizeof loop, "loop");
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	write_text(empty, "");
+	write_text(text, "http 80/tcp www\n");
+	ck_assert_int_eq(symlink(loop, loop), 0);
+	snprintf(under_a_file, sizeof under_a_file, "%s/x", db_path);
+	memset(too_long, 'x', sizeof too_long - 1);
+	too_long[0] = '/';
+
+	expect_errno_kept_for("nothing there", "/nonexistent/services.db");
+	expect_errno_kept_for("a path under a file", under_a_file);
+	expect_errno_kept_for("a directory", dir);
+	expect_errno_kept_for("a FIFO", fifo);
+	expect_errno_kept_for("an empty file", empty);
+	expect_errno_kept_for("a text file", text);
+	expect_errno_kept_for("a symlink loop", loop);
+	expect_errno_kept_for("a path too long", too_long);
+	unlink(fifo);
+	unlink(empty);
+	unlink(text);
+	unlink(loop);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *nss_suite(void)
 {
 	Suite *suite = suite_create("nss entry points");
@@ -349,6 +465,7 @@ static Suite *nss_suite(void)
 	tcase_add_test(files, garbage_snapshot_is_unavailable);
 	tcase_add_test(files, directory_as_snapshot_is_unavailable);
 	tcase_add_test(files, snapshot_replaced_by_rename_is_used_within_a_second);
+	tcase_add_test(files, no_failure_at_the_path_reaches_errno);
 	suite_add_tcase(suite, files);
 	return suite;
 }
