@@ -563,7 +563,7 @@ static struct mapping *end_walk(struct mapping_walk *walk)
 	return mapping;
 }
 
-bool mapping_walk_start(struct mapping_walk *walk)
+static bool start_walk(struct mapping_walk *walk)
 {
 	struct lease lease = mapping_take_lease();
 	struct mapping *mapping = lease.mapping;
@@ -592,12 +592,30 @@ bool mapping_walk_start(struct mapping_walk *walk)
 	return mapping != NULL;
 }
 
-void mapping_walk_close(struct mapping_walk *walk)
+static void close_walk(struct mapping_walk *walk)
 {
 	pthread_mutex_lock(&walk->lock);
 	struct mapping *old = end_walk(walk);
 	pthread_mutex_unlock(&walk->lock);
 	unref(old);
+}
+
+enum nss_status mapping_setent(enum mapping_walk_id id)
+{
+	if (!mapping_enter())
+		return NSS_STATUS_UNAVAIL;
+	bool available = start_walk(&walks[id]);
+	mapping_leave();
+	return available ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
+}
+
+enum nss_status mapping_endent(enum mapping_walk_id id)
+{
+	if (!mapping_enter())
+		return NSS_STATUS_UNAVAIL;
+	close_walk(&walks[id]);
+	mapping_leave();
+	return NSS_STATUS_SUCCESS;
 }
 
 void mapping_walk_lock(struct mapping_walk *walk)
@@ -609,7 +627,7 @@ void mapping_walk_lock(struct mapping_walk *walk)
 	bool open = walk->mapping != NULL || walk->ended || walk->broken;
 	pthread_mutex_unlock(&walk->lock);
 	if (!open)
-		mapping_walk_start(walk); /* getXXent without setXXent */
+		start_walk(walk); /* getXXent without setXXent */
 	pthread_mutex_lock(&walk->lock);
 	if (walk->mapping &&
 	    atomic_load_explicit(&walk->mapping->rewritten, memory_order_relaxed)) {
@@ -694,6 +712,6 @@ __attribute__((destructor)) static void stop_module(void)
 		pthread_key_delete(pin_key);
 	unref(pin);
 	for (int i = 0; i < MAPPING_WALKS; i++)
-		mapping_walk_close(&walks[i]);
+		close_walk(&walks[i]);
 	install(NULL, NULL);
 }

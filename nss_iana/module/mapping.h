@@ -12,6 +12,7 @@
 #ifndef NSS_IANA_MAPPING_H
 #define NSS_IANA_MAPPING_H
 
+#include <nss.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -73,11 +74,12 @@ struct mapping_walk {
 
 struct mapping_walk *mapping_walk(enum mapping_walk_id id);
 
-/* setXXent: (re)opens the walk on the current mapping, cursor at zero.
- * Returns whether there is a snapshot to walk.  Takes the walk's lock. */
-bool mapping_walk_start(struct mapping_walk *walk);
-/* endXXent: closes the walk.  Takes the walk's lock. */
-void mapping_walk_close(struct mapping_walk *walk);
+/* A database's setXXent, whole: (re)opens its walk on the current
+ * mapping, cursor at zero; NSS_STATUS_UNAVAIL when there is no snapshot
+ * to walk.  Takes the walk's lock. */
+enum nss_status mapping_setent(enum mapping_walk_id id);
+/* A database's endXXent, whole: closes its walk.  Takes the walk's lock. */
+enum nss_status mapping_endent(enum mapping_walk_id id);
 
 /* getXXent: locks the walk, opening it first if no walk was started or
  * ended (getXXent without setXXent), and closing it (broken) if its file

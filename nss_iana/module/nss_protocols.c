@@ -124,21 +124,12 @@ static struct mapping_walk *protocols_walk(void)
 NSS_IANA_EXPORT enum nss_status _nss_iana_setprotoent(int stayopen)
 {
 	(void)stayopen; /* nothing to keep open: the mapping stays anyway */
-
-	if (!mapping_enter())
-		return NSS_STATUS_UNAVAIL;
-	bool available = mapping_walk_start(protocols_walk());
-	mapping_leave();
-	return available ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
+	return mapping_setent(MAPPING_WALK_PROTOCOLS);
 }
 
 NSS_IANA_EXPORT enum nss_status _nss_iana_endprotoent(void)
 {
-	if (!mapping_enter())
-		return NSS_STATUS_UNAVAIL;
-	mapping_walk_close(protocols_walk());
-	mapping_leave();
-	return NSS_STATUS_SUCCESS;
+	return mapping_endent(MAPPING_WALK_PROTOCOLS);
 }
 
 /* The next protoent of the open walk.  Call with the walk locked. */

@@ -133,21 +133,12 @@ static struct mapping_walk *services_walk(void)
 NSS_IANA_EXPORT enum nss_status _nss_iana_setservent(int stayopen)
 {
 	(void)stayopen; /* nothing to keep open: the mapping stays anyway */
-
-	if (!mapping_enter())
-		return NSS_STATUS_UNAVAIL;
-	bool available = mapping_walk_start(services_walk());
-	mapping_leave();
-	return available ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
+	return mapping_setent(MAPPING_WALK_SERVICES);
 }
 
 NSS_IANA_EXPORT enum nss_status _nss_iana_endservent(void)
 {
-	if (!mapping_enter())
-		return NSS_STATUS_UNAVAIL;
-	mapping_walk_close(services_walk());
-	mapping_leave();
-	return NSS_STATUS_SUCCESS;
+	return mapping_endent(MAPPING_WALK_SERVICES);
 }
 
 /* The next port to return, or false at the end.  An entry whose range is
