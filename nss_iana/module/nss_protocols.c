@@ -20,7 +20,6 @@
 #include "module/nss_iana.h"
 #include "reader/proto_snapshot.h"
 
-
 /* ---- copying an answer into the caller's buffer (answer.h) ------------ */
 
 static enum nss_status proto_fill_protoent(const struct proto_snapshot *p,
@@ -60,10 +59,11 @@ static enum nss_status proto_answer(const struct proto_snapshot *p,
 	return proto_fill_protoent(p, &p->entries[index], result, buffer, buflen, error);
 }
 
-NSS_IANA_LOOKUP enum nss_status _nss_iana_getprotobyname_r(const char *name,
-						  struct protoent *result,
-						  char *buffer, size_t buflen,
-						  int *errnop)
+NSS_IANA_LOOKUP
+enum nss_status _nss_iana_getprotobyname_r(const char *name,
+					   struct protoent *result,
+					   char *buffer, size_t buflen,
+					   int *errnop)
 {
 	int error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
@@ -84,10 +84,11 @@ NSS_IANA_LOOKUP enum nss_status _nss_iana_getprotobyname_r(const char *name,
 	return answer_finish(status, error, errnop);
 }
 
-NSS_IANA_LOOKUP enum nss_status _nss_iana_getprotobynumber_r(int number,
-						    struct protoent *result,
-						    char *buffer, size_t buflen,
-						    int *errnop)
+NSS_IANA_LOOKUP
+enum nss_status _nss_iana_getprotobynumber_r(int number,
+					     struct protoent *result,
+					     char *buffer, size_t buflen,
+					     int *errnop)
 {
 	int error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
@@ -121,13 +122,15 @@ static struct mapping_walk *protocols_walk(void)
 	return mapping_walk(MAPPING_WALK_PROTOCOLS);
 }
 
-NSS_IANA_EXPORT enum nss_status _nss_iana_setprotoent(int stayopen)
+NSS_IANA_EXPORT
+enum nss_status _nss_iana_setprotoent(int stayopen)
 {
 	(void)stayopen; /* nothing to keep open: the mapping stays anyway */
 	return mapping_setent(MAPPING_WALK_PROTOCOLS);
 }
 
-NSS_IANA_EXPORT enum nss_status _nss_iana_endprotoent(void)
+NSS_IANA_EXPORT
+enum nss_status _nss_iana_endprotoent(void)
 {
 	return mapping_endent(MAPPING_WALK_PROTOCOLS);
 }
@@ -158,9 +161,9 @@ static enum nss_status proto_walk_step(struct mapping_walk *walk,
 	return status;
 }
 
-NSS_IANA_EXPORT enum nss_status _nss_iana_getprotoent_r(struct protoent *result,
-					       char *buffer, size_t buflen,
-					       int *errnop)
+NSS_IANA_EXPORT
+enum nss_status _nss_iana_getprotoent_r(struct protoent *result, char *buffer,
+					size_t buflen, int *errnop)
 {
 	int error = ENOENT;
 	struct mapping_walk *walk = protocols_walk();

@@ -66,11 +66,10 @@ static enum nss_status answer_lookup(const struct snapshot *snap,
 			    error);
 }
 
-NSS_IANA_LOOKUP enum nss_status _nss_iana_getservbyname_r(const char *name,
-						 const char *proto,
-						 struct servent *result,
-						 char *buffer, size_t buflen,
-						 int *errnop)
+NSS_IANA_LOOKUP
+enum nss_status _nss_iana_getservbyname_r(const char *name, const char *proto,
+					  struct servent *result, char *buffer,
+					  size_t buflen, int *errnop)
 {
 	int error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
@@ -91,10 +90,10 @@ NSS_IANA_LOOKUP enum nss_status _nss_iana_getservbyname_r(const char *name,
 	return answer_finish(status, error, errnop);
 }
 
-NSS_IANA_LOOKUP enum nss_status _nss_iana_getservbyport_r(int port, const char *proto,
-						 struct servent *result,
-						 char *buffer, size_t buflen,
-						 int *errnop)
+NSS_IANA_LOOKUP
+enum nss_status _nss_iana_getservbyport_r(int port, const char *proto,
+					  struct servent *result, char *buffer,
+					  size_t buflen, int *errnop)
 {
 	int error = ENOENT;
 	enum nss_status status = NSS_STATUS_UNAVAIL;
@@ -130,13 +129,15 @@ static struct mapping_walk *services_walk(void)
 	return mapping_walk(MAPPING_WALK_SERVICES);
 }
 
-NSS_IANA_EXPORT enum nss_status _nss_iana_setservent(int stayopen)
+NSS_IANA_EXPORT
+enum nss_status _nss_iana_setservent(int stayopen)
 {
 	(void)stayopen; /* nothing to keep open: the mapping stays anyway */
 	return mapping_setent(MAPPING_WALK_SERVICES);
 }
 
-NSS_IANA_EXPORT enum nss_status _nss_iana_endservent(void)
+NSS_IANA_EXPORT
+enum nss_status _nss_iana_endservent(void)
 {
 	return mapping_endent(MAPPING_WALK_SERVICES);
 }
@@ -188,9 +189,9 @@ static enum nss_status walk_step(struct mapping_walk *walk,
 	return status;
 }
 
-NSS_IANA_EXPORT enum nss_status _nss_iana_getservent_r(struct servent *result,
-					      char *buffer, size_t buflen,
-					      int *errnop)
+NSS_IANA_EXPORT
+enum nss_status _nss_iana_getservent_r(struct servent *result, char *buffer,
+				       size_t buflen, int *errnop)
 {
 	int error = ENOENT;
 	struct mapping_walk *walk = services_walk();
