@@ -6,8 +6,9 @@
  * State.  `current` (atomic) names the newest mapping and holds one
  * reference.  Each thread's pin (thread_pin, kept in pin_key too for its
  * destructor) holds one reference to the mapping it last used; each open
- * walk holds one; a borrowed lease holds one for one call.  A thread reads only a mapping it holds a reference
- * to, and takes a new reference only under refs_lock, from `current`.
+ * walk holds one; a borrowed lease holds one for one call.  A thread reads
+ * only a mapping it holds a reference to, and takes a new reference only
+ * under refs_lock, from `current`.
  *
  * Who unmaps.  The thread that drops the last reference, after it has
  * released every lock.  A reference to `current` cannot be dropped while
@@ -43,7 +44,11 @@
  * errno: a call leaves it as it found it.  Only the slow paths make
  * system calls (or may allocate: pthread_setspecific), and each puts
  * errno back where it makes them: refresh, destroy, repin, the first
- * look's wait and a walk's start.  So the fast path never reads errno.
+ * look's wait and a walk's start.  So the fast path never touches errno.
+ *
+ * A file refused at the path (not a snapshot, not regular, too large) is
+ * remembered and not read again until it changes; while it is at the path
+ * nothing is current, even if it comes back after a good file.
  *
  * A file rewritten in place (same inode) is seen at the next re-check:
  * lookups move off it at once, a walk on it stops (broken).  Until then a
@@ -344,8 +349,13 @@ static void refresh(void)
 		if (snapshot_identity_equal(&now, &mapped))
 			goto done;
 		note_rewrite(&now);
-		if (snapshot_identity_equal(&now, &bad))
+		/* The file refused before is back at the path: nothing there is
+		 * usable, and what is mapped is no longer there. */
+		if (snapshot_identity_equal(&now, &bad)) {
+			if (mapped.known)
+				install(NULL, NULL);
 			goto done;
+		}
 	}
 	switch (map_path(path, &m, &newly_rejected)) {
 	case FOUND_SNAPSHOT:

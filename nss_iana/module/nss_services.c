@@ -16,7 +16,6 @@
 #include "module/nss_iana.h"
 #include "reader/snapshot.h"
 
-
 /* ---- copying an answer into the caller's buffer (answer.h) ------------ */
 
 static enum nss_status fill_servent(const struct snapshot *snap,
